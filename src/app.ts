@@ -1,0 +1,113 @@
+// The one app factory: `createEmulator(options)` returns the Hono app and its store. The CLI, the
+// tests (`app.request()`), MSW handlers and the scenario runner all build the emulator here.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { EmulatorError, notFound } from './errors.js';
+import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
+import { controlRoutes } from './control/routes.js';
+import { domainRoutes } from './domains/routes.js';
+import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
+import { eventsResponse } from './events/routes.js';
+import { generateAdminKey, requireAdminKey } from './http/auth.js';
+import { MAX_BODY_BYTES } from './http/body.js';
+import type { AppEnv } from './http/context.js';
+import { errorResponse } from './http/errors.js';
+import { settingsRoutes } from './settings/routes.js';
+import type { EmulatorState } from './store/state.js';
+import { MemoryStore, type StateStore } from './store/store.js';
+
+export interface EmulatorOptions {
+  /** The emulator admin key; a random one when absent. */
+  adminKey?: string;
+  /** Where state is saved; nothing is saved when absent. */
+  store?: StateStore;
+  /** The state to start from (e.g. what `store.load()` returned); a fresh one when absent. */
+  state?: EmulatorState | null;
+  /** A real DNS server (`HOST:PORT`) for TXT lookups instead of the simulated zone. */
+  dnsServer?: string;
+  /** A custom TXT resolver (wins over `dnsServer`). */
+  resolver?: TxtResolver;
+}
+
+export interface Emulator {
+  app: Hono<AppEnv>;
+  core: EmulatorCore;
+  store: StateStore;
+  adminKey: string;
+  /** Flushes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds an emulator: the Hono app over a runtime core, wired to its store. */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const store = options.store ?? new MemoryStore();
+  const adminKey = options.adminKey ?? generateAdminKey();
+  let resolver = options.resolver;
+  if (!resolver && options.dnsServer !== undefined) {
+    const server = parseDnsServer(options.dnsServer);
+    if (!server) {
+      throw new EmulatorError({
+        code: 'invalid_dns_server',
+        status: 400,
+        message: `DNS server "${options.dnsServer}" is not of the form HOST:PORT with an IP address, e.g. 127.0.0.1:5353 or [::1]:5353.`,
+      });
+    }
+    resolver = new DnsServerResolver(server);
+  }
+  const core = new EmulatorCore({
+    ...(options.state ? { state: options.state } : {}),
+    ...(resolver ? { resolver } : {}),
+    onChange: () => store.changed(),
+  });
+  store.attach(() => core.snapshot());
+
+  const app = new Hono<AppEnv>();
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) =>
+    errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`)),
+  );
+
+  app.use('*', async (c, next) => {
+    c.set('core', core);
+    c.set('actor', 'anonymous');
+    await next();
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new EmulatorError({
+          code: 'payload_too_large',
+          status: 413,
+          message: `The request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB); send less at once.`,
+          scimType: 'tooLarge',
+        });
+      },
+    }),
+  );
+
+  const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+    requireAdminKey(c.req.header('Authorization'), adminKey);
+    c.set('actor', ACTOR_ADMIN_KEY);
+    await next();
+  });
+
+  app.use('/_emulator/*', async (c, next) => {
+    if (c.req.path === '/_emulator/health') return next();
+    return requireAdmin(c, next);
+  });
+  app.route('/_emulator', controlRoutes());
+
+  app.use('/w/:ws/*', async (c, next) => {
+    c.set('ws', core.requireWorkspace(c.req.param('ws')));
+    await next();
+  });
+  app.use('/w/:ws/api/*', requireAdmin);
+  app.route('/w/:ws/api/domains', domainRoutes());
+  app.route('/w/:ws/api/settings', settingsRoutes());
+  app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
+
+  return { app, core, store, adminKey, close: () => store.close() };
+}

@@ -1,0 +1,126 @@
+// The `edu-emulator` command line (SPEC §3): argument parsing with node:util parseArgs, env vars
+// that mirror the flags, one-line errors that say what to do.
+import { parseArgs } from 'node:util';
+import { VERSION } from '../version.js';
+import { CliError } from './cli-error.js';
+import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
+
+const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU workspace's identity features
+
+Usage:
+  edu-emulator serve [--port 4000] [--host 127.0.0.1] [--data FILE | --memory]
+                     [--dns-server HOST:PORT] [--admin-key KEY]
+  edu-emulator --help | --version
+
+serve options (environment variables in brackets):
+  --port N            port to listen on; 0 picks a free one          [EMULATOR_PORT] (4000)
+  --host HOST         address to listen on                           [EMULATOR_HOST] (127.0.0.1)
+  --data FILE         state file                                     [EMULATOR_DATA] (${DEFAULT_DATA_FILE})
+  --memory            keep state in memory only                      [EMULATOR_MEMORY=1]
+  --dns-server H:P    verify domains against this DNS server         [EMULATOR_DNS_SERVER]
+                      instead of the simulated zone
+  --admin-key KEY     admin key (random at each start otherwise)     [EMULATOR_ADMIN_KEY]
+  --scenario FILE     set up from a scenario file                    [EMULATOR_SCENARIO]
+`;
+
+type Env = Record<string, string | undefined>;
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes|on)$/i.test(v);
+}
+
+/** Turns serve's argv and environment into options; throws CliError on a bad flag. */
+export function parseServeArgs(args: string[], env: Env): ServeOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        memory: { type: 'boolean' },
+        scenario: { type: 'string' },
+        'dns-server': { type: 'string' },
+        'admin-key': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    throw new CliError(`${(e as Error).message.replace(/\.$/, '')}. Run "edu-emulator --help" for the options.`);
+  }
+  const portText = values.port ?? env.EMULATOR_PORT ?? '4000';
+  if (!/^\d+$/.test(portText)) throw new CliError(`--port must be a whole number from 0 to 65535, got "${portText}".`);
+  const memory = values.memory ?? (values.data === undefined && truthy(env.EMULATOR_MEMORY));
+  const data = values.data ?? (memory ? undefined : env.EMULATOR_DATA);
+  const opts: ServeOptions = { port: Number(portText), host: values.host ?? env.EMULATOR_HOST ?? '127.0.0.1', memory };
+  if (data !== undefined) opts.data = data;
+  const scenario = values.scenario ?? env.EMULATOR_SCENARIO;
+  if (scenario !== undefined) opts.scenario = scenario;
+  const dnsServer = values['dns-server'] ?? env.EMULATOR_DNS_SERVER;
+  if (dnsServer !== undefined) opts.dnsServer = dnsServer;
+  const adminKey = values['admin-key'] ?? env.EMULATOR_ADMIN_KEY;
+  if (adminKey !== undefined) opts.adminKey = adminKey;
+  return opts;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const opts = parseServeArgs(args, process.env);
+  const running = await startServer(opts);
+  const out = process.stdout;
+  out.write(`listening on ${running.url}\n`);
+  out.write(`admin key:  ${running.adminKey}\n`);
+  out.write(`health:     ${running.url}/_emulator/health\n`);
+  out.write(`workspace:  ${running.url}/w/default  (admin API ${running.url}/w/default/api)\n`);
+  out.write(`events:     ${running.url}/_emulator/events\n`);
+  out.write(`store:      ${running.store.description}\n`);
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    running.stop().then(
+      () => {
+        process.stderr.write(`edu-emulator: ${signal}: stopped, state saved\n`);
+        process.exit(0);
+      },
+      (e: unknown) => {
+        process.stderr.write(`edu-emulator: ${signal}: could not save state: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Runs the CLI; returns the exit code for commands that finish (serve keeps running). */
+export async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(rest);
+        return undefined;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command "${command}". Run "edu-emulator --help" for the commands.`);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`edu-emulator: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`edu-emulator: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+// `edu-emulator serve`: loads the store, builds the emulator with the one app factory and serves
+// it over HTTP with @hono/node-server; flushes the store on SIGINT/SIGTERM.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { createEmulator } from '../app.js';
+import { parseDnsServer } from '../domains/resolver.js';
+import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
+import { CliError } from './cli-error.js';
+
+export const DEFAULT_DATA_FILE = '.emulator/state.json';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  data?: string;
+  memory: boolean;
+  scenario?: string;
+  dnsServer?: string;
+  adminKey?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  adminKey: string;
+  store: StateStore;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Validates serve options; throws CliError naming the flag and the fix. */
+export function checkServeOptions(o: ServeOptions): void {
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
+    throw new CliError(`--port must be a whole number from 0 to 65535 (0 picks a free port), got "${o.port}".`);
+  }
+  if (o.memory && o.data !== undefined) throw new CliError('--data and --memory exclude each other: keep one.');
+  if (o.dnsServer !== undefined && !parseDnsServer(o.dnsServer)) {
+    throw new CliError(`--dns-server must be HOST:PORT with an IP address, e.g. 127.0.0.1:5353 or [::1]:5353, got "${o.dnsServer}".`);
+  }
+  if (o.adminKey !== undefined && !/^\S{8,200}$/.test(o.adminKey)) {
+    throw new CliError('--admin-key must be 8 to 200 characters with no spaces.');
+  }
+  if (o.scenario !== undefined) {
+    throw new CliError('--scenario is not available in this version yet; start without it and set the workspace up over the API.');
+  }
+}
+
+/** Starts serving; resolves once the socket listens. */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  checkServeOptions(o);
+  const store: StateStore = o.memory ? new MemoryStore() : new JsonFileStore(o.data ?? DEFAULT_DATA_FILE);
+  let state;
+  try {
+    state = await store.load();
+  } catch (e) {
+    if (e instanceof StoreLoadError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  const emulator = createEmulator({
+    store,
+    state,
+    ...(o.adminKey !== undefined ? { adminKey: o.adminKey } : {}),
+    ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
+  });
+  if (!state) store.changed();
+
+  const server = createAdaptorServer({ fetch: emulator.app.fetch, hostname: o.host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new CliError(`port ${o.port} on ${o.host} is already in use: stop the other process, or pass --port 0 (a free port) or another --port.`, 1));
+      } else if (err.code === 'EACCES') {
+        reject(new CliError(`no permission to listen on ${o.host}:${o.port}: use a port above 1023.`));
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+        reject(new CliError(`cannot listen on host "${o.host}": it is not an address of this machine; try 127.0.0.1.`));
+      } else {
+        reject(err);
+      }
+    });
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Event streams stay open until told: end them so close can finish.
+        server.closeAllConnections();
+      });
+      await emulator.close();
+    })());
+  return { url, adminKey: emulator.adminKey, store, server, stop };
+}

@@ -1,0 +1,131 @@
+// The control plane under /_emulator (SPEC §2): health, workspaces, reset, state export/import,
+// the clock, the simulated DNS zone and the event journal. Admin key required except for health.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { parseDuration } from '../clock.js';
+import { badRequest, notFound } from '../errors.js';
+import { normalizeZoneName } from '../domains/domain-name.js';
+import { eventsResponse } from '../events/routes.js';
+import { readBody, readJson } from '../http/body.js';
+import type { AppEnv } from '../http/context.js';
+import { parseState } from '../store/state.js';
+import { VERSION } from '../version.js';
+
+const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
+const resetInput = z.object({ workspace: z.string().optional() }).strict();
+const clockInput = z
+  .object({ advance: z.string().optional(), set: z.string().optional(), workspace: z.string().optional() })
+  .strict()
+  .refine((v) => (v.advance === undefined) !== (v.set === undefined), 'send exactly one of "advance" (e.g. "8d") or "set" (an ISO time)');
+const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) }).strict();
+
+/** Public description of a workspace, with the base URL its routes live under. */
+export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string }) {
+  return { id: ws.id, name: ws.name, createdAt: ws.createdAt, baseUrl: `${origin}/w/${ws.id}` };
+}
+
+export function controlRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+
+  r.get('/workspaces', (c) => {
+    const origin = new URL(c.req.url).origin;
+    return c.json({ workspaces: Object.values(c.get('core').state.workspaces).map((w) => workspaceView(origin, w)) });
+  });
+  r.post('/workspaces', async (c) => {
+    const input = await readBody(c, workspaceInput);
+    const ws = c.get('core').createWorkspace(input, c.get('actor'));
+    return c.json(workspaceView(new URL(c.req.url).origin, ws), 201);
+  });
+  r.get('/workspaces/:id', (c) => {
+    const ws = c.get('core').requireWorkspace(c.req.param('id'));
+    return c.json(workspaceView(new URL(c.req.url).origin, ws));
+  });
+  r.delete('/workspaces/:id', (c) => {
+    c.get('core').deleteWorkspace(c.req.param('id'), c.get('actor'));
+    return c.body(null, 204);
+  });
+  r.post('/workspaces/:id/reset', (c) => {
+    const ws = c.get('core').resetWorkspace(c.req.param('id'), c.get('actor'));
+    return c.json(workspaceView(new URL(c.req.url).origin, ws));
+  });
+
+  r.post('/reset', async (c) => {
+    const input = await readBody(c, resetInput);
+    const core = c.get('core');
+    if (input.workspace !== undefined) {
+      const ws = core.resetWorkspace(input.workspace, c.get('actor'));
+      return c.json({ reset: 'workspace', workspace: workspaceView(new URL(c.req.url).origin, ws) });
+    }
+    core.resetAll(c.get('actor'));
+    return c.json({ reset: 'all' });
+  });
+
+  r.get('/state', (c) => c.json(c.get('core').snapshot()));
+  r.put('/state', async (c) => {
+    const raw = await readJson(c);
+    const parsed = parseState(raw);
+    if (!parsed.ok) {
+      throw badRequest('invalid_state', `The state document is not valid, nothing was changed: ${parsed.issues.join('; ')}.`);
+    }
+    const core = c.get('core');
+    core.replaceState(parsed.state);
+    core.record(null, 'state.imported', c.get('actor'), { workspaces: Object.keys(parsed.state.workspaces).length });
+    return c.json({ imported: true, workspaces: Object.keys(parsed.state.workspaces) });
+  });
+
+  r.get('/clock', (c) => {
+    const core = c.get('core');
+    const ws = c.req.query('workspace');
+    const clock = ws === undefined ? core.clock : core.clockFor(core.requireWorkspace(ws).id);
+    return c.json({ now: clock.now().toISOString() });
+  });
+  r.post('/clock', async (c) => {
+    const input = await readBody(c, clockInput);
+    const move: { advanceMs?: number; set?: Date } = {};
+    if (input.advance !== undefined) {
+      const ms = parseDuration(input.advance);
+      if (ms === null) {
+        throw badRequest('invalid_duration', `"${input.advance}" is not a duration: use a number and a unit s, m, h or d, e.g. "8d" or "90m".`);
+      }
+      move.advanceMs = ms;
+    } else {
+      const at = Date.parse(input.set!);
+      if (Number.isNaN(at)) throw badRequest('invalid_time', `"${input.set}" is not an ISO 8601 time such as "2026-09-01T08:00:00Z".`);
+      move.set = new Date(at);
+    }
+    const now = c.get('core').moveClock(move, input.workspace, c.get('actor'));
+    return c.json({ now: now.toISOString(), ...(input.workspace ? { workspace: input.workspace } : {}) });
+  });
+
+  r.get('/dns', (c) => c.json({ records: c.get('core').state.dns }));
+  r.get('/dns/:name', (c) => {
+    const name = normalizeZoneName(c.req.param('name'));
+    const txt = c.get('core').state.dns[name];
+    if (!txt) throw notFound('dns_name_not_found', `The simulated zone has no records at ${name}. Publish some with PUT /_emulator/dns/${name}.`);
+    return c.json({ name, txt });
+  });
+  r.put('/dns/:name', async (c) => {
+    const name = normalizeZoneName(c.req.param('name'));
+    const input = await readBody(c, dnsInput);
+    const core = c.get('core');
+    core.state.dns[name] = input.txt;
+    core.record(null, 'dns.published', c.get('actor'), { name, txt: input.txt });
+    return c.json({ name, txt: input.txt });
+  });
+  r.delete('/dns/:name', (c) => {
+    const name = normalizeZoneName(c.req.param('name'));
+    const core = c.get('core');
+    if (!Object.hasOwn(core.state.dns, name)) {
+      throw notFound('dns_name_not_found', `The simulated zone has no records at ${name}; nothing to delete.`);
+    }
+    delete core.state.dns[name];
+    core.record(null, 'dns.removed', c.get('actor'), { name });
+    return c.body(null, 204);
+  });
+
+  r.get('/events', (c) => eventsResponse(c, c.req.query('workspace')));
+
+  return r;
+}

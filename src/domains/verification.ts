@@ -1,0 +1,54 @@
+// The rules of domain verification (SPEC §1): the TXT value issued, the 7-day window on the
+// emulator clock, and what a lookup must find. Pure functions over a DomainRecord.
+import { randomInt } from 'node:crypto';
+import type { DomainRecord } from '../store/state.js';
+
+export const VERIFICATION_WINDOW_MS = 7 * 86_400_000;
+export const TXT_PREFIX = 'openai-domain-verification=';
+const ALPHANUMERICS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh token: `dv-` and 24 alphanumerics from a CSPRNG. */
+export function newVerificationToken(): string {
+  let s = 'dv-';
+  for (let i = 0; i < 24; i++) s += ALPHANUMERICS[randomInt(ALPHANUMERICS.length)];
+  return s;
+}
+
+export const expectedTxtValue = (record: Pick<DomainRecord, 'token'>) => `${TXT_PREFIX}${record.token}`;
+
+/** The status as of `nowMs`: a pending domain past its window is expired; verified never changes. */
+export function domainStatus(record: DomainRecord, nowMs: number): DomainRecord['status'] {
+  if (record.status === 'pending' && nowMs >= Date.parse(record.expiresAt)) return 'expired';
+  return record.status;
+}
+
+/** Whether the TXT values found at the domain include the expected one (surrounding quotes and spaces ignored). */
+export function txtMatches(record: DomainRecord, found: readonly string[]): boolean {
+  const expected = expectedTxtValue(record);
+  return found.some((v) => v.trim().replace(/^"(.*)"$/, '$1') === expected);
+}
+
+export function newDomainRecord(domain: string, now: Date): DomainRecord {
+  return {
+    domain,
+    status: 'pending',
+    token: newVerificationToken(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + VERIFICATION_WINDOW_MS).toISOString(),
+  };
+}
+
+/** The public shape of a domain (SPEC §5). */
+export function domainView(record: DomainRecord, nowMs: number) {
+  const status = domainStatus(record, nowMs);
+  return {
+    domain: record.domain,
+    status,
+    txt: { name: record.domain, type: 'TXT', value: expectedTxtValue(record) },
+    createdAt: record.createdAt,
+    ...(status === 'pending' ? { expiresAt: record.expiresAt } : {}),
+    ...(status === 'expired' ? { expiredAt: record.expiresAt } : {}),
+    ...(record.verifiedAt ? { verifiedAt: record.verifiedAt } : {}),
+    ...(record.lastCheckedAt ? { lastCheckedAt: record.lastCheckedAt } : {}),
+  };
+}

@@ -1,0 +1,214 @@
+// The emulator's runtime: its state, the lookup indexes derived from it, the clocks, the event
+// journal and the persistence hook. HTTP-free; routes and the scenario runner call into it.
+import { OffsetClock, type Clock } from './clock.js';
+import { conflict, badRequest, notFound } from './errors.js';
+import { Journal } from './events/journal.js';
+import { SimulatedZoneResolver, type TxtResolver } from './domains/resolver.js';
+import {
+  STATE_FORMAT,
+  STATE_VERSION,
+  type EmulatorState,
+  type WorkspaceState,
+} from './store/state.js';
+import { domainStatus } from './domains/verification.js';
+
+export const DEFAULT_WORKSPACE = 'default';
+const WORKSPACE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
+
+/** Actor names used in the journal. */
+export const ACTOR_ADMIN_KEY = 'admin-key';
+export const ACTOR_SYSTEM = 'system';
+
+export interface EmulatorCoreOptions {
+  state?: EmulatorState;
+  /** Where TXT lookups go; the simulated zone when absent. */
+  resolver?: TxtResolver;
+  /** Called after every change to the state (the store coalesces these into writes). */
+  onChange?: () => void;
+}
+
+export function emptyState(now: Date): EmulatorState {
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    clock: { offsetMs: 0 },
+    dns: {},
+    workspaces: { [DEFAULT_WORKSPACE]: newWorkspaceState(DEFAULT_WORKSPACE, 'Default workspace', now) },
+    events: { seq: 0, items: [] },
+  };
+}
+
+export function newWorkspaceState(id: string, name: string, now: Date): WorkspaceState {
+  return {
+    id,
+    name,
+    createdAt: now.toISOString(),
+    clockOffsetMs: 0,
+    settings: { automaticAccountCreation: false, breakGlass: false },
+    domains: {},
+    events: [],
+  };
+}
+
+export class EmulatorCore {
+  state: EmulatorState;
+  /** The emulator-wide clock; each workspace's clock is this plus the workspace's own offset. */
+  readonly clock: OffsetClock;
+  readonly journal: Journal;
+  readonly resolver: TxtResolver;
+  private readonly workspaceClocks = new Map<string, OffsetClock>();
+  /** Verified domain → owning workspace (SPEC §1: a domain belongs to at most one workspace). */
+  readonly domainOwners = new Map<string, string>();
+  private readonly onChange: () => void;
+
+  constructor(options: EmulatorCoreOptions = {}) {
+    this.onChange = options.onChange ?? (() => {});
+    this.clock = new OffsetClock(options.state?.clock.offsetMs ?? 0);
+    this.state = options.state ?? emptyState(this.clock.now());
+    this.journal = new Journal(() => this.state, () => this.changed());
+    this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
+    this.rebuildIndexes();
+  }
+
+  /** Marks the state as changed so the store persists it (coalesced). */
+  changed(): void {
+    this.onChange();
+  }
+
+  /** The state as a plain JSON document (for export and for the store). */
+  snapshot(): EmulatorState {
+    this.state.clock.offsetMs = this.clock.offset;
+    for (const [id, c] of this.workspaceClocks) {
+      const ws = this.state.workspaces[id];
+      if (ws) ws.clockOffsetMs = c.offset;
+    }
+    this.state.savedAt = this.clock.now().toISOString();
+    return this.state;
+  }
+
+  /** Replaces the whole state (an import already validated by parseState). */
+  replaceState(state: EmulatorState): void {
+    this.state = state;
+    this.clock.setOffset(state.clock.offsetMs);
+    this.rebuildIndexes();
+    this.changed();
+  }
+
+  private rebuildIndexes(): void {
+    this.workspaceClocks.clear();
+    this.domainOwners.clear();
+    for (const ws of Object.values(this.state.workspaces)) {
+      this.workspaceClocks.set(ws.id, new OffsetClock(ws.clockOffsetMs, this.clock));
+      for (const d of Object.values(ws.domains)) {
+        if (d.status === 'verified') this.domainOwners.set(d.domain, ws.id);
+      }
+    }
+  }
+
+  workspace(id: string): WorkspaceState | undefined {
+    return Object.hasOwn(this.state.workspaces, id) ? this.state.workspaces[id] : undefined;
+  }
+
+  requireWorkspace(id: string): WorkspaceState {
+    const ws = this.workspace(id);
+    if (!ws) {
+      throw notFound(
+        'workspace_not_found',
+        `There is no workspace "${id}". Create it with POST /_emulator/workspaces {"id":"${id}"} or use "default".`,
+      );
+    }
+    return ws;
+  }
+
+  /** The emulator clock as a workspace sees it. */
+  clockFor(wsId: string): Clock {
+    return this.workspaceClocks.get(wsId) ?? this.clock;
+  }
+
+  /** Records an event in a workspace's journal at that workspace's time. */
+  record(ws: WorkspaceState | null, type: string, actor: string, detail: Record<string, unknown> = {}) {
+    const time = ws ? this.clockFor(ws.id).now() : this.clock.now();
+    return this.journal.record(ws, type, actor, detail, time);
+  }
+
+  createWorkspace(input: { id?: string; name?: string }, actor: string): WorkspaceState {
+    const id = input.id ?? this.freeWorkspaceId();
+    if (!WORKSPACE_ID.test(id)) {
+      throw badRequest(
+        'invalid_workspace_id',
+        `Workspace id "${id}" is not allowed: use 1 to 63 lower-case letters, digits or hyphens, starting with a letter or digit.`,
+      );
+    }
+    if (this.workspace(id)) {
+      throw conflict('workspace_exists', `Workspace "${id}" already exists; pick another id or delete it first.`);
+    }
+    const ws = newWorkspaceState(id, input.name ?? id, this.clock.now());
+    this.state.workspaces[id] = ws;
+    this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
+    this.record(null, 'workspace.created', actor, { workspace: id, name: ws.name });
+    return ws;
+  }
+
+  private freeWorkspaceId(): string {
+    for (;;) {
+      const id = `ws-${Math.random().toString(36).slice(2, 10)}`;
+      if (!this.workspace(id)) return id;
+    }
+  }
+
+  deleteWorkspace(id: string, actor: string): void {
+    const ws = this.requireWorkspace(id);
+    this.releaseWorkspaceIndexes(ws);
+    delete this.state.workspaces[id];
+    this.workspaceClocks.delete(id);
+    this.record(null, 'workspace.deleted', actor, { workspace: id });
+  }
+
+  /** Puts one workspace back to its state at creation (same id and name, nothing else). */
+  resetWorkspace(id: string, actor: string): WorkspaceState {
+    const old = this.requireWorkspace(id);
+    this.releaseWorkspaceIndexes(old);
+    const fresh = newWorkspaceState(id, old.name, this.clock.now());
+    this.state.workspaces[id] = fresh;
+    this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
+    this.record(fresh, 'workspace.reset', actor, {});
+    return fresh;
+  }
+
+  /** Everything back to a fresh start: only `default`, empty zone, clock at real time. */
+  resetAll(actor: string): void {
+    this.clock.setOffset(0);
+    this.state = emptyState(this.clock.now());
+    this.rebuildIndexes();
+    this.record(null, 'emulator.reset', actor, {});
+  }
+
+  private releaseWorkspaceIndexes(ws: WorkspaceState): void {
+    for (const d of Object.values(ws.domains)) {
+      if (this.domainOwners.get(d.domain) === ws.id) this.domainOwners.delete(d.domain);
+    }
+  }
+
+  /** Moves the emulator clock (all workspaces, or one) and settles what time changed. */
+  moveClock(move: { advanceMs?: number; set?: Date }, workspaceId: string | undefined, actor: string): Date {
+    const target = workspaceId === undefined ? this.clock : (this.clockFor(this.requireWorkspace(workspaceId).id) as OffsetClock);
+    const before = target.now().toISOString();
+    if (move.advanceMs !== undefined) target.advance(move.advanceMs);
+    if (move.set !== undefined) target.set(move.set);
+    const ws = workspaceId === undefined ? null : this.requireWorkspace(workspaceId);
+    this.record(ws, 'clock.moved', actor, { from: before, to: target.now().toISOString() });
+    for (const w of ws ? [ws] : Object.values(this.state.workspaces)) this.settleTime(w);
+    return target.now();
+  }
+
+  /** Materialises time-driven transitions (pending domains past their window expire), with events. */
+  settleTime(ws: WorkspaceState): void {
+    const now = this.clockFor(ws.id).nowMs();
+    for (const d of Object.values(ws.domains)) {
+      if (d.status === 'pending' && domainStatus(d, now) === 'expired') {
+        d.status = 'expired';
+        this.record(ws, 'domain.expired', ACTOR_SYSTEM, { domain: d.domain, expiredAt: d.expiresAt });
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+// The emulator admin key: random per start unless given, required on the control plane and the
+// workspace admin API, compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { unauthorized } from '../errors.js';
+
+export function generateAdminKey(): string {
+  return `emu_${randomBytes(24).toString('base64url')}`;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison (hashing first makes the lengths equal). */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** The bearer token of an Authorization header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/** Throws 401 unless the request carries the admin key. */
+export function requireAdminKey(header: string | undefined, adminKey: string): void {
+  const token = bearerToken(header);
+  if (token === undefined) {
+    throw unauthorized('unauthorized', 'This route needs the emulator admin key: send "Authorization: Bearer <admin key>" (printed by edu-emulator serve).');
+  }
+  if (!safeEqual(token, adminKey)) {
+    throw unauthorized('unauthorized', 'The bearer token is not the emulator admin key. Use the key printed by edu-emulator serve, or set one with --admin-key.');
+  }
+}

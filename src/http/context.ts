@@ -1,0 +1,16 @@
+// The Hono environment shared by every route: the runtime core, the resolved workspace, the actor.
+import type { Context } from 'hono';
+import type { EmulatorCore } from '../emulator.js';
+import type { WorkspaceState } from '../store/state.js';
+
+export interface AppEnv {
+  Variables: {
+    core: EmulatorCore;
+    /** The workspace of a `/w/{ws}/…` request. */
+    ws: WorkspaceState;
+    /** Who is acting, for the journal: `admin-key`, `user:<email>`, `scim:<token id>`. */
+    actor: string;
+  };
+}
+
+export type AppContext = Context<AppEnv>;
