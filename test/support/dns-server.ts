@@ -29,7 +29,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       }
       if (q.type !== Packet.TYPE.TXT) continue;
       for (const chunks of records) {
-        response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data: chunks });
+        response.answers.push({ name: q.name, type: Packet.TYPE.TXT!, class: Packet.CLASS.IN!, ttl: 60, data: chunks });
       }
     }
     void send(response);
