@@ -3,17 +3,20 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { EmulatorError, notFound } from './errors.js';
+import { EmulatorError, forbidden, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
 import { controlRoutes } from './control/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
-import { generateAdminKey, requireAdminKey } from './http/auth.js';
+import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import type { AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
+import { inviteRoutes, userRoutes } from './members/routes.js';
+import { enforcementRoutes, signInCheckRoutes } from './signin/admin-routes.js';
+import { sessionMember, signInRoutes } from './signin/routes.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -104,10 +107,28 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     c.set('ws', core.requireWorkspace(c.req.param('ws')));
     await next();
   });
-  app.use('/w/:ws/api/*', requireAdmin);
+  // The admin API takes the emulator admin key, or the session of a signed-in owner or admin.
+  app.use('/w/:ws/api/*', async (c, next) => {
+    if (bearerToken(c.req.header('Authorization')) === undefined) {
+      const m = sessionMember(c);
+      if (m) {
+        if (m.role !== 'owner' && m.role !== 'admin') {
+          throw forbidden('forbidden', `${m.email} is a ${m.role}; the admin API is for workspace owners and admins.`);
+        }
+        c.set('actor', `user:${m.email}`);
+        return next();
+      }
+    }
+    return requireAdmin(c, next);
+  });
   app.route('/w/:ws/api/domains', domainRoutes());
   app.route('/w/:ws/api/settings', settingsRoutes());
+  app.route('/w/:ws/api/invites', inviteRoutes());
+  app.route('/w/:ws/api/users', userRoutes());
+  app.route('/w/:ws/api/sign-in/check', signInCheckRoutes());
+  app.route('/w/:ws/api/sso/enforcement', enforcementRoutes());
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
+  app.route('/w/:ws', signInRoutes());
 
   return { app, core, store, adminKey, close: () => store.close() };
 }

@@ -11,6 +11,8 @@ import {
   type WorkspaceState,
 } from './store/state.js';
 import { domainStatus } from './domains/verification.js';
+import { WorkspaceIndex } from './store/workspace-index.js';
+import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
 const WORKSPACE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
@@ -46,6 +48,10 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     clockOffsetMs: 0,
     settings: { automaticAccountCreation: false, breakGlass: false },
     domains: {},
+    members: {},
+    groups: {},
+    scimTokens: {},
+    sso: { connection: null, enforcement: 'off' },
     events: [],
   };
 }
@@ -56,7 +62,10 @@ export class EmulatorCore {
   readonly clock: OffsetClock;
   readonly journal: Journal;
   readonly resolver: TxtResolver;
+  /** Signed-in members' sessions (in memory only). */
+  readonly sessions = new SessionStore();
   private readonly workspaceClocks = new Map<string, OffsetClock>();
+  private readonly indexes = new Map<string, WorkspaceIndex>();
   /** Verified domain → owning workspace (SPEC §1: a domain belongs to at most one workspace). */
   readonly domainOwners = new Map<string, string>();
   private readonly onChange: () => void;
@@ -82,6 +91,10 @@ export class EmulatorCore {
       const ws = this.state.workspaces[id];
       if (ws) ws.clockOffsetMs = c.offset;
     }
+    for (const [id, index] of this.indexes) {
+      const ws = this.state.workspaces[id];
+      if (ws) index.saveTo(ws);
+    }
     this.state.savedAt = this.clock.now().toISOString();
     return this.state;
   }
@@ -96,9 +109,11 @@ export class EmulatorCore {
 
   private rebuildIndexes(): void {
     this.workspaceClocks.clear();
+    this.indexes.clear();
     this.domainOwners.clear();
     for (const ws of Object.values(this.state.workspaces)) {
       this.workspaceClocks.set(ws.id, new OffsetClock(ws.clockOffsetMs, this.clock));
+      this.indexes.set(ws.id, new WorkspaceIndex(ws));
       for (const d of Object.values(ws.domains)) {
         if (d.status === 'verified') this.domainOwners.set(d.domain, ws.id);
       }
@@ -118,6 +133,13 @@ export class EmulatorCore {
       );
     }
     return ws;
+  }
+
+  /** The lookup indexes of a workspace. */
+  index(ws: WorkspaceState): WorkspaceIndex {
+    let index = this.indexes.get(ws.id);
+    if (!index) this.indexes.set(ws.id, (index = new WorkspaceIndex(ws)));
+    return index;
   }
 
   /** The emulator clock as a workspace sees it. */
@@ -145,6 +167,7 @@ export class EmulatorCore {
     const ws = newWorkspaceState(id, input.name ?? id, this.clock.now());
     this.state.workspaces[id] = ws;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
+    this.indexes.set(id, new WorkspaceIndex(ws));
     this.record(null, 'workspace.created', actor, { workspace: id, name: ws.name });
     return ws;
   }
@@ -161,6 +184,7 @@ export class EmulatorCore {
     this.releaseWorkspaceIndexes(ws);
     delete this.state.workspaces[id];
     this.workspaceClocks.delete(id);
+    this.indexes.delete(id);
     this.record(null, 'workspace.deleted', actor, { workspace: id });
   }
 
@@ -171,6 +195,7 @@ export class EmulatorCore {
     const fresh = newWorkspaceState(id, old.name, this.clock.now());
     this.state.workspaces[id] = fresh;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
+    this.indexes.set(id, new WorkspaceIndex(fresh));
     this.record(fresh, 'workspace.reset', actor, {});
     return fresh;
   }

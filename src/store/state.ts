@@ -35,6 +35,65 @@ export const workspaceSettingsSchema = z.object({
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
+export const memberRecordSchema = z.object({
+  id: z.string().min(1),
+  /** As given; every lookup compares it in lower case. */
+  email: z.string().min(3),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  displayName: z.string().optional(),
+  source: z.enum(['invite', 'scim', 'auto']),
+  status: z.enum(['pending_invite', 'active', 'deactivated']),
+  role: z.enum(['owner', 'admin', 'member']),
+  /** scrypt hash for password sign-in (`scrypt$<salt>$<hash>`), when the member has a password. */
+  passwordHash: z.string().optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  lastSignInAt: isoTime.optional(),
+  deactivatedAt: isoTime.optional(),
+  /** The directory's view of this member (owned by src/scim), present once SCIM manages it. */
+  scim: z.record(z.string(), z.unknown()).optional(),
+});
+export type MemberRecord = z.infer<typeof memberRecordSchema>;
+
+export const groupRecordSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string().min(1),
+  source: z.enum(['scim', 'local']),
+  externalId: z.string().optional(),
+  /** Member ids. At run time the membership index is authoritative; this is its saved form. */
+  members: z.array(z.string()).default([]),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  version: z.number().int().nonnegative().default(1),
+});
+export type GroupRecord = z.infer<typeof groupRecordSchema>;
+
+export const scimTokenRecordSchema = z.object({
+  id: z.string().min(1),
+  /** sha256 of the token, hex; the token itself is shown once and never stored. */
+  hash: z.string().length(64),
+  name: z.string().optional(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.optional(),
+  revokedAt: isoTime.optional(),
+});
+export type ScimTokenRecord = z.infer<typeof scimTokenRecordSchema>;
+
+export const ENFORCEMENT_LEVELS = ['off', 'no_passwords', 'sso_only'] as const;
+export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
+
+export const ssoStateSchema = z.object({
+  /** The SSO connection (owned by src/sso), null until configured. */
+  connection: z.record(z.string(), z.unknown()).nullable().default(null),
+  connectionChangedAt: isoTime.optional(),
+  /** The last successful SSO sign-in since the connection last changed (the enforcement guard). */
+  lastSuccessAt: isoTime.optional(),
+  enforcement: z.enum(ENFORCEMENT_LEVELS).default('off'),
+  enforcementChangedAt: isoTime.optional(),
+});
+export type SsoState = z.infer<typeof ssoStateSchema>;
+
 export const workspaceStateSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
@@ -42,6 +101,10 @@ export const workspaceStateSchema = z.object({
   clockOffsetMs: z.number().finite().default(0),
   settings: workspaceSettingsSchema.default({ automaticAccountCreation: false, breakGlass: false }),
   domains: z.record(z.string(), domainRecordSchema).default({}),
+  members: z.record(z.string(), memberRecordSchema).default({}),
+  groups: z.record(z.string(), groupRecordSchema).default({}),
+  scimTokens: z.record(z.string(), scimTokenRecordSchema).default({}),
+  sso: ssoStateSchema.default({ connection: null, enforcement: 'off' }),
   events: z.array(eventRecordSchema).default([]),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;

@@ -1,0 +1,175 @@
+// Workspace members (SPEC §1): sources invite/scim/auto, status pending_invite → active →
+// deactivated, built-in roles owner/admin/member. Lookups go through the workspace index.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { EmulatorCore } from '../emulator.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { MemberRecord, WorkspaceState } from '../store/state.js';
+
+export type MemberRole = MemberRecord['role'];
+export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'member'];
+
+const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+
+/** Checks an email address's shape; throws 400 `invalid_email`. */
+export function normalizeEmail(input: unknown): string {
+  if (typeof input !== 'string' || !EMAIL.test(input.trim())) {
+    throw badRequest('invalid_email', `${JSON.stringify(input)} is not an email address such as "ada@springfield.k12.us".`);
+  }
+  return input.trim();
+}
+
+export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(9).toString('base64url')}`;
+}
+
+/** scrypt with a random salt, stored as `scrypt$<salt>$<hash>`. */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, 32).toString('base64url')}`;
+}
+
+export function passwordMatches(hash: string | undefined, password: string): boolean {
+  if (!hash) return false;
+  const [scheme, salt, expected] = hash.split('$');
+  if (scheme !== 'scrypt' || !salt || !expected) return false;
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), 32);
+  const want = Buffer.from(expected, 'base64url');
+  return want.length === actual.length && timingSafeEqual(actual, want);
+}
+
+export function findMemberByEmail(core: EmulatorCore, ws: WorkspaceState, email: string): MemberRecord | undefined {
+  const id = core.index(ws).memberByEmail.get(email.toLowerCase());
+  return id === undefined ? undefined : ws.members[id];
+}
+
+export function requireMember(ws: WorkspaceState, id: string): MemberRecord {
+  const m = Object.hasOwn(ws.members, id) ? ws.members[id] : undefined;
+  if (!m) throw notFound('member_not_found', `Workspace "${ws.id}" has no member with id "${id}". List members with GET /w/${ws.id}/api/users.`);
+  return m;
+}
+
+/** The public shape of a member (SPEC §5). */
+export function memberView(core: EmulatorCore, ws: WorkspaceState, m: MemberRecord) {
+  const groupIds = core.index(ws).memberGroups.get(m.id);
+  const groups = groupIds
+    ? [...groupIds].flatMap((id) => {
+        const g = ws.groups[id];
+        return g ? [{ id: g.id, displayName: g.displayName, source: g.source }] : [];
+      })
+    : [];
+  return {
+    id: m.id,
+    email: m.email,
+    givenName: m.givenName ?? null,
+    familyName: m.familyName ?? null,
+    source: m.source,
+    status: m.status,
+    role: m.role,
+    groups,
+    createdAt: m.createdAt,
+    ...(m.lastSignInAt ? { lastSignInAt: m.lastSignInAt } : {}),
+    ...(m.deactivatedAt ? { deactivatedAt: m.deactivatedAt } : {}),
+  };
+}
+
+export interface NewMember {
+  email: string;
+  source: MemberRecord['source'];
+  role?: MemberRole;
+  givenName?: string;
+  familyName?: string;
+  password?: string;
+  status?: MemberRecord['status'];
+}
+
+/** Adds a member record and indexes it (callers have checked the email is free). */
+export function addMember(core: EmulatorCore, ws: WorkspaceState, input: NewMember): MemberRecord {
+  const now = core.clockFor(ws.id).now().toISOString();
+  const m: MemberRecord = {
+    id: newId('usr'),
+    email: input.email,
+    source: input.source,
+    status: input.status ?? 'pending_invite',
+    role: input.role ?? 'member',
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (input.givenName !== undefined) m.givenName = input.givenName;
+  if (input.familyName !== undefined) m.familyName = input.familyName;
+  if (input.password !== undefined) m.passwordHash = hashPassword(input.password);
+  ws.members[m.id] = m;
+  core.index(ws).setEmail(m.id, undefined, m.email);
+  return m;
+}
+
+/** An admin invites someone by email (SPEC §5 `POST /invites`). */
+export function inviteMember(
+  core: EmulatorCore,
+  ws: WorkspaceState,
+  input: { email: unknown; role?: MemberRole; password?: string; givenName?: string; familyName?: string },
+  actor: string,
+): MemberRecord {
+  const email = normalizeEmail(input.email);
+  const existing = findMemberByEmail(core, ws, email);
+  if (existing) {
+    throw conflict(
+      'member_exists',
+      `${email} is already a member of this workspace (source ${existing.source}, status ${existing.status}).`,
+      { memberId: existing.id },
+    );
+  }
+  if (input.password !== undefined && input.password.length < 8) {
+    throw badRequest('weak_password', 'A password needs at least 8 characters.');
+  }
+  const m = addMember(core, ws, {
+    email,
+    source: 'invite',
+    role: input.role ?? 'member',
+    ...(input.password !== undefined ? { password: input.password } : {}),
+    ...(input.givenName !== undefined ? { givenName: input.givenName } : {}),
+    ...(input.familyName !== undefined ? { familyName: input.familyName } : {}),
+  });
+  core.record(ws, 'member.invited', actor, { memberId: m.id, email, role: m.role, withPassword: input.password !== undefined });
+  return m;
+}
+
+/** Changes a member's built-in role or password. */
+export function updateMember(
+  core: EmulatorCore,
+  ws: WorkspaceState,
+  id: string,
+  patch: { role?: MemberRole; password?: string },
+  actor: string,
+): MemberRecord {
+  const m = requireMember(ws, id);
+  if (patch.password !== undefined && patch.password.length < 8) {
+    throw badRequest('weak_password', 'A password needs at least 8 characters.');
+  }
+  const changes: Record<string, unknown> = {};
+  if (patch.role !== undefined && patch.role !== m.role) {
+    changes.role = { from: m.role, to: patch.role };
+    m.role = patch.role;
+  }
+  if (patch.password !== undefined) {
+    m.passwordHash = hashPassword(patch.password);
+    changes.password = 'set';
+  }
+  if (Object.keys(changes).length > 0) {
+    m.updatedAt = core.clockFor(ws.id).now().toISOString();
+    core.record(ws, 'member.updated', actor, { memberId: m.id, email: m.email, changes });
+  }
+  return m;
+}
+
+/** Removes an invited or automatically created member; directory members are removed through SCIM. */
+export function removeMember(core: EmulatorCore, ws: WorkspaceState, id: string, actor: string): void {
+  const m = requireMember(ws, id);
+  if (m.source === 'scim') {
+    throw conflict('scim_managed', `${m.email} is managed by the directory (SCIM); remove or deactivate them in the identity provider.`);
+  }
+  core.index(ws).removeMember(m.id, m.email);
+  delete ws.members[m.id];
+  core.record(ws, 'member.removed', actor, { memberId: m.id, email: m.email });
+}

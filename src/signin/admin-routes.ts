@@ -1,0 +1,32 @@
+// Sign-in policy in the workspace admin API: `sign-in/check` (no side effects) and
+// `sso/enforcement`.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { readBody } from '../http/body.js';
+import type { AppEnv } from '../http/context.js';
+import { ENFORCEMENT_LEVELS } from '../store/state.js';
+import { enforcementView, setEnforcement } from './enforcement.js';
+import { refusalMessage, checkSignIn } from './sign-in.js';
+
+const checkInput = z.object({ email: z.string(), method: z.enum(['password', 'social', 'sso']) }).strict();
+const enforcementInput = z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict();
+
+export function signInCheckRoutes() {
+  const r = new Hono<AppEnv>();
+  r.post('/', async (c) => {
+    const input = await readBody(c, checkInput);
+    const decision = checkSignIn(c.get('core'), c.get('ws'), input.email, input.method);
+    return c.json(decision.outcome === 'denied' ? { ...decision, message: refusalMessage(decision.reason) } : decision);
+  });
+  return r;
+}
+
+export function enforcementRoutes() {
+  const r = new Hono<AppEnv>();
+  r.get('/', (c) => c.json(enforcementView(c.get('ws'))));
+  r.put('/', async (c) => {
+    const input = await readBody(c, enforcementInput);
+    return c.json(setEnforcement(c.get('core'), c.get('ws'), input.level, input.force === true, c.get('actor')));
+  });
+  return r;
+}

@@ -1,0 +1,134 @@
+// Lookup indexes of one workspace, derived from its state at load and kept in step by every
+// change: members by email and SCIM userName/externalId, and group membership both ways, so
+// hot paths never scan the workspace.
+import type { WorkspaceState } from './state.js';
+
+const lower = (s: string) => s.toLowerCase();
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set && set.delete(value) && set.size === 0) map.delete(key);
+}
+
+export class WorkspaceIndex {
+  /** lower-case email → member id */
+  readonly memberByEmail = new Map<string, string>();
+  /** lower-case SCIM userName → member id (members the directory manages) */
+  readonly memberByUserName = new Map<string, string>();
+  /** SCIM externalId (exact) → member ids; externalId is not unique */
+  readonly membersByExternalId = new Map<string, Set<string>>();
+  /** group id → member ids */
+  readonly groupMembers = new Map<string, Set<string>>();
+  /** member id → group ids */
+  readonly memberGroups = new Map<string, Set<string>>();
+  /** SCIM externalId → group ids */
+  readonly groupsByExternalId = new Map<string, Set<string>>();
+  /** lower-case displayName → group ids (names are not unique: a local and a SCIM group may share one) */
+  readonly groupsByName = new Map<string, Set<string>>();
+
+  constructor(ws: WorkspaceState) {
+    for (const m of Object.values(ws.members)) {
+      this.memberByEmail.set(lower(m.email), m.id);
+      const userName = m.scim?.userName;
+      if (typeof userName === 'string' && m.scim?.deleted !== true) this.memberByUserName.set(lower(userName), m.id);
+      const externalId = m.scim?.externalId;
+      if (typeof externalId === 'string') addTo(this.membersByExternalId, externalId, m.id);
+    }
+    for (const g of Object.values(ws.groups)) {
+      this.groupMembers.set(g.id, new Set());
+      addTo(this.groupsByName, lower(g.displayName), g.id);
+      if (g.externalId !== undefined) addTo(this.groupsByExternalId, g.externalId, g.id);
+      for (const memberId of g.members) {
+        if (Object.hasOwn(ws.members, memberId)) this.addMembership(g.id, memberId);
+      }
+    }
+  }
+
+  // Members
+
+  setEmail(memberId: string, oldEmail: string | undefined, newEmail: string): void {
+    if (oldEmail !== undefined && this.memberByEmail.get(lower(oldEmail)) === memberId) this.memberByEmail.delete(lower(oldEmail));
+    this.memberByEmail.set(lower(newEmail), memberId);
+  }
+
+  setUserName(memberId: string, oldUserName: string | undefined, newUserName: string | undefined): void {
+    if (oldUserName !== undefined && this.memberByUserName.get(lower(oldUserName)) === memberId) {
+      this.memberByUserName.delete(lower(oldUserName));
+    }
+    if (newUserName !== undefined) this.memberByUserName.set(lower(newUserName), memberId);
+  }
+
+  setMemberExternalId(memberId: string, oldId: string | undefined, newId: string | undefined): void {
+    if (oldId !== undefined) removeFrom(this.membersByExternalId, oldId, memberId);
+    if (newId !== undefined) addTo(this.membersByExternalId, newId, memberId);
+  }
+
+  /** Forgets a member entirely (its groups lose it too). */
+  removeMember(memberId: string, email: string, userName?: string, externalId?: string): void {
+    if (this.memberByEmail.get(lower(email)) === memberId) this.memberByEmail.delete(lower(email));
+    this.setUserName(memberId, userName, undefined);
+    this.setMemberExternalId(memberId, externalId, undefined);
+    for (const groupId of this.memberGroups.get(memberId) ?? []) this.groupMembers.get(groupId)?.delete(memberId);
+    this.memberGroups.delete(memberId);
+  }
+
+  // Groups
+
+  addGroup(groupId: string, displayName: string, externalId?: string): void {
+    this.groupMembers.set(groupId, new Set());
+    addTo(this.groupsByName, lower(displayName), groupId);
+    if (externalId !== undefined) addTo(this.groupsByExternalId, externalId, groupId);
+  }
+
+  renameGroup(groupId: string, oldName: string, newName: string): void {
+    removeFrom(this.groupsByName, lower(oldName), groupId);
+    addTo(this.groupsByName, lower(newName), groupId);
+  }
+
+  setGroupExternalId(groupId: string, oldId: string | undefined, newId: string | undefined): void {
+    if (oldId !== undefined) removeFrom(this.groupsByExternalId, oldId, groupId);
+    if (newId !== undefined) addTo(this.groupsByExternalId, newId, groupId);
+  }
+
+  removeGroup(groupId: string, displayName: string, externalId?: string): void {
+    for (const memberId of this.groupMembers.get(groupId) ?? []) removeFrom(this.memberGroups, memberId, groupId);
+    this.groupMembers.delete(groupId);
+    removeFrom(this.groupsByName, lower(displayName), groupId);
+    if (externalId !== undefined) removeFrom(this.groupsByExternalId, externalId, groupId);
+  }
+
+  addMembership(groupId: string, memberId: string): boolean {
+    const members = this.groupMembers.get(groupId);
+    if (!members || members.has(memberId)) return false;
+    members.add(memberId);
+    addTo(this.memberGroups, memberId, groupId);
+    return true;
+  }
+
+  removeMembership(groupId: string, memberId: string): boolean {
+    const members = this.groupMembers.get(groupId);
+    if (!members || !members.delete(memberId)) return false;
+    removeFrom(this.memberGroups, memberId, groupId);
+    return true;
+  }
+
+  clearMembers(groupId: string): number {
+    const members = this.groupMembers.get(groupId);
+    if (!members) return 0;
+    const n = members.size;
+    for (const memberId of members) removeFrom(this.memberGroups, memberId, groupId);
+    members.clear();
+    return n;
+  }
+
+  /** Writes the run-time membership back into the state's saved form (at snapshot time). */
+  saveTo(ws: WorkspaceState): void {
+    for (const g of Object.values(ws.groups)) g.members = [...(this.groupMembers.get(g.id) ?? [])];
+  }
+}
