@@ -68,13 +68,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
 async function serve(args: string[]): Promise<void> {
   const opts = parseServeArgs(args, process.env);
   const running = await startServer(opts);
-  const out = process.stdout;
-  out.write(`listening on ${running.url}\n`);
-  out.write(`admin key:  ${running.adminKey}\n`);
-  out.write(`health:     ${running.url}/_emulator/health\n`);
-  out.write(`workspace:  ${running.url}/w/default  (admin API ${running.url}/w/default/api)\n`);
-  out.write(`events:     ${running.url}/_emulator/events\n`);
-  out.write(`store:      ${running.store.description}\n`);
+  // Handlers go in before the listening line, so a script that signals right after it is heard.
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;
@@ -92,6 +86,13 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const out = process.stdout;
+  out.write(`listening on ${running.url}\n`);
+  out.write(`admin key:  ${running.adminKey}\n`);
+  out.write(`health:     ${running.url}/_emulator/health\n`);
+  out.write(`workspace:  ${running.url}/w/default  (admin API ${running.url}/w/default/api)\n`);
+  out.write(`events:     ${running.url}/_emulator/events\n`);
+  out.write(`store:      ${running.store.description}\n`);
 }
 
 /** Runs the CLI; returns the exit code for commands that finish (serve keeps running). */
