@@ -1,0 +1,191 @@
+// The mock IdP's SAML Response issuer (HTTP-POST binding, SAML bindings §3.5): vendor-shaped
+// responses signed with xml-crypto, and faults that each produce one real protocol defect.
+
+import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import type { Clock } from '../../clock.js';
+import { EmulatorError } from '../../errors.js';
+import { NS } from '../../sso/saml/saml-xml.js';
+import { DIGEST_ALGORITHMS, SIGNATURE_ALGORITHMS } from '../../sso/saml/signature.js';
+import { UNTRUSTED_CERT_PEM, UNTRUSTED_PRIVATE_KEY_PEM } from './untrusted-key.js';
+import { VENDOR_SHAPES, type ResponseFacts, type SignedParts, type Vendor } from './vendor-shapes.js';
+
+export type { Vendor, SignedParts } from './vendor-shapes.js';
+
+/** Each fault makes the response wrong in exactly one way; the SP reason it should meet is noted. */
+export const SAML_FAULTS = {
+  unsigned: 'saml_unsigned',
+  bad_signature: 'saml_bad_signature',
+  wrong_audience: 'saml_audience_mismatch',
+  wrong_destination: 'saml_destination_mismatch',
+  wrong_recipient: 'saml_recipient_mismatch',
+  expired: 'saml_expired',
+  not_yet_valid: 'saml_not_yet_valid',
+  replay: 'saml_replayed',
+  wrong_issuer: 'saml_wrong_issuer',
+  untrusted_cert: 'saml_untrusted_cert',
+  extra_assertion: 'saml_assertion_count',
+  missing_email: 'saml_missing_email',
+} as const;
+
+export type SamlFault = keyof typeof SAML_FAULTS;
+
+/**
+ * Where the `replay` fault finds the last assertion id issued for an IdP/SP pair. The default is
+ * one in-memory map for the process; pass your own to scope it (e.g. per workspace).
+ */
+export interface IssuedAssertionMemory {
+  get(key: string): string | undefined;
+  set(key: string, assertionId: string): void;
+}
+
+const processMemory: IssuedAssertionMemory = new Map<string, string>();
+
+export interface IssueSamlResponseInput {
+  idp: { entityId: string; privateKeyPem: string; certPem: string };
+  sp: { entityId: string; acsUrl: string };
+  user: { email: string; givenName: string; familyName: string; attributes?: Record<string, string | string[]> };
+  /** The AuthnRequest ID answered; absent for IdP-initiated sign-in. */
+  inResponseTo?: string;
+  clock: Clock;
+  vendor: Vendor;
+  fault?: SamlFault;
+  /** Override what is signed; defaults to the vendor's habit. */
+  sign?: SignedParts;
+  /** Memory of issued assertion ids for the `replay` fault; defaults to a process-wide map. */
+  memory?: IssuedAssertionMemory;
+}
+
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const MIN = 60_000;
+
+/**
+ * Issues a base64 SAMLResponse for the HTTP-POST binding, shaped like `vendor`, optionally with
+ * one `fault`. Every response (faulty or not) is recorded as the last for its IdP/SP pair;
+ * `fault: 'replay'` issues a fresh response that reuses that last assertion ID, and throws
+ * `idp_nothing_to_replay` (409) when this IdP has issued nothing to that SP yet.
+ */
+export function issueSamlResponse(input: IssueSamlResponseInput): string {
+  const shape = VENDOR_SHAPES[input.vendor];
+  const { fault } = input;
+  const memory = input.memory ?? processMemory;
+  const memoryKey = `${input.idp.entityId}\n${input.sp.entityId}`;
+  const withEmail = fault !== 'missing_email';
+
+  let assertionId = shape.newId();
+  if (fault === 'replay') {
+    const last = memory.get(memoryKey);
+    if (last === undefined) {
+      throw new EmulatorError({
+        code: 'idp_nothing_to_replay',
+        status: 409,
+        message: `The replay fault reuses the last assertion this IdP (${input.idp.entityId}) issued to ${input.sp.entityId}, and there is none yet. Sign in once without a fault first.`,
+      });
+    }
+    assertionId = last;
+  }
+
+  // Faulty windows: everything ended an hour ago, or starts in a quarter of an hour.
+  const now = input.clock.nowMs();
+  const issueInstant =
+    fault === 'expired'
+      ? now - shape.window.conditionsEnd - 60 * MIN
+      : fault === 'not_yet_valid'
+        ? now + 15 * MIN - Math.min(0, shape.window.notBefore)
+        : now;
+
+  const facts: ResponseFacts = {
+    responseId: shape.newId(),
+    assertionId,
+    issueInstant,
+    issuer: fault === 'wrong_issuer' ? 'https://idp.evil.example/saml/metadata' : input.idp.entityId,
+    destination: fault === 'wrong_destination' ? 'https://sp.evil.example/saml/acs' : input.sp.acsUrl,
+    recipient: fault === 'wrong_recipient' ? 'https://sp.evil.example/saml/acs' : input.sp.acsUrl,
+    audience: fault === 'wrong_audience' ? 'https://sp.evil.example/saml/metadata' : input.sp.entityId,
+    ...(input.inResponseTo !== undefined ? { inResponseTo: input.inResponseTo } : {}),
+    sessionIndex: shape.newId(),
+    nameId: shape.nameId(input.user, withEmail),
+    attributes: shape.attributes(input.user, input.idp.entityId, withEmail),
+  };
+  let xml = shape.render(facts, shape.window);
+
+  const signer =
+    fault === 'untrusted_cert'
+      ? { privateKeyPem: UNTRUSTED_PRIVATE_KEY_PEM, certPem: UNTRUSTED_CERT_PEM }
+      : { privateKeyPem: input.idp.privateKeyPem, certPem: input.idp.certPem };
+  const parts = input.sign ?? shape.signs;
+  if (fault !== 'unsigned') {
+    const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [] };
+    // The assertion first, so the Response signature covers the signed assertion (SAML core §5.4.1).
+    if (parts !== 'response') xml = sign(xml, 'Assertion', signer, options);
+    if (parts !== 'assertion') xml = sign(xml, 'Response', signer, options);
+  }
+
+  if (fault === 'bad_signature') xml = alterNameId(xml);
+  if (fault === 'extra_assertion') xml = addUnsignedAssertion(xml);
+
+  memory.set(memoryKey, assertionId);
+  return Buffer.from(xml, 'utf8').toString('base64');
+}
+
+// XML-DSig enveloped signature placed right after the element's Issuer (SAML core §5.4.1).
+function sign(
+  xml: string,
+  element: 'Assertion' | 'Response',
+  key: { privateKeyPem: string; certPem: string },
+  options: { prefix: string; inclusivePrefixes: string[] },
+): string {
+  const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
+  const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
+  const signer = new SignedXml({
+    privateKey: key.privateKeyPem,
+    publicCert: key.certPem,
+    signatureAlgorithm: SIGNATURE_ALGORITHMS.rsaSha256,
+    canonicalizationAlgorithm: EXC_C14N,
+  });
+  signer.addReference({
+    xpath: target,
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: DIGEST_ALGORITHMS.sha256,
+    ...(options.inclusivePrefixes.length ? { inclusiveNamespacesPrefixList: options.inclusivePrefixes } : {}),
+  });
+  signer.computeSignature(xml, {
+    prefix: options.prefix,
+    location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
+  });
+  return signer.getSignedXml();
+}
+
+function parse(xml: string) {
+  return new DOMParser().parseFromString(xml, 'text/xml');
+}
+
+function nameIdOf(assertion: Element): Element {
+  const nameId = assertion.getElementsByTagNameNS(NS.assertion, 'NameID')[0];
+  if (!nameId) throw new Error('issued assertion has no NameID');
+  return nameId;
+}
+
+// Content changed after signing: the NameID now claims another user of the same domain.
+function alterNameId(xml: string): string {
+  const doc = parse(xml);
+  const nameId = nameIdOf(doc.getElementsByTagNameNS(NS.assertion, 'Assertion')[0]!);
+  const value = nameId.textContent ?? '';
+  nameId.textContent = value.includes('@') ? `admin@${value.split('@')[1]}` : `admin-${value}`;
+  return new XMLSerializer().serializeToString(doc);
+}
+
+// Signature wrapping: an unsigned copy claiming another user, placed before the signed assertion.
+function addUnsignedAssertion(xml: string): string {
+  const doc = parse(xml);
+  const signed = doc.getElementsByTagNameNS(NS.assertion, 'Assertion')[0]!;
+  const copy = signed.cloneNode(true) as Element;
+  for (const sig of Array.from(copy.getElementsByTagNameNS(NS.ds, 'Signature'))) sig.parentNode?.removeChild(sig);
+  copy.setAttribute('ID', `${signed.getAttribute('ID') ?? '_a'}-evil`);
+  const nameId = nameIdOf(copy);
+  const value = nameId.textContent ?? '';
+  nameId.textContent = value.includes('@') ? `admin@${value.split('@')[1]}` : `admin-${value}`;
+  signed.parentNode!.insertBefore(copy, signed);
+  return new XMLSerializer().serializeToString(doc);
+}

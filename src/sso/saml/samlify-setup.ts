@@ -1,0 +1,30 @@
+// The one place that configures samlify for this process: its XML schema validator is the pure
+// JavaScript samlify-validator-js (no Java), set once, and shared with our own schema checks.
+
+import samlify from 'samlify';
+import schemaValidator from 'samlify-validator-js';
+
+let configured = false;
+
+/** Returns samlify with its schema validator set; safe to call any number of times. */
+export function samlifyLib(): typeof samlify {
+  if (!configured) {
+    samlify.setSchemaValidator({ validate: (xml: string) => schemaValidator.validate(xml) });
+    configured = true;
+  }
+  return samlify;
+}
+
+/**
+ * Validates a SAML protocol message against the SAML 2.0 protocol/assertion, XML-DSig and XML-Enc
+ * schemas (SAML core §3, §2). Resolves true when the message conforms.
+ */
+export async function conformsToSamlSchema(xml: string): Promise<boolean> {
+  samlifyLib();
+  try {
+    await schemaValidator.validate(xml);
+    return true;
+  } catch {
+    return false;
+  }
+}
