@@ -17,6 +17,11 @@ import { settingsRoutes } from './settings/routes.js';
 import { inviteRoutes, userRoutes } from './members/routes.js';
 import { enforcementRoutes, signInCheckRoutes } from './signin/admin-routes.js';
 import { sessionMember, signInRoutes } from './signin/routes.js';
+import { scimRoutes, scimTokenRoutes } from './scim/routes.js';
+import { ssoAdminRoutes } from './sso/routes.js';
+import { samlRoutes } from './sso/saml/routes.js';
+import { oidcRoutes } from './sso/oidc/routes.js';
+import { idpControlRoutes, idpRoutes } from './idp/routes.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -31,6 +36,8 @@ export interface EmulatorOptions {
   dnsServer?: string;
   /** A custom TXT resolver (wins over `dnsServer`). */
   resolver?: TxtResolver;
+  /** Fetch for outgoing requests to other origins (OIDC discovery, JWKS…); the global fetch by default. */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
 }
 
 export interface Emulator {
@@ -71,7 +78,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`)),
   );
 
+  // The emulator's own outgoing requests to an origin it is served on are answered in process,
+  // so that a mock IdP under /idp works with or without a socket.
+  const selfOrigins = new Set<string>();
+  const outboundFetch = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
+  core.outboundFetch = (url, init) => {
+    if (selfOrigins.has(new URL(url).origin)) return Promise.resolve(app.fetch(new Request(url, init)));
+    return outboundFetch(url, init);
+  };
+
   app.use('*', async (c, next) => {
+    if (selfOrigins.size < 64) selfOrigins.add(new URL(c.req.url).origin);
     c.set('core', core);
     c.set('actor', 'anonymous');
     await next();
@@ -101,6 +118,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (c.req.path === '/_emulator/health') return next();
     return requireAdmin(c, next);
   });
+  app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
   app.use('/w/:ws/*', async (c, next) => {
@@ -127,7 +145,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/users', userRoutes());
   app.route('/w/:ws/api/sign-in/check', signInCheckRoutes());
   app.route('/w/:ws/api/sso/enforcement', enforcementRoutes());
+  app.route('/w/:ws/api/sso', ssoAdminRoutes());
+  app.route('/w/:ws/api/scim', scimTokenRoutes());
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
+  app.route('/w/:ws/scim/v2', scimRoutes());
+  app.route('/w/:ws/sso/saml', samlRoutes());
+  app.route('/w/:ws/sso/oidc', oidcRoutes());
+  app.route('/idp/:idp', idpRoutes());
   app.route('/w/:ws', signInRoutes());
 
   return { app, core, store, adminKey, close: () => store.close() };

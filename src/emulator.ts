@@ -64,6 +64,11 @@ export class EmulatorCore {
   readonly resolver: TxtResolver;
   /** Signed-in members' sessions (in memory only). */
   readonly sessions = new SessionStore();
+  /**
+   * Fetch for the emulator's own outgoing requests (OIDC discovery, JWKS, token). The app factory
+   * routes requests to its own origins in process; tests and MSW may replace it.
+   */
+  outboundFetch: (url: string, init?: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
   private readonly workspaceClocks = new Map<string, OffsetClock>();
   private readonly indexes = new Map<string, WorkspaceIndex>();
   /** Verified domain → owning workspace (SPEC §1: a domain belongs to at most one workspace). */

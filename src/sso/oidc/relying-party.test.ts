@@ -1,12 +1,11 @@
 // Pins the relying party against an independent OpenID provider (oidc-provider on a loopback
 // port): the complete code flow, and each ID token or exchange defect refused with its own reason.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { decodeJwt, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { OffsetClock } from '../../clock.js';
 import { EmulatorError } from '../../errors.js';
+import { browse, startIndependentProvider, type IndependentProvider, type ProviderAccount } from '../../../test/support/oidc-provider.js';
 import { beginOidcLogin, completeOidcLogin, discoverOidcProvider, type OidcFetch, type OidcRelyingParty } from './relying-party.js';
 
 const CLIENT_ID = 'edu-workspace';
@@ -14,12 +13,7 @@ const CLIENT_SECRET = 'a-long-enough-client-secret-for-tests';
 const REDIRECT_URI = 'http://127.0.0.1:4000/w/default/sso/oidc/callback';
 const KID = 'provider-key-1';
 
-interface Account {
-  email?: string;
-  email_verified?: boolean;
-  given_name?: string;
-  family_name?: string;
-}
+type Account = ProviderAccount;
 
 /** Accounts of the independent provider, by login_hint (which is also the account id). */
 const ACCOUNTS: Record<string, Account> = {
@@ -29,7 +23,7 @@ const ACCOUNTS: Record<string, Account> = {
 };
 const DENY = 'deny@springfield.k12.us';
 
-let server: Server;
+let provider: IndependentProvider;
 let issuer: string;
 let privateJwk: JWK;
 /** When set, rewrites the id_token of the next token responses seen by the relying party. */
@@ -45,97 +39,23 @@ const rpFetch: OidcFetch = async (url, init) => {
 };
 
 beforeAll(async () => {
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const pair = await generateKeyPair('RS256', { extractable: true });
-  privateJwk = { ...(await exportJWK(pair.privateKey)), kid: KID, alg: 'RS256', use: 'sig' };
-
-  // oidc-provider ships without type declarations; it is loaded as an untyped module.
-  const specifier = 'oidc-provider';
-  const { default: Provider } = (await import(specifier)) as { default: new (issuer: string, config: object) => OidcProviderInstance };
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    jwks: { keys: [privateJwk] },
-    cookies: { keys: ['test-cookie-key'] },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    findAccount: (_ctx: unknown, id: string) => {
-      const account = ACCOUNTS[id];
-      return account && { accountId: id, claims: () => ({ sub: id, ...account }) };
-    },
-    // First-party client: consent is implied.
-    loadExistingGrant: async (ctx: { oidc: { client: { clientId: string }; session: { accountId: string }; provider: OidcProviderInstance } }) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid email profile');
-      await grant.save();
-      return grant;
-    },
+  provider = await startIndependentProvider({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+    accounts: ACCOUNTS,
+    denyHint: DENY,
+    kid: KID,
   });
-  const callback = provider.callback();
-  handler = (req, res) => {
-    if (req.url?.startsWith('/interaction/')) {
-      void (async () => {
-        const details = await provider.interactionDetails(req, res);
-        const hint = String(details.params.login_hint ?? '');
-        const result =
-          hint === DENY ? { error: 'access_denied', error_description: 'The user is not assigned to this application' } : { login: { accountId: hint } };
-        await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
-      })().catch((err: unknown) => {
-        res.statusCode = 500;
-        res.end(String(err));
-      });
-      return;
-    }
-    callback(req, res);
-  };
+  ({ issuer, privateJwk } = provider);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await provider.close();
 });
 
-interface OidcProviderInstance {
-  callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ params: Record<string, unknown> }>;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: object, options: object): Promise<void>;
-  Grant: new (init: object) => { addOIDCScope(scope: string): void; save(): Promise<string> };
-}
-
-/** Follows the provider's redirects like a browser (with cookies) until it lands on our redirect_uri. */
-async function browse(url: string): Promise<string> {
-  const jar = new Map<string, string>();
-  let current = url;
-  for (let hop = 0; hop < 10; hop++) {
-    if (current.startsWith(REDIRECT_URI)) return current;
-    const response = await fetch(current, {
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${current}: HTTP ${response.status} ${await response.text()}`);
-    current = new URL(location, current).href;
-  }
-  throw new Error('too many redirects');
-}
+/** Follows the provider's redirects like a browser until it lands on our redirect_uri. */
+const browseToCallback = (url: string) => browse(url, REDIRECT_URI);
 
 const clock = new OffsetClock();
 let rp: OidcRelyingParty;
@@ -143,7 +63,7 @@ let rp: OidcRelyingParty;
 async function signIn(email: string, change?: (pending: { state: string; nonce: string; codeVerifier: string }) => void) {
   rp ??= await discoverOidcProvider({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, fetch: rpFetch });
   const login = await beginOidcLogin(rp, { email, redirectUri: REDIRECT_URI });
-  const callbackUrl = await browse(login.url);
+  const callbackUrl = await browseToCallback(login.url);
   const pending = { state: login.state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: login.redirectUri };
   change?.(pending);
   return completeOidcLogin(rp, { callbackUrl, pending }, clock);
@@ -281,7 +201,7 @@ describe('relying party against oidc-provider', () => {
     const late = new OffsetClock(2 * 3600 * 1000);
     rp ??= await discoverOidcProvider({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, fetch: rpFetch });
     const login = await beginOidcLogin(rp, { email: 'ada@springfield.k12.us', redirectUri: REDIRECT_URI });
-    const callbackUrl = await browse(login.url);
+    const callbackUrl = await browseToCallback(login.url);
     const err = await refusal(completeOidcLogin(rp, { callbackUrl, pending: login }, late));
     expect(err.code).toBe('oidc_expired');
   });

@@ -1,0 +1,207 @@
+// The workspace's SSO connection (SPEC §5 `PUT /api/sso`): SAML from IdP metadata or fields, or
+// OIDC issuer and client; validated before anything is stored, and changing it re-arms the
+// enforcement guard (a new successful SSO sign-in is needed before enforcement can be raised).
+import { z } from 'zod';
+import type { EmulatorCore } from '../emulator.js';
+import { EmulatorError, badRequest, conflict } from '../errors.js';
+import { describeIssues } from '../http/body.js';
+import type { WorkspaceState } from '../store/state.js';
+import { parseIssuer } from './oidc/issuer-policy.js';
+import { parseIdpMetadata } from './saml/idp-metadata.js';
+import { toCertificatePem } from './saml/certificates.js';
+
+export interface SamlConnection {
+  protocol: 'saml';
+  idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  allowIdpInitiated: boolean;
+  requireSignedAssertion: boolean;
+  clockSkewSeconds: number;
+  attributeMap?: { email?: string; givenName?: string; familyName?: string };
+  /** The built-in mock IdP this connection was wired to, if any. */
+  mockIdp?: string;
+}
+
+export interface OidcConnection {
+  protocol: 'oidc';
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post';
+  clockSkewSeconds: number;
+  mockIdp?: string;
+}
+
+export type SsoConnection = SamlConnection | OidcConnection;
+
+const samlOptions = {
+  allowIdpInitiated: z.boolean().optional(),
+  requireSignedAssertion: z.boolean().optional(),
+  clockSkewSeconds: z.number().int().min(0).max(600).optional(),
+  attributeMap: z
+    .object({ email: z.string().min(1).optional(), givenName: z.string().min(1).optional(), familyName: z.string().min(1).optional() })
+    .strict()
+    .optional(),
+};
+
+export const connectionInput = z.union([
+  z.object({ protocol: z.literal('saml'), metadataXml: z.string().min(1), ...samlOptions }).strict(),
+  z
+    .object({
+      protocol: z.literal('saml'),
+      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string()).min(1).max(4) }).strict(),
+      ...samlOptions,
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('oidc'),
+      issuer: z.string().min(1),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+      clockSkewSeconds: z.number().int().min(0).max(600).optional(),
+    })
+    .strict(),
+]);
+export type ConnectionInput = z.infer<typeof connectionInput>;
+
+/** Parses and checks a connection request; throws 400 naming what is wrong. */
+export function parseConnection(raw: unknown): SsoConnection {
+  const parsed = connectionInput.safeParse(raw);
+  if (!parsed.success) {
+    const protocol = (raw as { protocol?: unknown } | undefined)?.protocol;
+    const hint =
+      protocol === 'saml' || protocol === 'oidc'
+        ? ''
+        : ' Send {"protocol":"saml","metadataXml":"…"}, {"protocol":"saml","idp":{"entityId","ssoUrl","certificates":[PEM]}} or {"protocol":"oidc","issuer","clientId","clientSecret"}.';
+    throw badRequest('invalid_sso_config', `The SSO connection is not valid: ${describeIssues(parsed.error)}.${hint}`);
+  }
+  const input = parsed.data;
+  if (input.protocol === 'oidc') {
+    parseIssuer(input.issuer);
+    return {
+      protocol: 'oidc',
+      issuer: input.issuer,
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
+      clockSkewSeconds: input.clockSkewSeconds ?? 60,
+    };
+  }
+  let idp: SamlConnection['idp'];
+  if ('metadataXml' in input) {
+    const meta = parseIdpMetadata(input.metadataXml);
+    idp = { entityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certificates };
+  } else {
+    const certificates = input.idp.certificates.map((c, i) => {
+      const pem = toCertificatePem(c);
+      if (!pem) {
+        throw badRequest('invalid_certificate', `idp.certificates[${i}] is not an X.509 certificate (PEM or base64 DER). Copy the IdP's signing certificate.`);
+      }
+      return pem;
+    });
+    idp = { entityId: input.idp.entityId, ssoUrl: input.idp.ssoUrl, certificates };
+  }
+  const connection: SamlConnection = {
+    protocol: 'saml',
+    idp,
+    allowIdpInitiated: input.allowIdpInitiated ?? false,
+    requireSignedAssertion: input.requireSignedAssertion ?? true,
+    clockSkewSeconds: input.clockSkewSeconds ?? 60,
+  };
+  if (input.attributeMap) connection.attributeMap = input.attributeMap;
+  return connection;
+}
+
+export function currentConnection(ws: WorkspaceState): SsoConnection | null {
+  return ws.sso.connection as SsoConnection | null;
+}
+
+/** Stores a connection; a change clears the record of a successful SSO sign-in. */
+export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection: SsoConnection, actor: string): void {
+  const before = currentConnection(ws);
+  const changed = JSON.stringify(before) !== JSON.stringify(connection);
+  if (!changed) return;
+  ws.sso.connection = connection as unknown as Record<string, unknown>;
+  ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
+  delete ws.sso.lastSuccessAt;
+  core.record(ws, 'sso.configured', actor, {
+    protocol: connection.protocol,
+    ...(connection.protocol === 'saml' ? { idpEntityId: connection.idp.entityId, certificates: connection.idp.certificates.length } : { issuer: connection.issuer, clientId: connection.clientId }),
+    ...(connection.mockIdp ? { mockIdp: connection.mockIdp } : {}),
+    replaced: before !== null,
+  });
+}
+
+/** Removes the connection; refused while enforcement would lock users out. */
+export function removeConnection(core: EmulatorCore, ws: WorkspaceState, actor: string): void {
+  if (ws.sso.connection === null) return;
+  if (ws.sso.enforcement !== 'off') {
+    throw conflict(
+      'enforcement_active',
+      `SSO enforcement is "${ws.sso.enforcement}": removing the connection would lock verified-domain users out. Set enforcement to "off" first (PUT /w/${ws.id}/api/sso/enforcement).`,
+    );
+  }
+  ws.sso.connection = null;
+  ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
+  delete ws.sso.lastSuccessAt;
+  core.record(ws, 'sso.removed', actor, {});
+}
+
+/** The workspace's own SSO values an admin pastes into the IdP. */
+export function spValues(origin: string, wsId: string) {
+  const base = `${origin}/w/${wsId}`;
+  return {
+    saml: {
+      entityId: `${base}/sso/saml/metadata`,
+      acsUrl: `${base}/sso/saml/acs`,
+      metadataUrl: `${base}/sso/saml/metadata`,
+      loginUrl: `${base}/sso/saml/login`,
+    },
+    oidc: {
+      redirectUri: `${base}/sso/oidc/callback`,
+      loginUrl: `${base}/sso/oidc/login`,
+    },
+  };
+}
+
+/** The connection as the admin API shows it: secrets withheld, the SP's own values added. */
+export function connectionView(ws: WorkspaceState, origin: string) {
+  const c = currentConnection(ws);
+  const sp = spValues(origin, ws.id);
+  const common = {
+    entityId: sp.saml.entityId,
+    acsUrl: sp.saml.acsUrl,
+    metadataUrl: sp.saml.metadataUrl,
+    redirectUri: sp.oidc.redirectUri,
+    enforcement: ws.sso.enforcement,
+    tested: ws.sso.lastSuccessAt !== undefined,
+    ...(ws.sso.lastSuccessAt ? { lastSuccessfulSsoAt: ws.sso.lastSuccessAt } : {}),
+    ...(ws.sso.connectionChangedAt ? { changedAt: ws.sso.connectionChangedAt } : {}),
+  };
+  if (!c) return { configured: false, ...common };
+  if (c.protocol === 'oidc') {
+    const { clientSecret: _secret, ...rest } = c;
+    return { configured: true, ...rest, clientSecretSet: true, loginUrl: sp.oidc.loginUrl, ...common };
+  }
+  return { configured: true, ...c, loginUrl: sp.saml.loginUrl, ...common };
+}
+
+export function requireConnection<P extends SsoConnection['protocol']>(ws: WorkspaceState, protocol: P): Extract<SsoConnection, { protocol: P }> {
+  const c = currentConnection(ws);
+  if (!c) {
+    throw new EmulatorError({
+      code: 'sso_not_configured',
+      status: 409,
+      message: `Single sign-on is not configured for workspace "${ws.id}". An admin configures it with PUT /w/${ws.id}/api/sso.`,
+    });
+  }
+  if (c.protocol !== protocol) {
+    throw new EmulatorError({
+      code: 'sso_protocol_mismatch',
+      status: 409,
+      message: `Workspace "${ws.id}" uses ${c.protocol.toUpperCase()} for SSO, not ${protocol.toUpperCase()}; sign in at /w/${ws.id}/sso/${c.protocol}/login.`,
+    });
+  }
+  return c as Extract<SsoConnection, { protocol: P }>;
+}

@@ -1,0 +1,81 @@
+// The workspace as a SAML 2.0 service provider over HTTP: metadata, SP-initiated login
+// (HTTP-Redirect AuthnRequest) and the ACS (HTTP-POST binding).
+import { Hono } from 'hono';
+import { badRequest } from '../../errors.js';
+import type { AppEnv } from '../../http/context.js';
+import { requireConnection, spValues } from '../connection.js';
+import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
+import { ssoRuntime } from '../runtime.js';
+import { createAuthnRequest } from './authn-request.js';
+import { buildSpMetadata } from './sp-metadata.js';
+import { validateSamlResponse } from './validate-response.js';
+
+export function samlRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/metadata', (c) => {
+    const sp = spValues(new URL(c.req.url).origin, c.get('ws').id).saml;
+    return c.body(buildSpMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl }), 200, { 'Content-Type': 'application/samlmetadata+xml' });
+  });
+
+  r.get('/login', (c) => {
+    const ws = c.get('ws');
+    const core = c.get('core');
+    const connection = requireConnection(ws, 'saml');
+    const sp = spValues(new URL(c.req.url).origin, ws.id).saml;
+    const email = c.req.query('email');
+    const relayState = c.req.query('relayState') ?? c.req.query('RelayState');
+    if (relayState !== undefined && Buffer.byteLength(relayState) > 80) {
+      throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
+    }
+    const request = createAuthnRequest({
+      sp,
+      idp: { ssoUrl: connection.idp.ssoUrl },
+      clock: core.clockFor(ws.id),
+      ...(relayState !== undefined ? { relayState } : {}),
+      ...(email ? { subject: email } : {}),
+    });
+    ssoRuntime(core, ws).samlRequests.remember(request.id);
+    core.record(ws, 'sso.saml.request_sent', 'anonymous', { requestId: request.id, ...(email ? { email } : {}) });
+    return c.redirect(request.url, 302);
+  });
+
+  r.post('/acs', async (c) => {
+    const ws = c.get('ws');
+    const core = c.get('core');
+    const connection = requireConnection(ws, 'saml');
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const samlResponse = form.SAMLResponse;
+    if (typeof samlResponse !== 'string' || samlResponse === '') {
+      throw badRequest('saml_missing_response', 'POST the IdP\'s SAMLResponse as an application/x-www-form-urlencoded field named "SAMLResponse" (HTTP-POST binding).');
+    }
+    const relayState = typeof form.RelayState === 'string' ? form.RelayState : undefined;
+    const runtime = ssoRuntime(core, ws);
+    const sp = spValues(new URL(c.req.url).origin, ws.id).saml;
+    let identity;
+    try {
+      identity = await validateSamlResponse(samlResponse, {
+        sp,
+        idp: { entityId: connection.idp.entityId, certificates: connection.idp.certificates },
+        clock: core.clockFor(ws.id),
+        requests: runtime.samlRequests,
+        replayCache: runtime.samlReplay,
+        allowIdpInitiated: connection.allowIdpInitiated,
+        requireSignedAssertion: connection.requireSignedAssertion,
+        clockSkewMs: connection.clockSkewSeconds * 1000,
+        ...(connection.attributeMap ? { attributeMap: connection.attributeMap } : {}),
+      });
+    } catch (err) {
+      refuseProtocol(c, 'saml', err);
+    }
+    return finishSsoSignIn(
+      c,
+      'saml',
+      identity,
+      { issuer: identity.issuer, assertionId: identity.assertionId, idpInitiated: identity.inResponseTo === undefined },
+      safeReturnTo(ws.id, relayState),
+    );
+  });
+
+  return r;
+}
