@@ -22,6 +22,9 @@ import { ssoAdminRoutes } from './sso/routes.js';
 import { samlRoutes } from './sso/saml/routes.js';
 import { oidcRoutes } from './sso/oidc/routes.js';
 import { idpControlRoutes, idpRoutes } from './idp/routes.js';
+import { groupRoutes } from './groups/routes.js';
+import { appRoutes, roleRoutes } from './roles/routes.js';
+import { readinessReport } from './readiness/readiness.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -147,6 +150,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/sso/enforcement', enforcementRoutes());
   app.route('/w/:ws/api/sso', ssoAdminRoutes());
   app.route('/w/:ws/api/scim', scimTokenRoutes());
+  app.route('/w/:ws/api/groups', groupRoutes());
+  app.route('/w/:ws/api/roles', roleRoutes());
+  app.route('/w/:ws/api/apps', appRoutes());
+  app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
   app.route('/w/:ws/scim/v2', scimRoutes());
   app.route('/w/:ws/sso/saml', samlRoutes());

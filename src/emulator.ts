@@ -12,6 +12,7 @@ import {
 } from './store/state.js';
 import { domainStatus } from './domains/verification.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
+import { newRolesState } from './roles/role-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -52,6 +53,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     groups: {},
     scimTokens: {},
     sso: { connection: null, enforcement: 'off' },
+    roles: newRolesState(),
     events: [],
   };
 }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
+import { effectivePermissions } from '../roles/roles.js';
 import { findMemberByEmail, inviteMember, memberView, removeMember, requireMember, updateMember } from './members.js';
 
 const role = z.enum(['owner', 'admin', 'member']);
@@ -42,6 +43,11 @@ export function userRoutes() {
     return c.json({ users: Object.values(ws.members).map((m) => memberView(core, ws, m)) });
   });
   r.get('/:id', (c) => c.json(memberView(c.get('core'), c.get('ws'), requireMember(c.get('ws'), c.req.param('id')))));
+  r.get('/:id/permissions', (c) => {
+    const ws = c.get('ws');
+    const member = requireMember(ws, c.req.param('id'));
+    return c.json({ userId: member.id, email: member.email, status: member.status, ...effectivePermissions(c.get('core'), ws, member) });
+  });
   r.patch('/:id', async (c) => {
     const input = await readBody(c, updateInput);
     const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

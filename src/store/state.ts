@@ -1,6 +1,7 @@
 // The persisted shape of the emulator: plain JSON, validated with zod on load and on import.
 // Lookup indexes are derived from it at load (see workspaces/registry.ts) and never persisted.
 import { z } from 'zod';
+import { newRolesState, rolesStateSchema } from '../roles/role-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
 export const STATE_VERSION = 1;
@@ -105,6 +106,7 @@ export const workspaceStateSchema = z.object({
   groups: z.record(z.string(), groupRecordSchema).default({}),
   scimTokens: z.record(z.string(), scimTokenRecordSchema).default({}),
   sso: ssoStateSchema.default({ connection: null, enforcement: 'off' }),
+  roles: rolesStateSchema.default(newRolesState),
   events: z.array(eventRecordSchema).default([]),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
