@@ -38,7 +38,7 @@ export class WorkspaceIndex {
       const userName = m.scim?.userName;
       if (typeof userName === 'string' && m.scim?.deleted !== true) this.memberByUserName.set(lower(userName), m.id);
       const externalId = m.scim?.externalId;
-      if (typeof externalId === 'string') addTo(this.membersByExternalId, externalId, m.id);
+      if (typeof externalId === 'string' && m.scim?.deleted !== true) addTo(this.membersByExternalId, externalId, m.id);
     }
     for (const g of Object.values(ws.groups)) {
       this.groupMembers.set(g.id, new Set());

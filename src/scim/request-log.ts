@@ -1,0 +1,53 @@
+// The last SCIM requests of each workspace, in memory only (never persisted): what the web
+// console shows a trainer while an IdP syncs.
+import type { WorkspaceState } from '../store/state.js';
+
+export const REQUEST_LOG_SIZE = 200;
+
+export interface ScimRequestEntry {
+  time: string;
+  method: string;
+  path: string;
+  /** The query string without `?`, when there was one. */
+  query?: string;
+  status: number;
+  /** The SCIM token that authenticated the request; null when none did. */
+  tokenId: string | null;
+}
+
+/** A fixed-size ring: adding is O(1) and the oldest entry falls out. */
+class RequestRing {
+  private readonly items: (ScimRequestEntry | undefined)[] = new Array(REQUEST_LOG_SIZE);
+  private next = 0;
+  private size = 0;
+
+  add(entry: ScimRequestEntry): void {
+    this.items[this.next] = entry;
+    this.next = (this.next + 1) % REQUEST_LOG_SIZE;
+    this.size = Math.min(this.size + 1, REQUEST_LOG_SIZE);
+  }
+
+  /** Newest first. */
+  list(): ScimRequestEntry[] {
+    const out: ScimRequestEntry[] = [];
+    for (let i = 1; i <= this.size; i++) {
+      const e = this.items[(this.next - i + REQUEST_LOG_SIZE) % REQUEST_LOG_SIZE];
+      if (e) out.push(e);
+    }
+    return out;
+  }
+}
+
+// Keyed by the workspace object: a reset or deleted workspace takes its log with it.
+const rings = new WeakMap<WorkspaceState, RequestRing>();
+
+export function logScimRequest(ws: WorkspaceState, entry: ScimRequestEntry): void {
+  let ring = rings.get(ws);
+  if (!ring) rings.set(ws, (ring = new RequestRing()));
+  ring.add(entry);
+}
+
+/** The workspace's recent SCIM requests, newest first. */
+export function recentScimRequests(ws: WorkspaceState): ScimRequestEntry[] {
+  return rings.get(ws)?.list() ?? [];
+}

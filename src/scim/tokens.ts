@@ -1,0 +1,73 @@
+// SCIM bearer tokens of a workspace (SPEC §2 `scim/tokens`): issued once in clear, stored as
+// sha256, revocable, several at once for rotation; and the check of a SCIM request's token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EmulatorCore } from '../emulator.js';
+import { EmulatorError, notFound } from '../errors.js';
+import { newId } from '../members/members.js';
+import type { ScimTokenRecord, WorkspaceState } from '../store/state.js';
+
+// lastUsedAt moves at most this often, so a sync does not rewrite the store on every request.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The public view of a token: never its secret or hash. */
+export function tokenView(t: ScimTokenRecord) {
+  return {
+    id: t.id,
+    ...(t.name !== undefined ? { name: t.name } : {}),
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt ?? null,
+    ...(t.revokedAt !== undefined ? { revokedAt: t.revokedAt } : {}),
+    status: t.revokedAt !== undefined ? 'revoked' : 'active',
+  };
+}
+
+/** Issues a token; the clear value is returned here and nowhere else. */
+export function issueToken(core: EmulatorCore, ws: WorkspaceState, name: string | undefined, actor: string): { record: ScimTokenRecord; token: string } {
+  const token = `scim_${randomBytes(32).toString('base64url')}`;
+  const record: ScimTokenRecord = {
+    id: newId('tok'),
+    hash: sha256(token),
+    ...(name !== undefined ? { name } : {}),
+    createdAt: core.clockFor(ws.id).now().toISOString(),
+  };
+  ws.scimTokens[record.id] = record;
+  core.record(ws, 'scim.token.created', actor, { tokenId: record.id, ...(name !== undefined ? { name } : {}) });
+  return { record, token };
+}
+
+/** Revokes a token; revoking a revoked token changes nothing. */
+export function revokeToken(core: EmulatorCore, ws: WorkspaceState, id: string, actor: string): void {
+  const t = Object.hasOwn(ws.scimTokens, id) ? ws.scimTokens[id] : undefined;
+  if (!t) throw notFound('scim_token_not_found', `Workspace "${ws.id}" has no SCIM token "${id}". List them with GET /w/${ws.id}/api/scim/tokens.`);
+  if (t.revokedAt !== undefined) return;
+  t.revokedAt = core.clockFor(ws.id).now().toISOString();
+  core.record(ws, 'scim.token.revoked', actor, { tokenId: t.id });
+}
+
+function refuse(message: string): EmulatorError {
+  return new EmulatorError({ code: 'unauthorized', status: 401, message });
+}
+
+/**
+ * The live token of this workspace that a bearer value names (RFC 6750 §2.1); 401 when the
+ * value is missing, unknown here (another workspace's tokens included) or revoked.
+ */
+export function authenticate(core: EmulatorCore, ws: WorkspaceState, bearer: string | undefined): ScimTokenRecord {
+  const how = `Send "Authorization: Bearer <token>" with a token from POST /w/${ws.id}/api/scim/tokens.`;
+  if (bearer === undefined) throw refuse(`SCIM requests need a bearer token. ${how}`);
+  const hash = Buffer.from(sha256(bearer), 'hex');
+  const found = Object.values(ws.scimTokens).find((t) => {
+    const stored = Buffer.from(t.hash, 'hex');
+    return stored.length === hash.length && timingSafeEqual(stored, hash);
+  });
+  if (!found) throw refuse(`The bearer token is not a SCIM token of workspace "${ws.id}". ${how}`);
+  if (found.revokedAt !== undefined) throw refuse(`SCIM token "${found.id}" was revoked at ${found.revokedAt}. ${how}`);
+  const now = core.clockFor(ws.id).now();
+  if (found.lastUsedAt === undefined || now.getTime() - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+    found.lastUsedAt = now.toISOString();
+    core.changed();
+  }
+  return found;
+}
