@@ -22,6 +22,7 @@ import { ssoAdminRoutes } from './sso/routes.js';
 import { samlRoutes } from './sso/saml/routes.js';
 import { oidcRoutes } from './sso/oidc/routes.js';
 import { idpControlRoutes, idpRoutes } from './idp/routes.js';
+import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
 import { readinessReport } from './readiness/readiness.js';
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   resolver?: TxtResolver;
   /** Fetch for outgoing requests to other origins (OIDC discovery, JWKS…); the global fetch by default. */
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  /**
+   * Outgoing requests answered in process, by host, origin or URL prefix, e.g.
+   * `{ 'login.microsoftonline.com': '/idp/entra' }` so a mock IdP stands under a vendor's host.
+   */
+  outbound?: OutboundRoutes;
 }
 
 export interface Emulator {
@@ -85,10 +91,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // so that a mock IdP under /idp works with or without a socket.
   const selfOrigins = new Set<string>();
   const outboundFetch = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
-  core.outboundFetch = (url, init) => {
+  const selfOrOut = (url: string, init?: RequestInit) => {
     if (selfOrigins.has(new URL(url).origin)) return Promise.resolve(app.fetch(new Request(url, init)));
     return outboundFetch(url, init);
   };
+  core.outboundFetch = options.outbound ? routeOutbound(options.outbound, selfOrOut, (request) => app.fetch(request)) : selfOrOut;
 
   app.use('*', async (c, next) => {
     if (selfOrigins.size < 64) selfOrigins.add(new URL(c.req.url).origin);

