@@ -26,6 +26,7 @@ import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.j
 import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
 import { readinessReport } from './readiness/readiness.js';
+import { consoleRoutes } from './ui/routes.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -166,6 +167,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
   app.route('/idp/:idp', idpRoutes());
+  app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
 
   return { app, core, store, adminKey, close: () => store.close() };
