@@ -38,6 +38,7 @@ export function emptyState(now: Date): EmulatorState {
     dns: {},
     workspaces: { [DEFAULT_WORKSPACE]: newWorkspaceState(DEFAULT_WORKSPACE, 'Default workspace', now) },
     events: { seq: 0, items: [] },
+    idps: {},
   };
 }
 

@@ -73,7 +73,7 @@ export function parseConnection(raw: unknown): SsoConnection {
     const hint =
       protocol === 'saml' || protocol === 'oidc'
         ? ''
-        : ' Send {"protocol":"saml","metadataXml":"…"}, {"protocol":"saml","idp":{"entityId","ssoUrl","certificates":[PEM]}} or {"protocol":"oidc","issuer","clientId","clientSecret"}.';
+        : ' Send {"protocol":"saml","metadataXml":"…"}, {"protocol":"saml","idp":{"entityId","ssoUrl","certificates":[PEM]}}, {"protocol":"oidc","issuer","clientId","clientSecret"}, or {"protocol":"saml"|"oidc","mockIdp":"<mock IdP id>"} for the built-in mock IdP.';
     throw badRequest('invalid_sso_config', `The SSO connection is not valid: ${describeIssues(parsed.error)}.${hint}`);
   }
   const input = parsed.data;

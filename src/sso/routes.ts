@@ -2,15 +2,19 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
+import { connectMockIdp, isMockIdpRequest } from '../idp/connect.js';
 import { connectionView, parseConnection, removeConnection, setConnection } from './connection.js';
 
 export function ssoAdminRoutes() {
   const r = new Hono<AppEnv>();
   r.get('/', (c) => c.json(connectionView(c.get('ws'), new URL(c.req.url).origin)));
   r.put('/', async (c) => {
-    const connection = parseConnection(await readJson(c));
+    const raw = await readJson(c);
+    const origin = new URL(c.req.url).origin;
+    // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call.
+    const connection = isMockIdpRequest(raw) ? connectMockIdp(c.get('core'), c.get('ws'), origin, raw, c.get('actor')) : parseConnection(raw);
     setConnection(c.get('core'), c.get('ws'), connection, c.get('actor'));
-    return c.json(connectionView(c.get('ws'), new URL(c.req.url).origin));
+    return c.json(connectionView(c.get('ws'), origin));
   });
   r.delete('/', (c) => {
     removeConnection(c.get('core'), c.get('ws'), c.get('actor'));

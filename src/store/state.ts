@@ -111,6 +111,96 @@ export const workspaceStateSchema = z.object({
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
+/** The vendors the mock identity provider imitates (SPEC §4 `idp.vendor`). */
+export const IDP_VENDORS = ['entra', 'okta', 'google', 'classlink', 'clever', 'generic'] as const;
+export type IdpVendor = (typeof IDP_VENDORS)[number];
+/** SCIM dialects the mock IdP's provisioning client speaks. */
+export const SCIM_DIALECTS = ['entra', 'okta', 'generic'] as const;
+export type ScimDialect = (typeof SCIM_DIALECTS)[number];
+
+export const idpUserSchema = z.object({
+  id: z.string().min(1),
+  /** As given; lookups compare it in lower case. */
+  email: z.string().min(3),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  /** Extra attributes sent in assertions. */
+  attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+  /** scrypt hash for the IdP's login page, when the user has a password. */
+  passwordHash: z.string().optional(),
+  /** In the provisioning (SCIM app) scope; a user outside it can still sign in. */
+  provisioned: z.boolean().default(true),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type IdpUser = z.infer<typeof idpUserSchema>;
+
+export const idpGroupSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string().min(1),
+  /** Member user ids. */
+  members: z.array(z.string()).default([]),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type IdpGroup = z.infer<typeof idpGroupSchema>;
+
+/** What the provisioning client last pushed to one SCIM target (its memory between runs). */
+export const idpProvisioningTargetSchema = z.object({
+  baseUrl: z.string().min(1),
+  token: z.string(),
+  dialect: z.enum(SCIM_DIALECTS),
+  users: z
+    .record(
+      z.string(),
+      z.object({
+        scimId: z.string(),
+        userName: z.string(),
+        email: z.string(),
+        givenName: z.string().optional(),
+        familyName: z.string().optional(),
+        active: z.boolean(),
+      }),
+    )
+    .default({}),
+  groups: z.record(z.string(), z.object({ scimId: z.string(), displayName: z.string(), members: z.array(z.string()) })).default({}),
+  lastRunAt: isoTime.optional(),
+});
+export type IdpProvisioningTarget = z.infer<typeof idpProvisioningTargetSchema>;
+
+export const idpStateSchema = z.object({
+  id: z.string().min(1),
+  vendor: z.enum(IDP_VENDORS),
+  name: z.string(),
+  createdAt: isoTime,
+  /** Sign in the hinted user without showing the login page. */
+  autoApprove: z.boolean().default(true),
+  users: z.record(z.string(), idpUserSchema).default({}),
+  groups: z.record(z.string(), idpGroupSchema).default({}),
+  /** Service providers registered with the SAML IdP, by entity ID. */
+  samlSps: z
+    .record(z.string(), z.object({ entityId: z.string(), acsUrl: z.string(), workspace: z.string().optional(), registeredAt: isoTime }))
+    .default({}),
+  /** Relying parties registered with the OIDC provider, by client id. */
+  oidcClients: z
+    .record(
+      z.string(),
+      z.object({
+        clientId: z.string(),
+        clientSecret: z.string(),
+        redirectUris: z.array(z.string()),
+        workspace: z.string().optional(),
+        registeredAt: isoTime,
+      }),
+    )
+    .default({}),
+  /** Faults armed for the next sign-in, and per user (lower-case email). */
+  faults: z.object({ next: z.string().optional(), users: z.record(z.string(), z.string()).default({}) }).default({ users: {} }),
+  /** Provisioning memory by SCIM base URL. */
+  provisioning: z.record(z.string(), idpProvisioningTargetSchema).default({}),
+});
+export type IdpState = z.infer<typeof idpStateSchema>;
+
 export const emulatorStateSchema = z.object({
   format: z.literal(STATE_FORMAT),
   version: z.literal(STATE_VERSION),
@@ -118,6 +208,8 @@ export const emulatorStateSchema = z.object({
   clock: z.object({ offsetMs: z.number().finite() }).default({ offsetMs: 0 }),
   dns: z.record(z.string(), z.array(z.string())).default({}),
   workspaces: z.record(z.string(), workspaceStateSchema),
+  /** The built-in mock identity providers (src/idp), by id. */
+  idps: z.record(z.string(), idpStateSchema).default({}),
   /** Emulator-level events (workspace null); each workspace keeps its own in `events`. */
   events: z
     .object({ seq: z.number().int().nonnegative(), items: z.array(eventRecordSchema) })

@@ -11,9 +11,11 @@ export function renderPickerPage(input: {
   params: URLSearchParams;
   users: readonly MockOidcUser[];
   notice?: string;
+  /** Offer a password field beside the email (checked when filled in). */
+  askPassword?: boolean;
 }) {
   const hidden = [...input.params.entries()]
-    .filter(([name]) => name !== 'login_email')
+    .filter(([name]) => name !== 'login_email' && name !== 'login_password')
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   const hint = input.params.get('login_hint') ?? '';
   const choices = input.users.map((user) => {
@@ -30,7 +32,7 @@ ${input.notice ? html`<p role="alert">${input.notice}</p>` : ''}
 <form method="post" action="${input.action}">
 ${hidden}
 <ul>${choices}</ul>
-<p><label>Email <input type="email" name="login_email" value="${hint}"></label> <button type="submit">Sign in</button></p>
+<p><label>Email <input type="email" name="login_email" value="${hint}"></label>${input.askPassword ? html` <label>Password <input type="password" name="login_password" autocomplete="current-password"></label>` : ''} <button type="submit">Sign in</button></p>
 </form>
 </body>
 </html>`;

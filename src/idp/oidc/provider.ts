@@ -24,6 +24,11 @@ export interface MockOidcUserDirectory {
   find(email: string): Awaitable<MockOidcUser | undefined>;
   /** Users offered on the sign-in page. */
   list(): Awaitable<readonly MockOidcUser[]>;
+  /**
+   * Checks a password typed on the sign-in page; when present, the page asks for one. Returns
+   * false to refuse. A user picked from the list needs none.
+   */
+  verifyPassword?(email: string, password: string): Awaitable<boolean>;
 }
 
 /** What a fault is decided from, at the moment a user signs in. */
@@ -41,8 +46,8 @@ export interface MockOidcProviderOptions {
   clock: Clock;
   /** Whose ID tokens to imitate. Default `generic`. */
   vendor?: MockOidcVendor;
-  /** Sign in the `login_hint` user without showing the picker (for programs). Default true. */
-  autoApprove?: boolean;
+  /** Sign in the `login_hint` user without showing the picker (for programs), always or per request. Default true. */
+  autoApprove?: boolean | ((params: URLSearchParams) => boolean);
   /** Decides the fault of a sign-in; consulted after `setNextFault` and `setUserFault`. */
   getFault?: (context: MockOidcFaultContext) => MockOidcFault | undefined;
   /** A fault for every sign-in that nothing else gave one. */
@@ -211,10 +216,15 @@ export function createMockOidcProvider(options: MockOidcProviderOptions): MockOi
     const hint = params.get('login_hint');
     let user: MockOidcUser | undefined;
     let notice: string | undefined;
+    const password = params.get('login_password') ?? '';
     if (chosen !== undefined) {
       user = await options.users.find(chosen.trim());
       if (!user) notice = `No user ${chosen} in this directory.`;
-    } else if (hint && autoApprove) {
+      else if (password !== '' && options.users.verifyPassword && !(await options.users.verifyPassword(user.email, password))) {
+        notice = `Wrong password for ${user.email}.`;
+        user = undefined;
+      }
+    } else if (hint && (typeof autoApprove === 'function' ? autoApprove(params) : autoApprove)) {
       user = await options.users.find(hint.trim());
       if (!user) notice = `No user ${hint} in this directory; pick one.`;
     }
@@ -222,7 +232,11 @@ export function createMockOidcProvider(options: MockOidcProviderOptions): MockOi
       // OIDC Core §3.1.2.6: prompt=none cannot show a page.
       if (params.get('prompt')?.split(' ').includes('none')) return refuse('login_required', 'The user must pick an account; prompt=none was requested.');
       const users = await options.users.list();
-      return c.html(renderPickerPage({ action: endpoints.authorization, vendor, clientId, params, users, ...(notice ? { notice } : {}) }), notice && chosen ? 400 : 200);
+      const askPassword = options.users.verifyPassword !== undefined;
+      return c.html(
+        renderPickerPage({ action: endpoints.authorization, vendor, clientId, params, users, askPassword, ...(notice ? { notice } : {}) }),
+        notice && chosen ? 400 : 200,
+      );
     }
 
     sweep();
@@ -246,7 +260,7 @@ export function createMockOidcProvider(options: MockOidcProviderOptions): MockOi
     // OIDC Core §3.1.2.1: the authorization endpoint accepts the request as a form post too.
     const params = new URLSearchParams(new URL(c.req.url).searchParams);
     for (const [name, value] of new URLSearchParams(await c.req.text())) {
-      if (name === 'login_email') params.append(name, value);
+      if (name === 'login_email' || name === 'login_password') params.append(name, value);
       else params.set(name, value);
     }
     return authorize(c, params);

@@ -1,5 +1,5 @@
 // The mock IdP's reading of an incoming AuthnRequest (SAML core §3.4.1) sent with the
-// HTTP-Redirect binding (SAML bindings §3.4.4.1: DEFLATE, then base64).
+// HTTP-Redirect binding (§3.4.4.1: DEFLATE, then base64) or the HTTP-POST binding (base64).
 
 import { inflateRawSync } from 'node:zlib';
 import { samlError } from '../../sso/saml/reasons.js';
@@ -21,20 +21,25 @@ export interface ParsedAuthnRequest {
 }
 
 /**
- * Decodes and parses the `SAMLRequest` query value of an HTTP-Redirect request (already
- * URL-decoded, as a router gives it). Throws `saml_request_invalid` (400) when it is not a
- * deflated, base64 SAML 2.0 AuthnRequest with an ID and an Issuer.
+ * Decodes and parses the `SAMLRequest` value of an HTTP-Redirect request (already URL-decoded, as
+ * a router gives it), or with `binding: 'post'` of an HTTP-POST form (base64 without DEFLATE,
+ * SAML bindings §3.5.4). Throws `saml_request_invalid` (400) when it is not a base64 SAML 2.0
+ * AuthnRequest with an ID and an Issuer.
  */
-export function parseAuthnRequest(samlRequest: string): ParsedAuthnRequest {
+export function parseAuthnRequest(samlRequest: string, options: { binding?: 'redirect' | 'post' } = {}): ParsedAuthnRequest {
   const compact = samlRequest.replace(/\s+/g, '');
   if (compact.length === 0 || compact.length > 64 * 1024 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
     throw invalid('SAMLRequest is not base64.');
   }
   let xml: string;
-  try {
-    xml = inflateRawSync(Buffer.from(compact, 'base64'), { maxOutputLength: 256 * 1024 }).toString('utf8');
-  } catch {
-    throw invalid('SAMLRequest is not DEFLATE-compressed (the HTTP-Redirect binding requires it).');
+  if (options.binding === 'post') {
+    xml = Buffer.from(compact, 'base64').toString('utf8');
+  } else {
+    try {
+      xml = inflateRawSync(Buffer.from(compact, 'base64'), { maxOutputLength: 256 * 1024 }).toString('utf8');
+    } catch {
+      throw invalid('SAMLRequest is not DEFLATE-compressed (the HTTP-Redirect binding requires it).');
+    }
   }
   if (declaresDtd(xml)) throw invalid('The AuthnRequest declares a DOCTYPE or ENTITY; refused unparsed.');
   const doc = parseXml(xml);

@@ -1,7 +1,7 @@
 // The mock IdP's SAML metadata (SAML metadata §2.4.3), for a workspace admin to upload: entity ID,
 // SSO endpoints for both browser bindings, and its signing certificate(s).
 
-import { samlifyLib } from '../../sso/saml/samlify-setup.js';
+import { samlifyLib, withoutSloWarning } from '../../sso/saml/samlify-setup.js';
 import { BINDING, NAMEID_FORMAT } from '../../sso/saml/saml-xml.js';
 
 export interface MockIdpDescription {
@@ -17,8 +17,7 @@ export interface MockIdpDescription {
 /** Builds the mock IdP's metadata XML with samlify's IdentityProvider. */
 export function buildIdpMetadata(idp: MockIdpDescription): string {
   const samlify = samlifyLib();
-  return samlify
-    .IdentityProvider({
+  return withoutSloWarning(() => samlify.IdentityProvider({
       entityID: idp.entityId,
       signingCert: idp.certPem,
       wantAuthnRequestsSigned: false,
@@ -28,6 +27,5 @@ export function buildIdpMetadata(idp: MockIdpDescription): string {
         { Binding: BINDING.post, Location: idp.ssoUrl },
       ],
       ...(idp.sloUrl !== undefined ? { singleLogoutService: [{ Binding: BINDING.redirect, Location: idp.sloUrl }] } : {}),
-    })
-    .getMetadata();
+    })).getMetadata();
 }

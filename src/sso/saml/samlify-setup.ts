@@ -28,3 +28,22 @@ export async function conformsToSamlSchema(xml: string): Promise<boolean> {
     return false;
   }
 }
+
+const SLO_WARNING = 'Construct identity  provider - missing endpoint of SingleLogoutService';
+
+/**
+ * Runs a samlify IdentityProvider construction without its console warning about a missing
+ * SingleLogoutService: the mock IdP has no single logout and says so by listing none. The
+ * construction is synchronous, so only that one message is held back.
+ */
+export function withoutSloWarning<T>(build: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (args[0] !== SLO_WARNING) warn(...args);
+  };
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
+}

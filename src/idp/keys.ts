@@ -1,0 +1,39 @@
+// The mock IdP's signing key pair: the test-only pair in fixtures/keys/ (idp-signing.key/.crt),
+// one pair for SAML signatures and the OIDC JWKS alike, so workspaces trust one certificate.
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JWK } from 'jose';
+
+export interface IdpSigningKeys {
+  privateKeyPem: string;
+  certPem: string;
+  /** The private key as a JWK, for the OIDC provider's RS256 signer. */
+  privateJwk: JWK;
+}
+
+let cached: IdpSigningKeys | undefined;
+
+// From src/idp (tsx, vitest) or dist/src/idp (built), fixtures/ sits a few levels up.
+function findKeyDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'fixtures', 'keys');
+    if (existsSync(join(candidate, 'idp-signing.key'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('fixtures/keys/idp-signing.key was not found beside the emulator; reinstall the package (fixtures/ ships with it).');
+}
+
+/** The mock IdP's signing pair, read once. */
+export function idpSigningKeys(): IdpSigningKeys {
+  if (!cached) {
+    const dir = findKeyDir();
+    const privateKeyPem = readFileSync(join(dir, 'idp-signing.key'), 'utf8');
+    const certPem = readFileSync(join(dir, 'idp-signing.crt'), 'utf8');
+    const jwk = createPrivateKey(privateKeyPem).export({ format: 'jwk' }) as JsonWebKey;
+    cached = { privateKeyPem, certPem, privateJwk: jwk as JWK };
+  }
+  return cached;
+}

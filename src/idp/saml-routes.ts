@@ -1,0 +1,208 @@
+// The mock IdP's SAML 2.0 side over HTTP: metadata, the SSO endpoint for SP-initiated requests
+// (HTTP-Redirect or HTTP-POST in, HTTP-POST out) and IdP-initiated launch to a registered SP.
+import { Hono } from 'hono';
+import { EmulatorError, badRequest } from '../errors.js';
+import type { AppContext, AppEnv } from '../http/context.js';
+import { passwordMatches } from '../members/members.js';
+import type { IdpState, IdpUser } from '../store/state.js';
+import { findUser } from './directory.js';
+import { chooseFault, requestedFault } from './faults.js';
+import { idpSigningKeys } from './keys.js';
+import { renderAutoPostForm, renderSignInPage } from './pages.js';
+import { idpEndpoints, requireIdp } from './registry.js';
+import { idpClock, idpRuntime, recordSignIn } from './runtime.js';
+import { buildIdpMetadata, issueSamlResponse, parseAuthnRequest, type Vendor } from './saml/index.js';
+
+const SAML_VENDOR: Record<IdpState['vendor'], Vendor> = {
+  entra: 'entra',
+  okta: 'okta',
+  google: 'google',
+  classlink: 'classlink',
+  clever: 'generic',
+  generic: 'generic',
+};
+
+// The metadata depends only on the URLs (one key pair for every IdP): built once per entity ID.
+const metadataCache = new Map<string, string>();
+
+/** The IdP's SAML metadata at an origin. */
+export function idpMetadataXml(idp: IdpState, origin: string): string {
+  const urls = idpEndpoints(origin, idp.id).saml;
+  let xml = metadataCache.get(urls.entityId);
+  if (xml === undefined) {
+    if (metadataCache.size > 1000) metadataCache.clear();
+    xml = buildIdpMetadata({ entityId: urls.entityId, ssoUrl: urls.ssoUrl, certPem: idpSigningKeys().certPem });
+    metadataCache.set(urls.entityId, xml);
+  }
+  return xml;
+}
+
+type Params = Record<string, string>;
+
+async function readParams(c: AppContext): Promise<Params> {
+  const out: Params = {};
+  for (const [k, v] of new URL(c.req.url).searchParams) out[k] ??= v;
+  if (c.req.method === 'POST') {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    for (const [k, v] of Object.entries(form)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+const wantsJson = (c: AppContext) => /application\/json/i.test(c.req.header('Accept') ?? '');
+
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+type Chosen = { user: IdpUser } | { page: { notice?: string; status: 200 | 400 | 401 | 404 } };
+
+/**
+ * Who signs in: a user picked or typed on the page (a typed password must match when the user has
+ * one), else with auto-approve the hinted user (`login_hint` or the AuthnRequest's Subject).
+ */
+function chooseUser(idp: IdpState, params: Params, hint: string | undefined): Chosen {
+  const typed = params.login_email?.trim();
+  if (typed) {
+    const user = findUser(idp, typed);
+    if (!user || user.email.toLowerCase() !== typed.toLowerCase()) return { page: { notice: `No user ${typed} in this directory.`, status: 404 } };
+    const password = params.login_password ?? '';
+    if (password !== '' && user.passwordHash !== undefined && !passwordMatches(user.passwordHash, password)) {
+      return { page: { notice: `Wrong password for ${user.email}.`, status: 401 } };
+    }
+    return { user };
+  }
+  const auto = flag(params.auto_approve) ?? idp.autoApprove;
+  if (hint && auto) {
+    const user = findUser(idp, hint);
+    if (user && user.email.toLowerCase() === hint.toLowerCase()) return { user };
+    return { page: { notice: `No user ${hint} in this directory; pick one.`, status: 404 } };
+  }
+  return { page: { status: 200 } };
+}
+
+function loginRequired(c: AppContext, idp: IdpState, page: { notice?: string; status: number }, action: string, hidden: Params, hint: string | undefined, audience: string) {
+  if (wantsJson(c)) {
+    throw new EmulatorError({
+      code: page.status === 401 ? 'idp_invalid_credentials' : page.status === 404 ? 'idp_user_not_found' : 'idp_login_required',
+      status: page.status === 200 ? 400 : page.status,
+      message:
+        page.notice ??
+        `The mock IdP "${idp.id}" needs to know who signs in: send login_hint=<email> (or a Subject in the AuthnRequest) with auto-approve on, or login_email (and login_password) as a form post.`,
+    });
+  }
+  const html = renderSignInPage({ idp, action, hidden, audience, ...(hint ? { hint } : {}), ...(page.notice ? { notice: page.notice } : {}) });
+  return c.html(html, page.status as 200);
+}
+
+/** Issues the response and answers with the auto-post form, or JSON for programs. */
+function answer(
+  c: AppContext,
+  idp: IdpState,
+  sp: { entityId: string; acsUrl: string; workspace?: string },
+  user: IdpUser,
+  params: Params,
+  inResponseTo: string | undefined,
+) {
+  const core = c.get('core');
+  const origin = new URL(c.req.url).origin;
+  const chosen = chooseFault(idp, 'saml', user.email, requestedFault('saml', params.fault));
+  const keys = idpSigningKeys();
+  const samlResponse = issueSamlResponse({
+    idp: { entityId: idpEndpoints(origin, idp.id).saml.entityId, privateKeyPem: keys.privateKeyPem, certPem: keys.certPem },
+    sp: { entityId: sp.entityId, acsUrl: sp.acsUrl },
+    user: { email: user.email, givenName: user.givenName ?? '', familyName: user.familyName ?? '', attributes: user.attributes },
+    ...(inResponseTo !== undefined ? { inResponseTo } : {}),
+    clock: idpClock(core, sp.workspace),
+    vendor: SAML_VENDOR[idp.vendor],
+    ...(chosen.fault ? { fault: chosen.fault } : {}),
+    memory: idpRuntime(core, idp).issuedAssertions,
+  });
+  recordSignIn(
+    core,
+    idp,
+    'saml',
+    user.email,
+    { sp: sp.entityId, ...(sp.workspace ? { workspace: sp.workspace } : {}), initiatedBy: inResponseTo === undefined ? 'idp' : 'sp' },
+    chosen,
+  );
+  const relayState = params.RelayState;
+  if (wantsJson(c)) {
+    return c.json({ acsUrl: sp.acsUrl, SAMLResponse: samlResponse, ...(relayState !== undefined ? { RelayState: relayState } : {}), email: user.email, ...(chosen.fault ? { fault: chosen.fault } : {}) });
+  }
+  return c.html(renderAutoPostForm({ acsUrl: sp.acsUrl, samlResponse, ...(relayState !== undefined ? { relayState } : {}) }));
+}
+
+export function idpSamlRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/metadata', (c) => {
+    const idp = requireIdp(c.get('core'), c.req.param('idp')!);
+    return c.body(idpMetadataXml(idp, new URL(c.req.url).origin), 200, { 'Content-Type': 'application/samlmetadata+xml' });
+  });
+
+  const sso = async (c: AppContext) => {
+    const idp = requireIdp(c.get('core'), c.req.param('idp')!);
+    const params = await readParams(c);
+    const samlRequest = params.SAMLRequest;
+    if (!samlRequest) {
+      throw badRequest(
+        'saml_request_invalid',
+        `The SSO endpoint of mock IdP "${idp.id}" needs a SAMLRequest: start at the service provider's login URL, or use /idp/${idp.id}/saml/launch for IdP-initiated sign-in.`,
+      );
+    }
+    // A GET is the HTTP-Redirect binding; our own sign-in page posts the redirect-encoded request back.
+    const binding = c.req.method === 'GET' || params.binding === 'redirect' ? 'redirect' : 'post';
+    const request = parseAuthnRequest(samlRequest, { binding });
+    const sp = Object.hasOwn(idp.samlSps, request.issuer) ? idp.samlSps[request.issuer] : undefined;
+    if (!sp) {
+      throw badRequest(
+        'idp_unknown_sp',
+        `The AuthnRequest comes from "${request.issuer}", which is not an application of mock IdP "${idp.id}". Connect the workspace with PUT /w/{ws}/api/sso {"protocol":"saml","mockIdp":"${idp.id}"}, or register the SP with POST /idp/${idp.id}/apps/saml {"entityId","acsUrl"}.`,
+      );
+    }
+    if (request.acsUrl !== undefined && request.acsUrl !== sp.acsUrl) {
+      throw badRequest(
+        'idp_acs_mismatch',
+        `The AuthnRequest asks for the response at ${request.acsUrl}, but ${sp.entityId} registered ${sp.acsUrl}; the IdP only posts to a registered ACS URL.`,
+      );
+    }
+    const hint = params.login_hint ?? request.subject;
+    const chosen = chooseUser(idp, params, hint);
+    if ('page' in chosen) {
+      const hidden: Params = { SAMLRequest: samlRequest, binding };
+      for (const k of ['RelayState', 'fault']) if (params[k] !== undefined) hidden[k] = params[k]!;
+      return loginRequired(c, idp, chosen.page, idpEndpoints(new URL(c.req.url).origin, idp.id).saml.ssoUrl, hidden, hint, sp.entityId);
+    }
+    return answer(c, idp, sp, chosen.user, params, request.id);
+  };
+  r.get('/sso', sso);
+  r.post('/sso', sso);
+
+  // IdP-initiated: ?workspace=<ws> (a connected workspace) or ?sp=<entity id>, and the user.
+  const launch = async (c: AppContext) => {
+    const idp = requireIdp(c.get('core'), c.req.param('idp')!);
+    const params = await readParams(c);
+    const sps = Object.values(idp.samlSps);
+    const sp = params.sp !== undefined ? sps.find((s) => s.entityId === params.sp) : params.workspace !== undefined ? sps.find((s) => s.workspace === params.workspace) : sps.length === 1 ? sps[0] : undefined;
+    if (!sp) {
+      throw badRequest(
+        'idp_unknown_sp',
+        `Say which application to launch: ?workspace=<a workspace connected to "${idp.id}"> or ?sp=<entity id>. Registered: ${sps.map((s) => s.workspace ?? s.entityId).join(', ') || '(none)'}.`,
+      );
+    }
+    const hint = params.email ?? params.login_hint;
+    const chosen = chooseUser(idp, { ...params, auto_approve: params.auto_approve ?? 'true' }, hint);
+    if ('page' in chosen) {
+      const hidden: Params = { sp: sp.entityId };
+      for (const k of ['RelayState', 'fault']) if (params[k] !== undefined) hidden[k] = params[k]!;
+      return loginRequired(c, idp, chosen.page, idpEndpoints(new URL(c.req.url).origin, idp.id).saml.launchUrl, hidden, hint, sp.entityId);
+    }
+    return answer(c, idp, sp, chosen.user, params, undefined);
+  };
+  r.get('/launch', launch);
+  r.post('/launch', launch);
+
+  return r;
+}
