@@ -4,13 +4,27 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
+import { runCommand, schemaCommand, validateCommand } from './scenarios.js';
+import { formatIssue, loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
+import { runScenario } from '../scenario/runner.js';
+import { failureLines } from '../scenario/reporters.js';
+import { inProcessTarget } from '../scenario/target.js';
+import type { RunningServer } from './serve.js';
 
 const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU workspace's identity features
 
 Usage:
   edu-emulator serve [--port 4000] [--host 127.0.0.1] [--data FILE | --memory]
-                     [--dns-server HOST:PORT] [--admin-key KEY]
+                     [--scenario FILE [--with-expectations]] [--dns-server HOST:PORT] [--admin-key KEY]
+  edu-emulator run PATH… [--reporter pretty|json|junit] [--out FILE] [--concurrency N]
+                   [--bail] [--filter NAME] [--target URL --admin-key KEY]
+  edu-emulator validate PATH…
+  edu-emulator schema            print the JSON Schema of scenario files
   edu-emulator --help | --version
+
+run: each scenario in its own workspace and mock IdP (in process unless --target); exit 0 when
+all pass, 1 when any fails, 2 for invalid files or an unreachable emulator.
+validate: every problem as file:line:col message; exit 2 when there are any.
 
 serve options (environment variables in brackets):
   --port N            port to listen on; 0 picks a free one          [EMULATOR_PORT] (4000)
@@ -20,7 +34,8 @@ serve options (environment variables in brackets):
   --dns-server H:P    verify domains against this DNS server         [EMULATOR_DNS_SERVER]
                       instead of the simulated zone
   --admin-key KEY     admin key (random at each start otherwise)     [EMULATOR_ADMIN_KEY]
-  --scenario FILE     set up from a scenario file                    [EMULATOR_SCENARIO]
+  --scenario FILE     set a workspace up from a scenario file        [EMULATOR_SCENARIO]
+  --with-expectations also check the scenario's expectations
 `;
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +60,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
         scenario: { type: 'string' },
         'dns-server': { type: 'string' },
         'admin-key': { type: 'string' },
+        'with-expectations': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -58,6 +74,10 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
   if (data !== undefined) opts.data = data;
   const scenario = values.scenario ?? env.EMULATOR_SCENARIO;
   if (scenario !== undefined) opts.scenario = scenario;
+  if (values['with-expectations']) {
+    if (scenario === undefined) throw new CliError('--with-expectations goes with --scenario FILE.');
+    opts.withExpectations = true;
+  }
   const dnsServer = values['dns-server'] ?? env.EMULATOR_DNS_SERVER;
   if (dnsServer !== undefined) opts.dnsServer = dnsServer;
   const adminKey = values['admin-key'] ?? env.EMULATOR_ADMIN_KEY;
@@ -67,6 +87,8 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
 
 async function serve(args: string[]): Promise<void> {
   const opts = parseServeArgs(args, process.env);
+  // A scenario is checked before anything listens: a broken file never half-starts a server.
+  const scenario = opts.scenario !== undefined ? await loadServeScenario(opts.scenario) : undefined;
   const running = await startServer(opts);
   // Handlers go in before the listening line, so a script that signals right after it is heard.
   let signalled = false;
@@ -93,6 +115,30 @@ async function serve(args: string[]): Promise<void> {
   out.write(`workspace:  ${running.url}/w/default  (admin API ${running.url}/w/default/api)\n`);
   out.write(`events:     ${running.url}/_emulator/events\n`);
   out.write(`store:      ${running.store.description}\n`);
+  if (scenario) await setUpScenario(running, scenario, opts.withExpectations === true);
+}
+
+async function loadServeScenario(file: string): Promise<LoadedScenario> {
+  const { scenario, issues } = await loadScenarioFile(file);
+  if (!scenario) {
+    throw new CliError(`--scenario ${file} is not a valid scenario:\n${issues.map(formatIssue).join('\n')}`);
+  }
+  return scenario;
+}
+
+/** Sets a ready district up from a scenario in a workspace named after it (replacing an old one). */
+async function setUpScenario(running: RunningServer, scenario: LoadedScenario, withExpectations: boolean): Promise<void> {
+  const id = scenario.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scenario';
+  const target = inProcessTarget(running.emulator, running.url);
+  const headers = { Authorization: `Bearer ${running.adminKey}` };
+  await target.fetch(`/_emulator/workspaces/${id}`, { method: 'DELETE', headers });
+  await target.fetch(`/_emulator/idps/${id}`, { method: 'DELETE', headers });
+  const report = await runScenario(scenario, { target, keep: true, workspaceId: id, setupOnly: !withExpectations });
+  const failed = report.steps.find((s) => s.status === 'failed');
+  if (failed) {
+    process.stderr.write(`edu-emulator: scenario "${scenario.name}" stopped at ${failureLines(scenario.file, failed).join('; ')}\n`);
+  }
+  process.stdout.write(`scenario:   "${scenario.name}" ${failed ? 'partly set up' : 'set up'} in ${running.url}/w/${id}\n`);
 }
 
 /** Runs the CLI; returns the exit code for commands that finish (serve keeps running). */
@@ -103,6 +149,12 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'serve':
         await serve(rest);
         return undefined;
+      case 'run':
+        return await runCommand(rest);
+      case 'validate':
+        return await validateCommand(rest);
+      case 'schema':
+        return await schemaCommand();
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { createEmulator } from '../app.js';
+import { createEmulator, type Emulator } from '../app.js';
 import { parseDnsServer } from '../domains/resolver.js';
 import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
 import { CliError } from './cli-error.js';
@@ -16,12 +16,15 @@ export interface ServeOptions {
   data?: string;
   memory: boolean;
   scenario?: string;
+  /** With --scenario: also check the scenario's expectations. */
+  withExpectations?: boolean;
   dnsServer?: string;
   adminKey?: string;
 }
 
 export interface RunningServer {
   url: string;
+  emulator: Emulator;
   adminKey: string;
   store: StateStore;
   server: Server;
@@ -39,9 +42,6 @@ export function checkServeOptions(o: ServeOptions): void {
   }
   if (o.adminKey !== undefined && !/^\S{8,200}$/.test(o.adminKey)) {
     throw new CliError('--admin-key must be 8 to 200 characters with no spaces.');
-  }
-  if (o.scenario !== undefined) {
-    throw new CliError('--scenario is not available in this version yet; start without it and set the workspace up over the API.');
   }
 }
 
@@ -93,5 +93,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       });
       await emulator.close();
     })());
-  return { url, adminKey: emulator.adminKey, store, server, stop };
+  return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }

@@ -1,0 +1,29 @@
+// Where a scenario runs: in process through the app factory (no socket), or against a running
+// emulator over HTTP (`--target URL --admin-key KEY`). Both speak the same HTTP.
+import type { Emulator } from '../app.js';
+
+export interface RunTarget {
+  /** The origin absolute URLs are built on (SCIM base URL, redirects). */
+  readonly origin: string;
+  readonly adminKey: string;
+  /** Requests a path (`/w/…`) or an absolute URL on the emulator. */
+  fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
+}
+
+/** The app in process; `origin` is the URL the emulator is known by (its served URL, if served). */
+export function inProcessTarget(emulator: Emulator, origin = 'http://localhost'): RunTarget {
+  return {
+    origin,
+    adminKey: emulator.adminKey,
+    fetch: async (p, init) => emulator.app.request(new URL(p, origin).href, init),
+  };
+}
+
+export function remoteTarget(url: string, adminKey: string): RunTarget {
+  const origin = new URL(url).origin;
+  return {
+    origin,
+    adminKey,
+    fetch: (p, init) => fetch(new URL(p, origin), { redirect: 'manual', ...init }),
+  };
+}
