@@ -27,6 +27,8 @@ import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
+import { openApiDocument } from './openapi/document.js';
+import { docsPage } from './openapi/docs-page.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -125,10 +127,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     await next();
   });
 
+  // Health and the API documents hold nothing secret: no key for them.
+  const publicControl = new Set(['/_emulator/health', '/_emulator/openapi.json', '/_emulator/docs']);
   app.use('/_emulator/*', async (c, next) => {
-    if (c.req.path === '/_emulator/health') return next();
+    if (publicControl.has(c.req.path)) return next();
     return requireAdmin(c, next);
   });
+  app.get('/_emulator/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/_emulator/docs', (c) => c.html(docsPage()));
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 

@@ -11,13 +11,13 @@ import type { AppEnv } from '../http/context.js';
 import { parseState } from '../store/state.js';
 import { VERSION } from '../version.js';
 
-const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
-const resetInput = z.object({ workspace: z.string().optional() }).strict();
-const clockInput = z
+export const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
+export const resetInput = z.object({ workspace: z.string().optional() }).strict();
+export const clockInput = z
   .object({ advance: z.string().optional(), set: z.string().optional(), workspace: z.string().optional() })
   .strict()
   .refine((v) => (v.advance === undefined) !== (v.set === undefined), 'send exactly one of "advance" (e.g. "8d") or "set" (an ISO time)');
-const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) }).strict();
+export const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) }).strict();
 
 /** Public description of a workspace, with the base URL its routes live under. */
 export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string }) {

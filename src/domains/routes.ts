@@ -5,7 +5,7 @@ import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { addDomain, deleteDomain, getDomain, listDomains, verifyDomain } from './domains.js';
 
-const addInput = z
+export const addInput = z
   .object({ domain: z.any().refine((v) => v !== undefined, 'required, e.g. "springfield.k12.us"') })
   .strict();
 

@@ -6,9 +6,9 @@ import type { AppEnv } from '../http/context.js';
 import { memberView } from '../members/members.js';
 import { adoptLocalGroup, createLocalGroup, deleteLocalGroup, groupView, renameLocalGroup, requireGroup, setLocalMembers } from './groups.js';
 
-const nameInput = z.object({ displayName: z.any() }).strict();
-const membersInput = z.object({ userIds: z.any() }).strict();
-const adoptInput = z.object({ into: z.any() }).strict();
+export const groupNameInput = z.object({ displayName: z.string().trim().min(1).max(256) }).strict();
+export const groupMembersInput = z.object({ userIds: z.array(z.string()).max(100_000) }).strict();
+export const adoptInput = z.object({ into: z.string().min(1) }).strict();
 
 export function groupRoutes() {
   const r = new Hono<AppEnv>();
@@ -20,13 +20,13 @@ export function groupRoutes() {
     return c.json({ groups: groups.map((g) => groupView(core, ws, g)) });
   });
   r.post('/', async (c) => {
-    const input = await readBody(c, nameInput);
+    const input = await readBody(c, groupNameInput);
     const g = createLocalGroup(c.get('core'), c.get('ws'), input.displayName, c.get('actor'));
     return c.json(groupView(c.get('core'), c.get('ws'), g), 201);
   });
   r.get('/:id', (c) => c.json(groupView(c.get('core'), c.get('ws'), requireGroup(c.get('ws'), c.req.param('id')))));
   r.patch('/:id', async (c) => {
-    const input = await readBody(c, nameInput);
+    const input = await readBody(c, groupNameInput);
     const g = renameLocalGroup(c.get('core'), c.get('ws'), c.req.param('id'), input.displayName, c.get('actor'));
     return c.json(groupView(c.get('core'), c.get('ws'), g));
   });
@@ -42,7 +42,7 @@ export function groupRoutes() {
     return c.json({ members: [...ids].flatMap((id) => (ws.members[id] ? [memberView(core, ws, ws.members[id]!)] : [])) });
   });
   r.put('/:id/members', async (c) => {
-    const input = await readBody(c, membersInput);
+    const input = await readBody(c, groupMembersInput);
     const g = setLocalMembers(c.get('core'), c.get('ws'), c.req.param('id'), input.userIds, c.get('actor'));
     return c.json(groupView(c.get('core'), c.get('ws'), g));
   });

@@ -36,15 +36,15 @@ const origin = (c: AppContext) => new URL(c.req.url).origin;
 const current = (c: AppContext) => requireIdp(c.get('core'), c.req.param('idp')!);
 const now = (c: AppContext) => c.get('core').clock.now();
 
-const idpUpdate = z.object({ name: z.string().min(1).max(200).optional(), autoApprove: z.boolean().optional() }).strict();
-const groupUpdate = z.object({ displayName: z.string().min(1).max(256).optional(), members: z.array(z.string()).optional() }).strict();
-const moveInput = z.object({ from: z.string().min(1), to: z.string().min(1) }).strict();
+export const idpUpdate = z.object({ name: z.string().min(1).max(200).optional(), autoApprove: z.boolean().optional() }).strict();
+export const groupUpdate = z.object({ displayName: z.string().min(1).max(256).optional(), members: z.array(z.string()).optional() }).strict();
+export const moveInput = z.object({ from: z.string().min(1), to: z.string().min(1) }).strict();
 const faultName = z.string().min(1).max(64);
-const faultsInput = z
+export const faultsInput = z
   .object({ next: faultName.nullable().optional(), users: z.record(z.string(), faultName.nullable()).optional() })
   .strict();
-const samlAppInput = z.object({ entityId: z.string().min(1), acsUrl: z.string().url() }).strict();
-const oidcAppInput = z
+export const samlAppInput = z.object({ entityId: z.string().min(1), acsUrl: z.string().url() }).strict();
+export const oidcAppInput = z
   .object({ redirectUris: z.array(z.string().url()).min(1), clientId: z.string().min(1).optional(), clientSecret: z.string().min(16).optional() })
   .strict();
 

@@ -7,7 +7,7 @@ import { effectivePermissions } from '../roles/roles.js';
 import { findMemberByEmail, inviteMember, memberView, removeMember, requireMember, updateMember } from './members.js';
 
 const role = z.enum(['owner', 'admin', 'member']);
-const inviteInput = z
+export const inviteInput = z
   .object({
     email: z.any().refine((v) => v !== undefined, 'required, e.g. "ada@springfield.k12.us"'),
     role: role.optional(),
@@ -16,7 +16,7 @@ const inviteInput = z
     familyName: z.string().max(200).optional(),
   })
   .strict();
-const updateInput = z.object({ role: role.optional(), password: z.string().optional() }).strict();
+export const updateInput = z.object({ role: role.optional(), password: z.string().optional() }).strict();
 
 export function inviteRoutes() {
   const r = new Hono<AppEnv>();

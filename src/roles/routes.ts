@@ -5,10 +5,14 @@ import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { createRole, defaultRoleView, deleteRole, requireRole, roleView, setDefaultPermissions, setRoleGroups, updateRole } from './roles.js';
 
-const createInput = z.object({ name: z.any(), permissions: z.any().optional() }).strict();
-const updateInput = z.object({ name: z.any().optional(), permissions: z.any().optional() }).strict();
-const groupsInput = z.object({ groupIds: z.any() }).strict();
-const defaultInput = z.object({ permissions: z.any() }).strict();
+// Permission keys and values are checked by parseGrant, which names the valid keys and app ids.
+const permissionMap = z.record(z.string(), z.unknown()).meta({
+  description: 'Permission keys (SPEC §1) to values: booleans, `apps` (a list of app ids from /api/apps), `credits.monthly_limit` (a number).',
+});
+export const roleCreateInput = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionMap.optional() }).strict();
+export const roleUpdateInput = z.object({ name: z.string().trim().min(1).max(100).optional(), permissions: permissionMap.optional() }).strict();
+export const roleGroupsInput = z.object({ groupIds: z.array(z.string()).max(10_000) }).strict();
+export const defaultRoleInput = z.object({ permissions: permissionMap }).strict();
 
 export function roleRoutes() {
   const r = new Hono<AppEnv>();
@@ -18,17 +22,17 @@ export function roleRoutes() {
   });
   r.get('/default', (c) => c.json(defaultRoleView(c.get('ws'))));
   r.put('/default', async (c) => {
-    const input = await readBody(c, defaultInput);
+    const input = await readBody(c, defaultRoleInput);
     return c.json(setDefaultPermissions(c.get('core'), c.get('ws'), input.permissions, c.get('actor')));
   });
   r.post('/', async (c) => {
-    const input = await readBody(c, createInput);
+    const input = await readBody(c, roleCreateInput);
     const role = createRole(c.get('core'), c.get('ws'), input, c.get('actor'));
     return c.json(roleView(c.get('ws'), role), 201);
   });
   r.get('/:id', (c) => c.json(roleView(c.get('ws'), requireRole(c.get('ws'), c.req.param('id')))));
   r.patch('/:id', async (c) => {
-    const input = await readBody(c, updateInput);
+    const input = await readBody(c, roleUpdateInput);
     const role = updateRole(c.get('core'), c.get('ws'), c.req.param('id'), input, c.get('actor'));
     return c.json(roleView(c.get('ws'), role));
   });
@@ -37,7 +41,7 @@ export function roleRoutes() {
     return c.body(null, 204);
   });
   r.put('/:id/groups', async (c) => {
-    const input = await readBody(c, groupsInput);
+    const input = await readBody(c, roleGroupsInput);
     const role = setRoleGroups(c.get('core'), c.get('ws'), c.req.param('id'), input.groupIds, c.get('actor'));
     return c.json(roleView(c.get('ws'), role));
   });

@@ -180,7 +180,7 @@ export function scimRoutes() {
   return r;
 }
 
-const tokenInput = z.object({ name: z.string().min(1).max(200).optional() }).strict();
+export const tokenInput = z.object({ name: z.string().min(1).max(200).optional() }).strict();
 
 /** SCIM token management and the recent SCIM requests, in the admin API. */
 export function scimTokenRoutes() {

@@ -5,7 +5,7 @@ import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { updateSettings } from './settings.js';
 
-const settingsPatch = z
+export const settingsPatch = z
   .object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() })
   .strict();
 

@@ -8,8 +8,8 @@ import { ENFORCEMENT_LEVELS } from '../store/state.js';
 import { enforcementView, setEnforcement } from './enforcement.js';
 import { refusalMessage, checkSignIn } from './sign-in.js';
 
-const checkInput = z.object({ email: z.string(), method: z.enum(['password', 'social', 'sso']) }).strict();
-const enforcementInput = z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict();
+export const checkInput = z.object({ email: z.string(), method: z.enum(['password', 'social', 'sso']) }).strict();
+export const enforcementInput = z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict();
 
 export function signInCheckRoutes() {
   const r = new Hono<AppEnv>();
