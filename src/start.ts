@@ -1,9 +1,7 @@
 // `startEmulator`: the emulator on a loopback socket inside the caller's process (port 0 by
 // default), ready when it answers /_emulator/health, with a handle to make fresh workspaces.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
 import { createEmulator, type Emulator, type EmulatorOptions } from './app.js';
+import { listen } from './http/listen.js';
 import { createAdminClient, type AdminClient } from './client/admin-client.js';
 import { createWorkspace, type WorkspaceHandle } from './client/workspace.js';
 
@@ -54,27 +52,10 @@ async function waitUntilHealthy(url: string): Promise<void> {
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;
   const emulator = createEmulator(emulatorOptions);
-  const server = createAdaptorServer({ fetch: emulator.app.fetch, hostname: host }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      const hint = err.code === 'EADDRINUSE' ? ' (in use: pass port 0 for a free one)' : '';
-      reject(new Error(`could not listen on ${host}:${port}${hint}: ${err.message}`));
-    });
-    server.listen(port, host, () => resolve());
+  const { url, stop } = await listen(emulator, host, port, (err) => {
+    const hint = err.code === 'EADDRINUSE' ? ' (in use: pass port 0 for a free one)' : '';
+    return new Error(`could not listen on ${host}:${port}${hint}: ${err.message}`);
   });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Event streams stay open until told: end them so close can finish.
-        server.closeAllConnections();
-      });
-      await emulator.close();
-    })());
 
   try {
     await waitUntilHealthy(url);

@@ -1,9 +1,8 @@
 // `edu-emulator serve`: loads the store, builds the emulator with the one app factory and serves
 // it over HTTP with @hono/node-server; flushes the store on SIGINT/SIGTERM.
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
 import { createEmulator, type Emulator } from '../app.js';
+import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
 import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
 import { CliError } from './cli-error.js';
@@ -64,34 +63,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   if (!state) store.changed();
 
-  const server = createAdaptorServer({ fetch: emulator.app.fetch, hostname: o.host }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(new CliError(`port ${o.port} on ${o.host} is already in use: stop the other process, or pass --port 0 (a free port) or another --port.`, 1));
-      } else if (err.code === 'EACCES') {
-        reject(new CliError(`no permission to listen on ${o.host}:${o.port}: use a port above 1023.`));
-      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-        reject(new CliError(`cannot listen on host "${o.host}": it is not an address of this machine; try 127.0.0.1.`));
-      } else {
-        reject(err);
-      }
-    });
-    server.listen(o.port, o.host, () => resolve());
+  const { server, url, stop } = await listen(emulator, o.host, o.port, (err) => {
+    if (err.code === 'EADDRINUSE') {
+      return new CliError(`port ${o.port} on ${o.host} is already in use: stop the other process, or pass --port 0 (a free port) or another --port.`, 1);
+    }
+    if (err.code === 'EACCES') return new CliError(`no permission to listen on ${o.host}:${o.port}: use a port above 1023.`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+      return new CliError(`cannot listen on host "${o.host}": it is not an address of this machine; try 127.0.0.1.`);
+    }
+    return err;
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Event streams stay open until told: end them so close can finish.
-        server.closeAllConnections();
-      });
-      await emulator.close();
-    })());
   return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }
