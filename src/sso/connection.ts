@@ -9,6 +9,7 @@ import type { WorkspaceState } from '../store/state.js';
 import { parseIssuer } from './oidc/issuer-policy.js';
 import { parseIdpMetadata } from './saml/idp-metadata.js';
 import { toCertificatePem } from './saml/certificates.js';
+import { warmUpSamlSchema } from './saml/schema-check.js';
 
 export interface SamlConnection {
   protocol: 'saml';
@@ -123,6 +124,7 @@ export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection
   const changed = JSON.stringify(before) !== JSON.stringify(connection);
   if (!changed) return;
   ws.sso.connection = connection as unknown as Record<string, unknown>;
+  if (connection.protocol === 'saml') warmUpSamlSchema();
   ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
   delete ws.sso.lastSuccessAt;
   core.record(ws, 'sso.configured', actor, {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../clock.js';
 import { isEmulatorError } from '../../errors.js';
-import { conformsToSamlSchema } from '../../sso/saml/samlify-setup.js';
+import { conformsToSamlSchema } from '../../sso/saml/schema-check.js';
 import { InMemoryReplayCache, InMemoryRequestIdStore } from '../../sso/saml/stores.js';
 import { validateSamlResponse, type SamlValidationContext } from '../../sso/saml/validate-response.js';
 import { SAML_FAULTS, issueSamlResponse, type IssueSamlResponseInput, type SamlFault } from './issue-response.js';

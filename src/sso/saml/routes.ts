@@ -9,6 +9,7 @@ import { ssoRuntime } from '../runtime.js';
 import { createAuthnRequest } from './authn-request.js';
 import { buildSpMetadata } from './sp-metadata.js';
 import { validateSamlResponse } from './validate-response.js';
+import { warmUpSamlSchema } from './schema-check.js';
 
 export function samlRoutes() {
   const r = new Hono<AppEnv>();
@@ -28,6 +29,7 @@ export function samlRoutes() {
     if (relayState !== undefined && Buffer.byteLength(relayState) > 80) {
       throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
     }
+    warmUpSamlSchema();
     const request = createAuthnRequest({
       sp,
       idp: { ssoUrl: connection.idp.ssoUrl },

@@ -15,20 +15,6 @@ export function samlifyLib(): typeof samlify {
   return samlify;
 }
 
-/**
- * Validates a SAML protocol message against the SAML 2.0 protocol/assertion, XML-DSig and XML-Enc
- * schemas (SAML core §3, §2). Resolves true when the message conforms.
- */
-export async function conformsToSamlSchema(xml: string): Promise<boolean> {
-  samlifyLib();
-  try {
-    await schemaValidator.validate(xml);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const SLO_WARNING = 'Construct identity  provider - missing endpoint of SingleLogoutService';
 
 /**

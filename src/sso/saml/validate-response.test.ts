@@ -9,7 +9,8 @@ import type { Clock } from '../../clock.js';
 import { isEmulatorError } from '../../errors.js';
 import { CLAIMS } from './attribute-map.js';
 import { createAuthnRequest } from './authn-request.js';
-import { conformsToSamlSchema, samlifyLib } from './samlify-setup.js';
+import { samlifyLib } from './samlify-setup.js';
+import { conformsToSamlSchema } from './schema-check.js';
 import { InMemoryReplayCache, InMemoryRequestIdStore } from './stores.js';
 import { validateSamlResponse, type SamlValidationContext } from './validate-response.js';
 
@@ -307,8 +308,10 @@ describe('validateSamlResponse: refusals', () => {
       parent.replaceChild(evil, signed);
       evil.appendChild(signed);
     });
-    expect(await reason(validateSamlResponse(b64(wrapped), ctx()))).toBe('saml_assertion_count');
-    expect(await reason(validateSamlResponse(b64(wrapped), ctx({ schemaValidation: true })))).toBe('saml_schema_invalid');
+    // Without the schema check the structural check still refuses it; with it (the default), the
+    // schema refuses it first.
+    expect(await reason(validateSamlResponse(b64(wrapped), ctx({ schemaValidation: false })))).toBe('saml_assertion_count');
+    expect(await reason(validateSamlResponse(b64(wrapped), ctx()))).toBe('saml_schema_invalid');
   });
 
   it('refuses a wrong audience (saml_audience_mismatch)', async () => {
@@ -452,10 +455,10 @@ describe('validateSamlResponse: refusals', () => {
     expect(await reason(validateSamlResponse(b64('<AuthnRequest xmlns="urn:oasis:names:tc:SAML:2.0:protocol"/>'), ctx()))).toBe('saml_malformed');
   });
 
-  it('refuses a response that breaks the SAML schema when schema validation is on (saml_schema_invalid)', async () => {
+  it('refuses a response that breaks the SAML schema (saml_schema_invalid), schema validation being on by default', async () => {
     const { xml } = await samlifyResponse();
     const broken = xml.replace('Version="2.0"', 'Version="2.0" Bogus="1"');
-    expect(await reason(validateSamlResponse(b64(broken), ctx()))).toBe('accepted');
-    expect(await reason(validateSamlResponse(b64(broken), ctx({ schemaValidation: true })))).toBe('saml_schema_invalid');
+    expect(await reason(validateSamlResponse(b64(broken), ctx({ schemaValidation: false })))).toBe('accepted');
+    expect(await reason(validateSamlResponse(b64(broken), ctx()))).toBe('saml_schema_invalid');
   });
 });

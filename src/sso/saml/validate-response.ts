@@ -20,7 +20,7 @@ import {
   parseXml,
   text,
 } from './saml-xml.js';
-import { conformsToSamlSchema } from './samlify-setup.js';
+import { conformsToSamlSchema } from './schema-check.js';
 import { verifyEnvelopedSignature } from './signature.js';
 import type { AssertionReplayCache, RequestIdStore } from './stores.js';
 
@@ -55,8 +55,8 @@ export interface SamlValidationContext {
   /** Per-connection attribute names for email and names. */
   attributeMap?: AttributeMap;
   /**
-   * Also validate against the SAML 2.0 XML schemas (samlify-validator-js). Default false: the
-   * validator's first use in a process compiles xmllint and blocks the event loop for seconds.
+   * Validate against the SAML 2.0 XML schemas (samlify-validator-js, in a worker thread). Default
+   * true; the first check in a process waits while the validator compiles.
    */
   schemaValidation?: boolean;
 }
@@ -112,7 +112,7 @@ export async function validateSamlResponse(
       { expected: 'Response', actual: response.localName },
     );
   }
-  if ((ctx.schemaValidation ?? false) && !(await conformsToSamlSchema(xml))) {
+  if ((ctx.schemaValidation ?? true) && !(await conformsToSamlSchema(xml))) {
     throw samlError(
       'saml_schema_invalid',
       'The SAMLResponse does not conform to the SAML 2.0 protocol schema (saml-schema-protocol-2.0.xsd).',
