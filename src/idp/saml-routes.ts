@@ -63,7 +63,8 @@ type Chosen = { user: IdpUser } | { page: { notice?: string; status: 200 | 400 |
  * one), else with auto-approve the hinted user (`login_hint` or the AuthnRequest's Subject).
  */
 function chooseUser(idp: IdpState, params: Params, hint: string | undefined): Chosen {
-  const typed = params.login_email?.trim();
+  // A user picked from the list (the page's buttons), else one typed into the form.
+  const typed = params.login_pick?.trim() || params.login_email?.trim();
   if (typed) {
     const user = findUser(idp, typed);
     if (!user || user.email.toLowerCase() !== typed.toLowerCase()) return { page: { notice: `No user ${typed} in this directory.`, status: 404 } };

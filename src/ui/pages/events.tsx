@@ -1,0 +1,110 @@
+// The event log: the workspace's journal, filterable by type, kept live with server-sent events
+// relayed from the admin API (GET /w/{ws}/api/events with Accept: text/event-stream) as plain
+// `message` events, so one listener sees every type.
+import { raw } from 'hono/html';
+import { callApi, expectOk } from '../admin-api.js';
+import { Layout, type PageContext } from '../layout.js';
+
+interface EventView {
+  id: string;
+  seq: number;
+  type: string;
+  time: string;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export const EVENT_FILTERS = [
+  { value: '', label: 'All events' },
+  { value: 'domain.*', label: 'Domains' },
+  { value: 'sso.*', label: 'Single sign-on' },
+  { value: 'signin.*', label: 'Sign-ins' },
+  { value: 'signin.denied', label: 'Refused sign-ins' },
+  { value: 'scim.*', label: 'SCIM' },
+  { value: 'member.*', label: 'Members' },
+  { value: 'group.*', label: 'Groups' },
+  { value: 'role.*', label: 'Roles' },
+  { value: 'settings.*', label: 'Settings' },
+];
+
+/** One line of the log; the same shape is built by the page's script for live events. */
+export function describeEvent(e: EventView): string {
+  const d = e.detail ?? {};
+  const bits = ['email', 'domain', 'reason', 'from', 'to', 'displayName', 'name', 'method']
+    .filter((k) => d[k] !== undefined && typeof d[k] !== 'object')
+    .map((k) => `${k}: ${String(d[k])}`);
+  return bits.join(' · ');
+}
+
+const LIVE_JS = `
+(function(){
+  var list = document.getElementById('event-list'); var status = document.getElementById('live-status');
+  if (!list || !window.EventSource) return;
+  var src = new EventSource(list.getAttribute('data-stream'));
+  var keys = ['email','domain','reason','from','to','displayName','name','method'];
+  src.onopen = function(){ status.textContent = 'Live: new events appear at the top.'; };
+  src.onerror = function(){ status.textContent = 'Live updates paused; reconnecting…'; };
+  function add(ev){
+    var e; try { e = JSON.parse(ev.data); } catch (x) { return; }
+    if (document.querySelector('[data-event-id="' + e.id + '"]')) return;
+    var li = document.createElement('li'); li.setAttribute('data-event-id', e.id);
+    var d = e.detail || {}; var bits = keys.filter(function(k){ return d[k] !== undefined && typeof d[k] !== 'object'; }).map(function(k){ return k + ': ' + d[k]; });
+    var t = document.createElement('time'); t.textContent = String(e.time).slice(11, 19) + ' '; li.appendChild(t);
+    var b = document.createElement('strong'); b.textContent = e.type; li.appendChild(b);
+    li.appendChild(document.createTextNode(' — ' + e.actor + (bits.length ? ' · ' + bits.join(' · ') : '')));
+    list.insertBefore(li, list.firstChild);
+    var empty = document.getElementById('no-events'); if (empty) empty.remove();
+  }
+  src.onmessage = add;
+})();
+`;
+
+export async function eventsPage(ctx: PageContext) {
+  const { c, user, base } = ctx;
+  const type = c.req.query('type') ?? '';
+  const q = new URLSearchParams({ limit: '200' });
+  if (type) q.set('type', type);
+  const events = ((expectOk(await callApi(c, user, 'GET', `${base}/api/events?${q}`)).events ?? []) as EventView[]).slice().reverse();
+  const lastSeq = events[0]?.seq ?? 0;
+  const stream = new URLSearchParams({ after: String(lastSeq) });
+  if (type) stream.set('type', type);
+  return (
+    <Layout ctx={ctx} page="events" title="Event log">
+      <h1>Event log</h1>
+      <p class="lead">Every change and every sign-in attempt in this workspace, newest first, as it happens.</p>
+      <form method="get" action={`${base}/admin/events`} class="row">
+        <div>
+          <label for="event-type">Show</label>
+          <select id="event-type" name="type">
+            {EVENT_FILTERS.map((f) => (
+              <option value={f.value} selected={f.value === type}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+      </form>
+      <p id="live-status" class="muted" role="status" aria-live="polite">
+        Live updates need JavaScript; reload to see new events.
+      </p>
+      <ul id="event-list" data-stream={`${base}/admin/events/stream?${stream}`}>
+        {events.length === 0 ? <li id="no-events" class="muted">No events yet.</li> : null}
+        {events.map((e) => {
+          const text = describeEvent(e);
+          return (
+            <li data-event-id={e.id}>
+              <time datetime={e.time}>{e.time.slice(11, 19)} </time>
+              <strong>{e.type}</strong> — {e.actor}
+              {text ? ` · ${text}` : ''}
+            </li>
+          );
+        })}
+      </ul>
+      <script>{raw(LIVE_JS)}</script>
+    </Layout>
+  );
+}
+

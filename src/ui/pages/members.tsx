@@ -1,0 +1,232 @@
+// Step 4, Members: who is in the workspace (source, status, role, groups), invitations, and a
+// member's permissions with each grant explained by role and group.
+import { BOOLEAN_PERMISSIONS, PERMISSION_KEYS } from '../../roles/permissions.js';
+import { callApi, expectOk } from '../admin-api.js';
+import { required, type Action } from '../actions.js';
+import { ActionForm, Badge, Layout, Time, type PageContext } from '../layout.js';
+
+const enc = encodeURIComponent;
+
+export interface MemberView {
+  id: string;
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  source: 'invite' | 'scim' | 'auto';
+  status: 'pending_invite' | 'active' | 'deactivated';
+  role: 'owner' | 'admin' | 'member';
+  groups: { id: string; displayName: string; source: string }[];
+  lastSignInAt?: string;
+}
+
+interface GrantView {
+  permission: string;
+  role: string;
+  roleId: string;
+  group?: string;
+  value: boolean | number | string[];
+}
+
+const SOURCE_TEXT: Record<string, string> = { invite: 'invited', scim: 'directory (SCIM)', auto: 'automatic' };
+
+export async function membersPage(ctx: PageContext) {
+  const { c, user, base } = ctx;
+  const members = (expectOk(await callApi(c, user, 'GET', `${base}/api/users`)).users ?? []) as MemberView[];
+  return (
+    <Layout ctx={ctx} page="members" title="Members">
+      <h1>4. Members</h1>
+      <p class="lead">
+        Members come from invitations, from the directory (SCIM), or from automatic account creation. Open a member to see their
+        permissions and where each one comes from.
+      </p>
+      <section class="card" aria-labelledby="invite-h">
+        <h2 id="invite-h">Invite a member</h2>
+        <ActionForm action={`${base}/admin/members/invite`}>
+          <div class="row">
+            <div>
+              <label for="invite-email">Email</label>
+              <input id="invite-email" name="email" type="email" required />
+            </div>
+            <div>
+              <label for="invite-role">Workspace role</label>
+              <select id="invite-role" name="role">
+                <option value="member">member</option>
+                <option value="admin">admin</option>
+                <option value="owner">owner</option>
+              </select>
+            </div>
+            <div>
+              <label for="invite-password">Password (optional, for password sign-in)</label>
+              <input id="invite-password" name="password" type="password" autocomplete="new-password" />
+            </div>
+            <button type="submit">Invite</button>
+          </div>
+        </ActionForm>
+      </section>
+      <h2>
+        {members.length} member{members.length === 1 ? '' : 's'}
+      </h2>
+      <table id="members">
+        <thead>
+          <tr>
+            <th scope="col">Member</th>
+            <th scope="col">Source</th>
+            <th scope="col">Status</th>
+            <th scope="col">Role</th>
+            <th scope="col">Groups</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr>
+              <td>
+                <a href={`${base}/admin/members/${enc(m.id)}`}>{m.email}</a>
+                <br />
+                <span class="muted">{[m.givenName, m.familyName].filter(Boolean).join(' ')}</span>
+              </td>
+              <td>
+                <Badge value={m.source} label={SOURCE_TEXT[m.source] ?? m.source} />
+              </td>
+              <td>
+                <Badge value={m.status} />
+              </td>
+              <td>{m.role}</td>
+              <td>
+                {m.groups.map((g) => (
+                  <span>
+                    {g.displayName} <Badge value={g.source} />{' '}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+function showValue(v: unknown, apps: Map<string, string>) {
+  if (typeof v === 'boolean') return v ? <span class="yes">✓ allowed</span> : <span class="no">✗ not allowed</span>;
+  if (Array.isArray(v)) return v.length ? v.map((a) => apps.get(String(a)) ?? String(a)).join(', ') : <span class="no">none</span>;
+  return String(v);
+}
+
+export async function memberPage(ctx: PageContext, id: string) {
+  const { c, user, base } = ctx;
+  const m = expectOk(await callApi(c, user, 'GET', `${base}/api/users/${enc(id)}`)) as MemberView;
+  const perms = expectOk(await callApi(c, user, 'GET', `${base}/api/users/${enc(id)}/permissions`));
+  const appList = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
+  const apps = new Map(appList.map((a) => [a.id, a.name]));
+  const grants = (perms.grants ?? []) as GrantView[];
+  const explain = (key: string) => {
+    const gs = grants.filter((g) => g.permission === key);
+    const value = perms.permissions?.[key];
+    if (m.status === 'deactivated') return 'Deactivated members have no permissions.';
+    if (gs.length === 0) return (BOOLEAN_PERMISSIONS as readonly string[]).includes(key) ? 'No role grants it: not in the default role, and no custom role of their groups adds it.' : 'Not granted by any role.';
+    return gs
+      .map((g) =>
+        g.group
+          ? `role "${g.role}" through group "${g.group}"${typeof g.value === 'number' ? ` (${g.value})` : Array.isArray(g.value) ? ` (${g.value.map((a) => apps.get(a) ?? a).join(', ')})` : ''}`
+          : `the default role (everyone)${typeof g.value === 'number' ? ` (${g.value})` : ''}`,
+      )
+      .join('; ')
+      .replace(/^/, typeof value === 'number' ? 'The highest of: ' : 'Granted by ');
+  };
+  return (
+    <Layout ctx={ctx} page="members" title={m.email}>
+      <p>
+        <a href={`${base}/admin/members`}>← All members</a>
+      </p>
+      <h1 data-focus>{m.email}</h1>
+      <table>
+        <tbody>
+          <tr>
+            <th scope="row">Name</th>
+            <td>{[m.givenName, m.familyName].filter(Boolean).join(' ') || <span class="muted">—</span>}</td>
+          </tr>
+          <tr>
+            <th scope="row">Source</th>
+            <td>
+              <Badge value={m.source} label={SOURCE_TEXT[m.source] ?? m.source} />
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Status</th>
+            <td>
+              <Badge value={m.status} /> {m.lastSignInAt ? <>last sign-in <Time iso={m.lastSignInAt} /></> : null}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Groups</th>
+            <td>{m.groups.length ? m.groups.map((g) => `${g.displayName} (${g.source})`).join(', ') : <span class="muted">none</span>}</td>
+          </tr>
+          <tr>
+            <th scope="row">Workspace role</th>
+            <td>
+              <ActionForm action={`${base}/admin/members/role`} class="actions">
+                <input type="hidden" name="id" value={m.id} />
+                <label class="inline" for="member-role">
+                  <span class="muted">Role</span>
+                </label>
+                <select id="member-role" name="role">
+                  {['member', 'admin', 'owner'].map((r) => (
+                    <option value={r} selected={m.role === r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" class="secondary small">
+                  Change role
+                </button>
+              </ActionForm>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      <section class="card" aria-labelledby="perm-h" id="permissions">
+        <h2 id="perm-h">Permissions, explained</h2>
+        <p class="muted">
+          Everyone starts from the default role; custom roles mapped to the member's groups add to it (never remove). Booleans are OR-ed,
+          app lists united, the credit limit is the highest.
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Permission</th>
+              <th scope="col">Effective</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {PERMISSION_KEYS.map((key) => (
+              <tr data-permission={key}>
+                <td>
+                  <code>{key}</code>
+                </td>
+                <td>{showValue(perms.permissions?.[key], apps)}</td>
+                <td>{explain(key)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}
+
+export const memberActions: Record<string, Action> = {
+  async invite({ c, user, base }, form) {
+    const email = required(form, 'email', 'the email');
+    const role = form.get('role') ?? 'member';
+    const password = form.get('password');
+    const m = expectOk(await callApi(c, user, 'POST', `${base}/api/invites`, { email, role, ...(password ? { password } : {}) }));
+    return { tone: 'ok', text: `${m.email} invited as ${m.role}; they stay "pending invite" until their first sign-in.` };
+  },
+  async role({ c, user, base }, form) {
+    const id = required(form, 'id', 'the member');
+    const role = required(form, 'role', 'the role');
+    const m = expectOk(await callApi(c, user, 'PATCH', `${base}/api/users/${enc(id)}`, { role }));
+    return { flash: { tone: 'ok', text: `${m.email} is now ${m.role}.` }, back: `/admin/members/${enc(id)}` };
+  },
+};

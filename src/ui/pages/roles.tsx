@@ -1,0 +1,215 @@
+// Step 6, Roles: the permission matrix of the default role and the custom roles, new roles, the
+// default role's baseline, and which groups each custom role is mapped to.
+import { BOOLEAN_PERMISSIONS } from '../../roles/permissions.js';
+import { callApi, expectOk } from '../admin-api.js';
+import { FormProblem, required, type Action, type FormFields } from '../actions.js';
+import { ActionForm, Layout, type PageContext } from '../layout.js';
+import type { GroupView } from './groups.js';
+
+const enc = encodeURIComponent;
+
+interface RoleView {
+  id: string;
+  name: string;
+  default?: boolean;
+  permissions: Record<string, unknown>;
+  groups?: { id: string; displayName: string; source: string }[];
+}
+
+const Cell = ({ v }: { v: unknown }) =>
+  v === true ? (
+    <span class="yes" aria-label="granted">
+      ✓
+    </span>
+  ) : v === false || v === undefined ? (
+    <span class="no" aria-label="not granted">
+      —
+    </span>
+  ) : Array.isArray(v) ? (
+    <span>{v.length ? v.join(', ') : '—'}</span>
+  ) : (
+    <span>{String(v)}</span>
+  );
+
+/** Checkboxes for the boolean permissions, plus apps and the credit limit. */
+const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: Record<string, unknown>; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
+  <>
+    <fieldset>
+      <legend>Permissions</legend>
+      <div class="grid2">
+        {BOOLEAN_PERMISSIONS.map((k) => (
+          <label class="inline">
+            <input type="checkbox" name="perm" value={k} checked={current[k] === true} id={`${prefix}-${k}`} /> <code>{k}</code>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+    {apps.length > 0 ? (
+      <fieldset>
+        <legend>Apps</legend>
+        {apps.map((a) => (
+          <label class="inline">
+            <input type="checkbox" name="apps" value={a.id} checked={Array.isArray(current.apps) && current.apps.includes(a.id)} /> {a.name}
+          </label>
+        ))}
+      </fieldset>
+    ) : null}
+    <label for={`${prefix}-credits`}>Monthly credit limit{forDefault ? '' : ' (blank: leave to the default role)'}</label>
+    <input id={`${prefix}-credits`} name="credits" type="number" min="0" value={current['credits.monthly_limit'] === undefined ? '' : String(current['credits.monthly_limit'])} />
+  </>
+);
+
+function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
+  const picked = new Set(form.all('perm'));
+  const permissions: Record<string, unknown> = {};
+  for (const k of BOOLEAN_PERMISSIONS) {
+    if (picked.has(k)) permissions[k] = true;
+    else if (all) permissions[k] = false;
+  }
+  const apps = form.all('apps');
+  if (apps.length || all) permissions.apps = apps;
+  const credits = form.get('credits');
+  if (credits !== undefined) {
+    const n = Number(credits);
+    if (!Number.isFinite(n) || n < 0) throw new FormProblem(`The credit limit must be a number of 0 or more, not "${credits}".`);
+    permissions['credits.monthly_limit'] = n;
+  }
+  return permissions;
+}
+
+export async function rolesPage(ctx: PageContext) {
+  const { c, user, base } = ctx;
+  const data = expectOk(await callApi(c, user, 'GET', `${base}/api/roles`));
+  const groups = (expectOk(await callApi(c, user, 'GET', `${base}/api/groups`)).groups ?? []) as GroupView[];
+  const apps = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
+  const def = data.default as RoleView;
+  const roles = (data.roles ?? []) as RoleView[];
+  const columns = [def, ...roles];
+  return (
+    <Layout ctx={ctx} page="roles" title="Roles">
+      <h1>6. Roles</h1>
+      <p class="lead">
+        The default role is everyone's baseline. Custom roles add permissions (never remove) and reach members through the groups they are
+        mapped to. Map roles to directory (SCIM) groups so that the identity provider decides who gets what.
+      </p>
+      <section class="card" aria-labelledby="matrix-h">
+        <h2 id="matrix-h">Permission matrix</h2>
+        <div style="overflow-x:auto">
+          <table class="matrix" id="role-matrix">
+            <thead>
+              <tr>
+                <th scope="col">Permission</th>
+                {columns.map((r) => (
+                  <th scope="col">{r.default ? `${r.name} (everyone)` : r.name}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...BOOLEAN_PERMISSIONS, 'apps', 'credits.monthly_limit'].map((k) => (
+                <tr>
+                  <th scope="row">
+                    <code>{k}</code>
+                  </th>
+                  {columns.map((r) => (
+                    <td>
+                      <Cell v={r.permissions[k]} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">Mapped groups</th>
+                {columns.map((r) => (
+                  <td>{r.default ? 'all members' : r.groups?.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section class="card" aria-labelledby="map-h">
+        <h2 id="map-h">Map groups to roles</h2>
+        {roles.length === 0 ? <p class="muted">Create a custom role first.</p> : null}
+        {roles.map((r) => (
+          <ActionForm action={`${base}/admin/roles/map`}>
+            <input type="hidden" name="id" value={r.id} />
+            <fieldset>
+              <legend>{r.name}</legend>
+              {groups.length === 0 ? <span class="muted">No group yet.</span> : null}
+              {groups.map((g) => (
+                <label class="inline">
+                  <input type="checkbox" name="groupIds" value={g.id} checked={r.groups?.some((x) => x.id === g.id)} /> {g.displayName}{' '}
+                  <span class="muted">({g.source === 'scim' ? 'SCIM' : 'local'})</span>
+                </label>
+              ))}
+              <div class="actions">
+                <button type="submit" class="small">
+                  Save groups of {r.name}
+                </button>
+              </div>
+            </fieldset>
+          </ActionForm>
+        ))}
+      </section>
+
+      <section class="card" aria-labelledby="new-role-h">
+        <h2 id="new-role-h">Create a custom role</h2>
+        <ActionForm action={`${base}/admin/roles/create`}>
+          <label for="role-name">Role name</label>
+          <input id="role-name" name="name" type="text" required placeholder="GPT Publishers" />
+          <PermissionFields prefix="new" current={{}} apps={apps} />
+          <p>
+            <button type="submit">Create role</button>
+          </p>
+        </ActionForm>
+      </section>
+
+      <details>
+        <summary>Change the default role (everyone's baseline)</summary>
+        <ActionForm action={`${base}/admin/roles/default`}>
+          <PermissionFields prefix="default" current={def.permissions} apps={apps} forDefault />
+          <p>
+            <button type="submit">Save the default role</button>
+          </p>
+        </ActionForm>
+      </details>
+      {roles.length > 0 ? (
+        <details>
+          <summary>Delete a custom role</summary>
+          {roles.map((r) => (
+            <ActionForm action={`${base}/admin/roles/delete`} confirm={`Delete the role ${r.name}?`}>
+              <input type="hidden" name="id" value={r.id} />
+              <button type="submit" class="danger small">
+                Delete {r.name}
+              </button>
+            </ActionForm>
+          ))}
+        </details>
+      ) : null}
+    </Layout>
+  );
+}
+
+export const roleActions: Record<string, Action> = {
+  async create({ c, user, base }, form) {
+    const name = required(form, 'name', 'the role name');
+    const r = expectOk(await callApi(c, user, 'POST', `${base}/api/roles`, { name, permissions: grantFrom(form, false) }));
+    return { tone: 'ok', text: `Role ${r.name} created. Map it to a group so that it reaches members.` };
+  },
+  async map({ c, user, base }, form) {
+    const id = required(form, 'id', 'the role');
+    const r = expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/${enc(id)}/groups`, { groupIds: form.all('groupIds') }));
+    const names = (r.groups as { displayName: string }[]).map((g) => g.displayName);
+    return { tone: 'ok', text: names.length ? `${r.name} is mapped to ${names.join(', ')}.` : `${r.name} is mapped to no group.` };
+  },
+  async default({ c, user, base }, form) {
+    expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/default`, { permissions: grantFrom(form, true) }));
+    return { tone: 'ok', text: 'The default role is saved; it applies to every member.' };
+  },
+  async delete({ c, user, base }, form) {
+    const id = required(form, 'id', 'the role');
+    expectOk(await callApi(c, user, 'DELETE', `${base}/api/roles/${enc(id)}`));
+    return { tone: 'ok', text: 'Role deleted.' };
+  },
+};
