@@ -1,5 +1,6 @@
 // The console's only way to change anything: the emulator's own HTTP API (admin API, control
 // plane, mock IdP), called in process through the app with the console user's credentials.
+import { AdminApiError } from '../client/admin-client.js';
 import type { AppContext } from '../http/context.js';
 import type { ConsoleUser } from './console-auth.js';
 
@@ -10,18 +11,8 @@ export interface ApiResult {
   headers: Headers;
 }
 
-/** Thrown by `expectOk` when the API refused; the console shows the API's own code and message. */
-export class ApiRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly body: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiRefusal';
-  }
-}
+/** Thrown by `expectOk` when the API refused (the typed client's error); the console shows its code and message. */
+export { AdminApiError as ApiRefusal };
 
 /** The request's origin: what absolute URLs handed out (SCIM base URL, SP values) are built on. */
 export const originOf = (c: AppContext) => new URL(c.req.url).origin;
@@ -76,5 +67,5 @@ export function expectOk(res: ApiResult): any {
   const err = res.body?.error;
   const code: string = err?.code ?? res.body?.scimType ?? `http_${res.status}`;
   const message: string = err?.message ?? res.body?.detail ?? `The request was refused with HTTP ${res.status}.`;
-  throw new ApiRefusal(res.status, code, message, res.body);
+  throw new AdminApiError(res.status, code, message, res.body);
 }
