@@ -113,6 +113,8 @@ async function serve(args: string[]): Promise<void> {
   out.write(`admin key:  ${running.adminKey}\n`);
   out.write(`health:     ${running.url}/_emulator/health\n`);
   out.write(`workspace:  ${running.url}/w/default  (admin API ${running.url}/w/default/api)\n`);
+  out.write(`console:    ${running.url}/w/default/admin?key=${encodeURIComponent(running.adminKey)}\n`);
+  out.write(`API docs:   ${running.url}/_emulator/docs\n`);
   out.write(`events:     ${running.url}/_emulator/events\n`);
   out.write(`store:      ${running.store.description}\n`);
   if (scenario) await setUpScenario(running, scenario, opts.withExpectations === true);
