@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { requestedFault } from './faults.js';
-import { requireIdp } from './registry.js';
+import { idpEndpoints, requireIdp } from './registry.js';
 import { idpRuntime, withOidcRequest, type OidcRequestSettings } from './runtime.js';
 
 function flag(value: string | null): boolean | undefined {
@@ -53,7 +53,14 @@ export function idpOidcRoutes() {
     const clientId = oidcClientOf(path, url, body, c.req.header('Authorization'));
     const workspace = clientId !== undefined && Object.hasOwn(idp.oidcClients, clientId) ? idp.oidcClients[clientId]!.workspace : undefined;
     if (workspace !== undefined) settings.workspace = workspace;
-    const provider = idpRuntime(core, idp).oidcProvider(url.origin);
+    // Answered under a vendor's host through an outbound route, the provider is named by that
+    // host and path; otherwise by its own URL under /idp/{idp}/oidc.
+    const forwardedPrefix = c.req.header('X-Forwarded-Prefix');
+    const issuer =
+      forwardedPrefix !== undefined && /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(forwardedPrefix)
+        ? `${url.origin}${forwardedPrefix.replace(/\/$/, '')}`
+        : idpEndpoints(url.origin, idp.id).oidc.issuer;
+    const provider = idpRuntime(core, idp).oidcProvider(issuer);
     const forwarded = new Request(new URL(`${path}${url.search}`, url.origin), {
       method: c.req.method,
       headers: c.req.raw.headers,

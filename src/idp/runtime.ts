@@ -9,7 +9,7 @@ import { passwordMatches } from '../members/members.js';
 import { chooseFault } from './faults.js';
 import { idpSigningKeys } from './keys.js';
 import { createMockOidcProvider, type MockOidcProvider, type MockOidcUser, type MockOidcVendor } from './oidc/index.js';
-import { idpEndpoints, recordIdp } from './registry.js';
+import { recordIdp } from './registry.js';
 
 /** Per-request settings a program passes to the authorization endpoint. */
 export interface OidcRequestSettings {
@@ -66,12 +66,15 @@ export class IdpRuntime {
     private readonly idp: IdpState,
   ) {}
 
-  /** The OIDC provider whose issuer is `<origin>/idp/{idp}/oidc`, made on first use. */
-  oidcProvider(origin: string): MockOidcProvider {
-    let provider = this.providers.get(origin);
+  /**
+   * The OIDC provider for an issuer (`<origin>/idp/{idp}/oidc`, or a vendor URL an outbound route
+   * stands for), made on first use; at most a few per IdP, the oldest dropped first.
+   */
+  oidcProvider(issuer: string): MockOidcProvider {
+    let provider = this.providers.get(issuer);
     if (provider) return provider;
     const { core, idp } = this;
-    const issuer = idpEndpoints(origin, idp.id).oidc.issuer;
+    if (this.providers.size >= 16) this.providers.delete(this.providers.keys().next().value!);
     provider = createMockOidcProvider({
       issuer,
       vendor: OIDC_VENDOR[idp.vendor],
@@ -103,7 +106,7 @@ export class IdpRuntime {
         return chosen.fault;
       },
     });
-    this.providers.set(origin, provider);
+    this.providers.set(issuer, provider);
     return provider;
   }
 }

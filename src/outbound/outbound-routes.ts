@@ -74,6 +74,9 @@ export function routeOutbound(routes: OutboundRoutes, next: OutboundFetch, self:
     const path = typeof target === 'string' ? `${target.replace(/\/+$/, '')}${tail}` : tail;
     const request = new Request(new URL(path || '/', parsed.origin), init);
     request.headers.set('Forwarded', `host="${parsed.host}";proto=${parsed.protocol.slice(0, -1)}`);
+    // The path the route stands for at the vendor's host, so a mock IdP can name itself by it
+    // (an issuer such as https://login.microsoftonline.com/<tenant>/v2.0).
+    if (typeof target === 'string') request.headers.set('X-Forwarded-Prefix', route.path || '/');
     return typeof target === 'string' ? self(request) : target.fetch(request);
   };
 }
