@@ -21,6 +21,11 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
   create(workspace: string, memberId: string, method: string, nowMs: number): string {
+    // Sessions share one lifetime: expired ones sit at the front of the Map (insertion order).
+    for (const [key, s] of this.sessions) {
+      if (s.expiresAt > nowMs) break;
+      this.sessions.delete(key);
+    }
     const token = randomBytes(32).toString('base64url');
     this.sessions.set(hashToken(token), { workspace, memberId, method, createdAt: nowMs, expiresAt: nowMs + SESSION_TTL_MS });
     return token;

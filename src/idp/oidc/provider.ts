@@ -141,10 +141,18 @@ export function createMockOidcProvider(options: MockOidcProviderOptions): MockOi
   const userFaults = new Map<string, MockOidcFault>();
   let nextFault: MockOidcFault | undefined;
 
+  // Codes and tokens each share one lifetime, so insertion order is expiry order: drop expired
+  // ones from the front and stop at the first live one (constant cost per request).
+  const dropExpired = (map: Map<string, { expiresAtMs: number }>, now: number) => {
+    for (const [key, grant] of map) {
+      if (grant.expiresAtMs > now) break;
+      map.delete(key);
+    }
+  };
   const sweep = () => {
     const now = clock.nowMs();
-    for (const [key, grant] of codes) if (grant.expiresAtMs <= now) codes.delete(key);
-    for (const [key, grant] of accessTokens) if (grant.expiresAtMs <= now) accessTokens.delete(key);
+    dropExpired(codes, now);
+    dropExpired(accessTokens, now);
   };
 
   const faultFor = (user: MockOidcUser, clientId: string): MockOidcFault | undefined => {
