@@ -6,11 +6,11 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from '
 import * as client from 'openid-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OffsetClock } from '../../clock.js';
-import { EmulatorError } from '../../errors.js';
 import { beginOidcLogin, completeOidcLogin, discoverOidcProvider, type OidcFetch } from '../../sso/oidc/relying-party.js';
 import { MOCK_OIDC_FAULTS, parseMockOidcFault, type MockOidcFault } from './faults.js';
 import { createMockOidcProvider, type MockOidcProviderOptions } from './provider.js';
 import type { MockOidcUser, MockOidcVendor } from './vendor-claims.js';
+import { refusal } from '../../../test/support/errors.js';
 
 const ISSUER = 'http://localhost:4000/idp/district';
 const CLIENT_ID = 'edu-workspace';
@@ -54,16 +54,6 @@ async function signIn(
   expect(response.status).toBe(302);
   const callbackUrl = response.headers.get('location')!;
   return completeOidcLogin(rp, { callbackUrl, pending: login }, options.rpClock ?? env.clock);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<EmulatorError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof EmulatorError) return err;
-    throw err;
-  }
-  throw new Error('expected the sign-in to be refused');
 }
 
 /** An authorization request built by hand, for endpoint-level tests. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.js';
 import { compileFilter, equalityLookup, evaluateFilter } from './evaluate-filter.js';
 import { parseFilter } from './parse-filter.js';
+import { errorOf } from '../../../test/support/errors.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -44,16 +45,6 @@ const group = {
 };
 
 const user = (text: string) => evaluateFilter(parseFilter(text), bjensen, 'User');
-
-function errorOf(fn: () => unknown): EmulatorError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EmulatorError) return e;
-    throw e;
-  }
-  throw new Error('expected an EmulatorError');
-}
 
 describe('evaluateFilter: case rules from the schema', () => {
   it('compares userName case-insensitively (caseExact false)', () => {

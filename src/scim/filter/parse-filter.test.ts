@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EmulatorError } from '../../errors.js';
 import { parseFilter, parsePatchPath, type FilterNode } from './parse-filter.js';
-
-function errorOf(fn: () => unknown): EmulatorError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EmulatorError) return e;
-    throw e;
-  }
-  throw new Error('expected an EmulatorError');
-}
+import { errorOf } from '../../../test/support/errors.js';
 
 // Compact rendering of a tree, to pin structure and precedence.
 function show(n: FilterNode): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EmulatorError } from '../../errors.js';
 import { applyPatch, type PatchOperation } from './apply-patch.js';
+import { errorOf } from '../../../test/support/errors.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -24,15 +24,6 @@ const base = () => ({
 const body = (...Operations: PatchOperation[]) => ({ schemas: [PATCH], Operations });
 const patchUser = (...ops: PatchOperation[]) => applyPatch(base(), body(...ops), 'User').resource as Record<string, any>;
 
-function errorOf(fn: () => unknown): EmulatorError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EmulatorError) return e;
-    throw e;
-  }
-  throw new Error('expected an EmulatorError');
-}
 const failUser = (...ops: PatchOperation[]) => errorOf(() => applyPatch(base(), body(...ops), 'User'));
 
 describe('applyPatch: the PatchOp message', () => {

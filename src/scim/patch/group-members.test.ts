@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EmulatorError } from '../../errors.js';
 import { applyPatch, type MemberChange, type PatchOperation } from './apply-patch.js';
+import { errorOf } from '../../../test/support/errors.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const group = () => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1', displayName: 'Teachers' });
@@ -15,16 +15,6 @@ function applyChanges(members: Set<string>, changes: readonly MemberChange[]): S
     else for (const v of c.values) members.delete(v);
   }
   return members;
-}
-
-function errorOf(fn: () => unknown): EmulatorError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EmulatorError) return e;
-    throw e;
-  }
-  throw new Error('expected an EmulatorError');
 }
 
 describe('applyPatch on a Group: membership as a delta', () => {

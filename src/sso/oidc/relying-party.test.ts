@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { OffsetClock } from '../../clock.js';
-import { EmulatorError } from '../../errors.js';
 import { browse, startIndependentProvider, type IndependentProvider, type ProviderAccount } from '../../../test/support/oidc-provider.js';
 import { beginOidcLogin, completeOidcLogin, discoverOidcProvider, type OidcFetch, type OidcRelyingParty } from './relying-party.js';
+import { refusal } from '../../../test/support/errors.js';
 
 const CLIENT_ID = 'edu-workspace';
 const CLIENT_SECRET = 'a-long-enough-client-secret-for-tests';
@@ -67,16 +67,6 @@ async function signIn(email: string, change?: (pending: { state: string; nonce: 
   const pending = { state: login.state, nonce: login.nonce, codeVerifier: login.codeVerifier, redirectUri: login.redirectUri };
   change?.(pending);
   return completeOidcLogin(rp, { callbackUrl, pending }, clock);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<EmulatorError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof EmulatorError) return err;
-    throw err;
-  }
-  throw new Error('expected the sign-in to be refused');
 }
 
 /** Re-signs the provider's ID token with the provider's own key after changing its claims. */
