@@ -74,7 +74,7 @@ export class EmulatorCore {
   outboundFetch: (url: string, init?: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
   private readonly workspaceClocks = new Map<string, OffsetClock>();
   private readonly indexes = new Map<string, WorkspaceIndex>();
-  /** Verified domain → owning workspace (SPEC §1: a domain belongs to at most one workspace). */
+  /** Verified domain → owning workspace (docs/rules.md §1: a domain belongs to at most one workspace). */
   readonly domainOwners = new Map<string, string>();
   private readonly onChange: () => void;
 

@@ -1,4 +1,4 @@
-// The `edu-emulator` command line (SPEC §3): argument parsing with node:util parseArgs, env vars
+// The `edu-emulator` command line (docs/cli.md §1): argument parsing with node:util parseArgs, env vars
 // that mirror the flags, one-line errors that say what to do.
 import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';

@@ -1,4 +1,4 @@
-// `edu-emulator run` and `edu-emulator validate` (SPEC §3): scenario files or folders, reporters,
+// `edu-emulator run` and `edu-emulator validate` (docs/cli.md §4): scenario files or folders, reporters,
 // in process or against a running emulator. Exit 0 all passed, 1 any failed, 2 invalid input or
 // emulator unreachable.
 import { readdir, stat, writeFile } from 'node:fs/promises';

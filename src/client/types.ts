@@ -1,5 +1,5 @@
 // The JSON shapes of the control plane and the workspace admin API as the typed client returns
-// them (SPEC §5). Fields the emulator may add later are allowed through the index signatures.
+// them (docs/http-api.md). Fields the emulator may add later are allowed through the index signatures.
 
 export type MemberRole = 'owner' | 'admin' | 'member';
 export type MemberSource = 'invite' | 'scim' | 'auto';

@@ -1,4 +1,4 @@
-// The control plane under /_emulator (SPEC §2): health, workspaces, reset, state export/import,
+// The control plane under /_emulator (docs/http-api.md §2): health, workspaces, reset, state export/import,
 // the clock, the simulated DNS zone and the event journal. Admin key required except for health.
 import { Hono } from 'hono';
 import { z } from 'zod';

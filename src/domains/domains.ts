@@ -1,4 +1,4 @@
-// Domain verification in a workspace (SPEC §1): add, list, get, verify, delete. A verified domain
+// Domain verification in a workspace (docs/rules.md §1): add, list, get, verify, delete. A verified domain
 // is never re-checked and never expires; a domain verified by one workspace cannot be claimed by another.
 import type { EmulatorCore } from '../emulator.js';
 import { conflict, notFound } from '../errors.js';

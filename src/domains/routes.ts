@@ -1,4 +1,4 @@
-// Domains in the workspace admin API (SPEC §5): /w/{ws}/api/domains.
+// Domains in the workspace admin API (docs/http-api.md §3): /w/{ws}/api/domains.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';

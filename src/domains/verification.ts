@@ -1,4 +1,4 @@
-// The rules of domain verification (SPEC §1): the TXT value issued, the 7-day window on the
+// The rules of domain verification (docs/rules.md §1): the TXT value issued, the 7-day window on the
 // emulator clock, and what a lookup must find. Pure functions over a DomainRecord.
 import { randomInt } from 'node:crypto';
 import type { DomainRecord } from '../store/state.js';
@@ -38,7 +38,7 @@ export function newDomainRecord(domain: string, now: Date): DomainRecord {
   };
 }
 
-/** The public shape of a domain (SPEC §5). */
+/** The public shape of a domain (docs/http-api.md §3). */
 export function domainView(record: DomainRecord, nowMs: number) {
   const status = domainStatus(record, nowMs);
   return {

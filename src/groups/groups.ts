@@ -1,4 +1,4 @@
-// Groups in the workspace admin API (SPEC §1): local groups (for pilots) created, renamed,
+// Groups in the workspace admin API (docs/rules.md §9): local groups (for pilots) created, renamed,
 // deleted and filled here; SCIM groups visible but read-only; a local group adopted into a SCIM
 // group hands over its role mappings. At most 10,000 groups a workspace.
 import type { EmulatorCore } from '../emulator.js';
@@ -35,7 +35,7 @@ export function hasDuplicateName(core: EmulatorCore, ws: WorkspaceState, g: Grou
   return false;
 }
 
-/** The public shape of a group (SPEC §5). */
+/** The public shape of a group (docs/http-api.md §8). */
 export function groupView(core: EmulatorCore, ws: WorkspaceState, g: GroupRecord) {
   return {
     id: g.id,

@@ -244,7 +244,7 @@ export function setGroupMembers(group: IdpGroup, users: IdpUser[], now: Date): v
   group.updatedAt = now.toISOString();
 }
 
-/** SPEC §4 `idp_move_user`: out of one group and into another (created when missing). */
+/** docs/scenarios.md §3 `idp_move_user`: out of one group and into another (created when missing). */
 export function moveUser(idp: IdpState, user: IdpUser, from: string, to: string, now: Date): { from: IdpGroup; to: IdpGroup } {
   const source = requireGroup(idp, from);
   if (!source.members.includes(user.id)) {

@@ -1,4 +1,4 @@
-// Workspace members (SPEC §1): sources invite/scim/auto, status pending_invite → active →
+// Workspace members (docs/rules.md §5): sources invite/scim/auto, status pending_invite → active →
 // deactivated, built-in roles owner/admin/member. Lookups go through the workspace index.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
@@ -50,7 +50,7 @@ export function requireMember(ws: WorkspaceState, id: string): MemberRecord {
   return m;
 }
 
-/** The public shape of a member (SPEC §5). */
+/** The public shape of a member (docs/http-api.md §5). */
 export function memberView(core: EmulatorCore, ws: WorkspaceState, m: MemberRecord) {
   const groupIds = core.index(ws).memberGroups.get(m.id);
   const groups = groupIds
@@ -104,7 +104,7 @@ export function addMember(core: EmulatorCore, ws: WorkspaceState, input: NewMemb
   return m;
 }
 
-/** An admin invites someone by email (SPEC §5 `POST /invites`). */
+/** An admin invites someone by email (docs/http-api.md §5 `POST /invites`). */
 export function inviteMember(
   core: EmulatorCore,
   ws: WorkspaceState,

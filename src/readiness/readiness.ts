@@ -1,4 +1,4 @@
-// The launch-readiness report (SPEC §5): the district plan's checklist, each item pass, warn or
+// The launch-readiness report (docs/rules.md §12): the district plan's checklist, each item pass, warn or
 // fail with a message and the objects involved. Read-only; computed over the whole workspace,
 // which is fine for a report an admin opens, never on a sign-in or SCIM path.
 import type { EmulatorCore } from '../emulator.js';

@@ -1,4 +1,4 @@
-// Permission keys of SPEC §1 and how permissions combine: a member's effective permissions are
+// Permission keys (docs/rules.md §10) and how permissions combine: a member's effective permissions are
 // the default role's united with every role reached through their groups — booleans OR-ed, app
 // lists united, the credit limit the maximum. Roles only add, never remove.
 import { badRequest } from '../errors.js';

@@ -1,4 +1,4 @@
-// The saved form of roles (SPEC §1): the workspace default role and custom roles with the
+// The saved form of roles (docs/rules.md §10): the workspace default role and custom roles with the
 // groups they are assigned to, plus the workspace's app catalog.
 import { z } from 'zod';
 

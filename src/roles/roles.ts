@@ -1,4 +1,4 @@
-// Custom roles and the default role (SPEC §1): create, rename, change permissions, delete,
+// Custom roles and the default role (docs/rules.md §10): create, rename, change permissions, delete,
 // assign to groups; and a member's effective permissions with the grant behind each one, computed
 // from the member's own groups only, so the cost does not grow with the workspace.
 import type { EmulatorCore } from '../emulator.js';

@@ -7,7 +7,7 @@ import { createRole, defaultRoleView, deleteRole, requireRole, roleView, setDefa
 
 // Permission keys and values are checked by parseGrant, which names the valid keys and app ids.
 const permissionMap = z.record(z.string(), z.unknown()).meta({
-  description: 'Permission keys (SPEC §1) to values: booleans, `apps` (a list of app ids from /api/apps), `credits.monthly_limit` (a number).',
+  description: 'Permission keys (docs/rules.md §10) to values: booleans, `apps` (a list of app ids from /api/apps), `credits.monthly_limit` (a number).',
 });
 export const roleCreateInput = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionMap.optional() }).strict();
 export const roleUpdateInput = z.object({ name: z.string().trim().min(1).max(100).optional(), permissions: permissionMap.optional() }).strict();

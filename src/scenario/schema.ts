@@ -1,4 +1,4 @@
-// The scenario file format (SPEC §4): one zod schema is the source of truth for validation, for
+// The scenario file format (docs/scenarios.md §2): one zod schema is the source of truth for validation, for
 // the step vocabulary, and for scenarios/schema.json (editor autocompletion).
 import { z } from 'zod';
 import { READINESS_ITEMS } from '../readiness/readiness.js';

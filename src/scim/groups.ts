@@ -12,7 +12,7 @@ import { forgetGroup } from '../roles/roles.js';
 import { GROUP_LIMIT } from '../groups/groups.js';
 import type { GroupRecord, WorkspaceState } from '../store/state.js';
 
-/** SPEC §1: at most this many groups a workspace, local and SCIM together. */
+/** docs/rules.md §9: at most this many groups a workspace, local and SCIM together. */
 export const MAX_GROUPS = GROUP_LIMIT;
 
 const GROUP_ATTRIBUTES: readonly ScimAttribute[] = [...COMMON_ATTRIBUTES, ...(findSchema(GROUP_SCHEMA)?.attributes ?? [])];
@@ -232,7 +232,7 @@ export function deleteGroup(scope: ScimScope, id: string, ifMatch: string | unde
   checkIfMatch(ifMatch, g.version);
   const index = scope.core.index(scope.ws);
   const size = index.groupMembers.get(g.id)?.size ?? 0;
-  // Deleting a group removes its role mappings (SPEC §1).
+  // Deleting a group removes its role mappings (docs/rules.md §9).
   const roles = forgetGroup(scope.core, scope.ws, g.id, scope.actor);
   index.removeGroup(g.id, g.displayName, g.externalId);
   delete scope.ws.groups[g.id];

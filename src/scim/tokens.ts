@@ -1,4 +1,4 @@
-// SCIM bearer tokens of a workspace (SPEC §2 `scim/tokens`): issued once in clear, stored as
+// SCIM bearer tokens of a workspace (docs/rules.md §7): issued once in clear, stored as
 // sha256, revocable, several at once for rotation; and the check of a SCIM request's token.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';

@@ -1,4 +1,4 @@
-// SCIM Users (RFC 7643 §4.1, §4.3): each is a workspace member with source `scim` (SPEC §1).
+// SCIM Users (RFC 7643 §4.1, §4.3): each is a workspace member with source `scim` (docs/rules.md §6).
 // Owns the directory record kept in MemberRecord.scim, the User JSON form, and every change to it.
 import { isObject, findKey } from './filter/attribute-values.js';
 import { coerceAttribute, coerceSingle } from './patch/coerce-value.js';
@@ -272,7 +272,7 @@ function setActive(scope: ScimScope, m: MemberRecord, active: boolean, time: str
 }
 
 /**
- * Creates a User (RFC 7644 §3.3). SPEC §1: a userName or email of an invited or automatically
+ * Creates a User (RFC 7644 §3.3). docs/rules.md §6: a userName or email of an invited or automatically
  * created member links that member to the directory; of a User deleted through SCIM, restores
  * it; of a current SCIM User, is a 409 uniqueness.
  */
@@ -300,7 +300,7 @@ export function createUser(scope: ScimScope, body: unknown): { member: MemberRec
     const previousSource = existing.source;
     const record = store(scope, existing, input.attributes, email, previous, time);
     if (previous) {
-      // Re-provisioned after a DELETE: the member comes back (SPEC §1).
+      // Re-provisioned after a DELETE: the member comes back (docs/rules.md §6).
       if (active) {
         existing.status = statusWhenRestored(existing);
         delete existing.deactivatedAt;
@@ -377,7 +377,7 @@ export function patchUser(scope: ScimScope, id: string, body: unknown, ifMatch: 
 
 /**
  * Deletes a User (RFC 7644 §3.6): it leaves every group and SCIM, and the member is
- * `deactivated` (SPEC §1) until a create with its userName re-provisions it.
+ * `deactivated` (docs/rules.md §6) until a create with its userName re-provisions it.
  */
 export function deleteUser(scope: ScimScope, id: string, ifMatch: string | undefined): void {
   const { member, record } = requireScimUser(scope, id);

@@ -1,4 +1,4 @@
-// Workspace settings (SPEC §1): automatic account creation and owner break-glass sign-in.
+// Workspace settings (docs/rules.md §4): automatic account creation and owner break-glass sign-in.
 import type { EmulatorCore } from '../emulator.js';
 import type { WorkspaceSettings, WorkspaceState } from '../store/state.js';
 

@@ -1,4 +1,4 @@
-// SSO enforcement (SPEC §1): raising it above `off` needs a configured connection and a
+// SSO enforcement (docs/rules.md §3): raising it above `off` needs a configured connection and a
 // successful SSO sign-in since the connection last changed, unless forced (which is recorded).
 import type { EmulatorCore } from '../emulator.js';
 import { conflict } from '../errors.js';

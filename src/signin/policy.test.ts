@@ -1,6 +1,6 @@
-// The sign-in policy table (SPEC §1): every combination of method × enforcement × domain verified
+// The sign-in policy table (docs/rules.md §2): every combination of method × enforcement × domain verified
 // × member status × automatic account creation × owner break-glass (× SSO configured ×
-// credentials), each checked against the rules as the SPEC states them, in SPEC order.
+// credentials), each checked against the rules as docs/rules.md §2 states them, in its order.
 import { describe, expect, it } from 'vitest';
 import { evaluateSignIn, type SignInDecision, type SignInFacts } from './policy.js';
 
@@ -17,7 +17,7 @@ interface Row {
   credentials: 'valid' | 'invalid' | 'unchecked';
 }
 
-// The rules written as a decision table, first match wins. Each line is one sentence of SPEC §1.
+// The rules written as a decision table, first match wins. Each line is one sentence of docs/rules.md §2.
 type Cond = { [K in keyof Row]?: Row[K] | Row[K][] };
 const RULES: [Cond, SignInDecision][] = [
   // SSO: connection, then domain, then membership or automatic creation, then deactivated.
@@ -89,7 +89,7 @@ describe('evaluateSignIn', () => {
     expect(all).toHaveLength(3 * 3 * 2 * 4 * 3 * 2 * 2 * 2 * 3);
   });
 
-  it('decides every combination as the SPEC rules say', () => {
+  it('decides every combination as the rules say', () => {
     const wrong = all.filter((row) => JSON.stringify(evaluateSignIn(facts(row))) !== JSON.stringify(expected(row)));
     expect(wrong.slice(0, 5).map((row) => ({ row, got: evaluateSignIn(facts(row)), want: expected(row) }))).toEqual([]);
   });
@@ -99,7 +99,7 @@ describe('evaluateSignIn', () => {
     for (const [, decision] of RULES) expect(seen).toContain(JSON.stringify(decision));
   });
 
-  // Spot checks, each a sentence of the SPEC with its own facts.
+  // Spot checks, each a sentence of docs/rules.md §2 with its own facts.
   const base: SignInFacts = {
     method: 'password',
     enforcement: 'off',

@@ -1,4 +1,4 @@
-// Who may sign in, and why not (SPEC §1): a pure function over the facts of one attempt. The
+// Who may sign in, and why not (docs/rules.md §2): a pure function over the facts of one attempt. The
 // order of checks is part of the contract, so that a refusal never tells more than it must.
 import type { EnforcementLevel } from '../store/state.js';
 

@@ -1,4 +1,4 @@
-// Sign-in endpoints of a workspace (SPEC §5): password and social sign-in, sign-out and `/me`.
+// Sign-in endpoints of a workspace (docs/http-api.md §5): password and social sign-in, sign-out and `/me`.
 // SSO sign-in lives with the protocols (src/sso); all of them end in the same session cookie.
 import { Hono } from 'hono';
 import { z } from 'zod';

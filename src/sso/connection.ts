@@ -1,4 +1,4 @@
-// The workspace's SSO connection (SPEC §5 `PUT /api/sso`): SAML from IdP metadata or fields, or
+// The workspace's SSO connection (docs/http-api.md §6 `PUT /api/sso`): SAML from IdP metadata or fields, or
 // OIDC issuer and client; validated before anything is stored, and changing it re-arms the
 // enforcement guard (a new successful SSO sign-in is needed before enforcement can be raised).
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // The persisted shape of the emulator: plain JSON, validated with zod on load and on import.
-// Lookup indexes are derived from it at load (see workspaces/registry.ts) and never persisted.
+// Lookup indexes are derived from it at load (see emulator.ts and store/workspace-index.ts) and never persisted.
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from '../roles/role-state.js';
 
@@ -111,7 +111,7 @@ export const workspaceStateSchema = z.object({
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
-/** The vendors the mock identity provider imitates (SPEC §4 `idp.vendor`). */
+/** The vendors the mock identity provider imitates (docs/scenarios.md §2 `idp.vendor`). */
 export const IDP_VENDORS = ['entra', 'okta', 'google', 'classlink', 'clever', 'generic'] as const;
 export type IdpVendor = (typeof IDP_VENDORS)[number];
 /** SCIM dialects the mock IdP's provisioning client speaks. */

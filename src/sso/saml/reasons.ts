@@ -3,7 +3,7 @@
 
 import { EmulatorError } from '../../errors.js';
 
-/** Every reason code a SAML check can refuse with; public interface (SPEC §2). */
+/** Every reason code a SAML check can refuse with; public interface (docs/rules.md §13). */
 export const SAML_REASONS = [
   'saml_malformed',
   'saml_doctype',
