@@ -61,7 +61,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Builds an emulator: the Hono app over a runtime core, wired to its store. */
+/**
+ * Builds an emulator: the Hono app over a runtime core, wired to its store. Nothing listens: the
+ * app answers `app.request()` and `app.fetch()` in process (serve it with `startEmulator`).
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from 'edu-workspace-emulator';
+ *
+ * const { app, adminKey } = createEmulator();
+ * const res = await app.request('/w/default/api/domains', {
+ *   method: 'POST',
+ *   headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+ *   body: JSON.stringify({ domain: 'springfield.k12.us' }),
+ * });
+ * const { txt } = await res.json(); // 201 { domain, status: 'pending', txt: { name, type, value } }
+ * ```
+ */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = options.store ?? new MemoryStore();
   const adminKey = options.adminKey ?? generateAdminKey();

@@ -48,6 +48,18 @@ async function waitUntilHealthy(url: string): Promise<void> {
 /**
  * Starts an emulator on loopback and resolves once it answers its health check. Every call makes
  * a new emulator: two in one process share nothing.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from 'edu-workspace-emulator';
+ *
+ * const emulator = await startEmulator();          // port 0: a free port, e.g. http://127.0.0.1:53211
+ * const ws = await emulator.workspace();           // a fresh isolated workspace
+ * const token = await ws.scimToken();              // a SCIM bearer token for it
+ * await runProvisioningJob(ws.scimBaseUrl, token); // the code under test
+ * console.log(await ws.admin.users.list());
+ * await emulator.stop();
+ * ```
  */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;

@@ -173,6 +173,25 @@ export type WorkspaceAdminClient = ReturnType<typeof workspaceAdmin>;
 /**
  * A typed client for the emulator's control plane and, through `workspace(id)`, each workspace's
  * admin API. Refusals throw `AdminApiError` with the status and the error's stable code.
+ *
+ * @example
+ * ```ts
+ * import { AdminApiError, createAdminClient, createEmulator } from 'edu-workspace-emulator';
+ *
+ * const admin = createAdminClient({ url: 'http://127.0.0.1:4000', adminKey: process.env.EMU_KEY! });
+ * const { id } = await admin.workspaces.create({ name: 'Springfield Public Schools' });
+ * const ws = admin.workspace(id);
+ * await ws.domains.addAndVerify('springfield.k12.us'); // publishes the TXT value in the simulated zone
+ * try {
+ *   await ws.sso.enforcement.set('sso_only');
+ * } catch (e) {
+ *   if (e instanceof AdminApiError) console.log(e.status, e.code); // 409 sso_not_configured
+ * }
+ *
+ * // No socket: answer from an app in this process.
+ * const { app, adminKey } = createEmulator();
+ * const local = createAdminClient({ url: 'http://emulator.test', adminKey, fetch: (r) => app.fetch(r) });
+ * ```
  */
 export function createAdminClient(options: AdminClientOptions) {
   const request = requester(options);

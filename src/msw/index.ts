@@ -46,6 +46,23 @@ function originOf(baseUrl: string): string {
 /**
  * Handlers that answer every request under `baseUrl` from the emulator in this process. The
  * emulator sees the request's own URL, so the workspace URLs it returns are under `baseUrl`.
+ *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { emulatorHandlers } from 'edu-workspace-emulator/msw';
+ *
+ * const handlers = emulatorHandlers({ baseUrl: 'https://chatgpt.example.test' });
+ * const server = setupServer(...handlers);
+ * beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+ * afterAll(() => server.close());
+ *
+ * it('provisions the teachers', async () => {
+ *   const ws = await handlers.workspace(); // ws.scimBaseUrl is under https://chatgpt.example.test
+ *   await runProvisioningJob(ws.scimBaseUrl, await ws.scimToken());
+ *   expect(await ws.admin.users.list()).toHaveLength(2);
+ * });
+ * ```
  */
 export function emulatorHandlers(options: EmulatorHandlersOptions): EmulatorHandlers {
   const origin = originOf(options.baseUrl);

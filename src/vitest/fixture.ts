@@ -68,5 +68,20 @@ function createTest(): EmulatorTest {
 /**
  * `test` with an `emulator` and a fresh `workspace` per test. The emulator is the one the global
  * setup provided; without the global setup, each worker starts its own.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({ test: { globalSetup: ['edu-workspace-emulator/vitest'] } });
+ *
+ * // a test file
+ * import { expect } from 'vitest';
+ * import { test } from 'edu-workspace-emulator/vitest';
+ *
+ * test('an invited teacher is pending until first sign-in', async ({ workspace }) => {
+ *   const member = await workspace.admin.invites.create({ email: 'ada@springfield.k12.us' });
+ *   expect(member.status).toBe('pending_invite');
+ * });
+ * ```
  */
 export const test: EmulatorTest = createTest();

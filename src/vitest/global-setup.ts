@@ -11,6 +11,16 @@ export interface ProvideTarget {
 /**
  * A global setup function with emulator options of your own; export it as the default of a
  * global setup file: `export default emulatorGlobalSetup({ outbound: { … } })`.
+ *
+ * @example
+ * ```ts
+ * // test/emulator-setup.ts, named in vitest.config.ts as globalSetup: ['./test/emulator-setup.ts']
+ * import { emulatorGlobalSetup } from 'edu-workspace-emulator/vitest';
+ *
+ * export default emulatorGlobalSetup({
+ *   outbound: { 'https://login.microsoftonline.com/<tenant>/v2.0': '/idp/entra/oidc' },
+ * });
+ * ```
  */
 export function emulatorGlobalSetup(options: StartOptions = {}) {
   return async (project: ProvideTarget): Promise<() => Promise<void>> => {
