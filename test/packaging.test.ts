@@ -66,7 +66,7 @@ afterAll(async () => {
 describe('the packed package', () => {
   it('installs with its bin, entry points and declarations', async () => {
     const root = join(project, 'node_modules', pkg.name);
-    for (const file of ['bin/edu-emulator.js', 'dist/index.js', 'dist/index.d.ts', 'dist/msw/index.d.ts', 'dist/vitest/index.d.ts', 'README.md']) {
+    for (const file of ['bin/edu-emulator.js', 'dist/index.js', 'dist/index.d.ts', 'dist/msw/index.d.ts', 'dist/vitest/index.d.ts', 'README.md', 'docs/rules.md']) {
       expect(existsSync(join(root, file)), file).toBe(true);
     }
     expect(existsSync(join(root, 'src')), 'sources are not shipped').toBe(false);
