@@ -12,7 +12,7 @@ import {
 } from './store/state.js';
 import { domainStatus } from './domains/verification.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
-import { newRolesState } from './roles/role-state.js';
+import { newRolesState } from './store/role-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
