@@ -7,7 +7,7 @@ import { forbidden, unauthorized } from '../errors.js';
 import { bearerToken } from '../http/auth.js';
 import type { AppContext } from '../http/context.js';
 import { sessionMember } from '../signin/routes.js';
-import { SESSION_COOKIE, sessionToken } from '../signin/sessions.js';
+import { SESSION_COOKIE, sessionToken } from '../signin/session-cookie.js';
 import { callHttp } from './admin-api.js';
 
 export type ConsoleUser =
