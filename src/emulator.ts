@@ -30,6 +30,20 @@ export interface EmulatorCoreOptions {
   onChange?: () => void;
 }
 
+/**
+ * A named slot for what a feature keeps in memory on the core (SAML request stores, IdP runtimes,
+ * console sign-ins, walkthroughs…): the feature declares it, `core.runtime(slot)` makes it on
+ * first use. Nothing in a slot is saved; a restart starts it empty.
+ */
+export interface RuntimeSlot<T> {
+  readonly name: string;
+  create(): T;
+}
+
+export function runtimeSlot<T>(name: string, create: () => T): RuntimeSlot<T> {
+  return { name, create };
+}
+
 export function emptyState(now: Date): EmulatorState {
   return {
     format: STATE_FORMAT,
@@ -77,6 +91,7 @@ export class EmulatorCore {
   /** Verified domain → owning workspace (SPEC §1: a domain belongs to at most one workspace). */
   readonly domainOwners = new Map<string, string>();
   private readonly onChange: () => void;
+  private readonly runtimeState = new Map<RuntimeSlot<unknown>, unknown>();
 
   constructor(options: EmulatorCoreOptions = {}) {
     this.onChange = options.onChange ?? (() => {});
@@ -85,6 +100,17 @@ export class EmulatorCore {
     this.journal = new Journal(() => this.state, () => this.changed());
     this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
     this.rebuildIndexes();
+  }
+
+  /**
+   * The in-memory state a feature keeps on this emulator, by slot (see `runtimeSlot`). The slots:
+   * `SSO_RUNTIMES` (sso/runtime.ts), `CONNECTION_SOURCES` (sso/connection-sources.ts),
+   * `IDP_RUNTIMES` (idp/runtime.ts), `CONSOLE_SIGN_INS` (ui/console-auth.ts), `WALKTHROUGHS`
+   * (ui/training.ts).
+   */
+  runtime<T>(slot: RuntimeSlot<T>): T {
+    if (!this.runtimeState.has(slot)) this.runtimeState.set(slot, slot.create());
+    return this.runtimeState.get(slot) as T;
   }
 
   /** Marks the state as changed so the store persists it (coalesced). */
