@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { runScenario } from '../src/scenario/runner.js';
+import { inProcessTarget } from '../src/scenario/target.js';
+import { createEmulator } from '../src/app.js';
 
 describe('README scenario tutorial', () => {
   it('passes as printed', async () => {
@@ -11,7 +13,7 @@ describe('README scenario tutorial', () => {
     const text = readme.slice(start + '```yaml'.length, readme.indexOf('```', start + 7));
     const { scenario, issues } = await loadScenarioText(text, 'README.md');
     expect(issues).toEqual([]);
-    const report = await runScenario(scenario!);
+    const report = await runScenario(scenario!, { target: inProcessTarget(createEmulator()) });
     expect(report.steps.filter((s) => s.status !== 'passed')).toEqual([]);
     expect(report.status).toBe('passed');
   });
