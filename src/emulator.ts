@@ -106,8 +106,8 @@ export class EmulatorCore {
    * The in-memory state a feature keeps on this emulator, by slot (see `runtimeSlot`). The slots:
    * `SSO_RUNTIMES` (sso/runtime.ts), `CONNECTION_SOURCES` (sso/connection-sources.ts),
    * `SCIM_REQUEST_LOGS` (scim/request-log.ts), `IDP_RUNTIMES` (idp/runtime.ts),
-   * `CONSOLE_SIGN_INS` (ui/console-auth.ts), `WALKTHROUGHS` (ui/training.ts). Member sessions
-   * are the `sessions` field.
+   * `CONSOLE_SIGN_INS` (ui/console-auth.ts), `CONSOLE_FLASHES` (ui/flash.ts), `WALKTHROUGHS`
+   * (ui/training.ts). Member sessions are the `sessions` field.
    */
   runtime<T>(slot: RuntimeSlot<T>): T {
     if (!this.runtimeState.has(slot)) this.runtimeState.set(slot, slot.create());
