@@ -30,6 +30,20 @@ module.exports = {
       to: { path: '^src/idp/' },
     },
     {
+      name: 'scenario-not-app',
+      severity: 'error',
+      comment: 'The scenario engine runs on any target; whoever drives it (CLI, console) builds the emulator.',
+      from: { path: '^src/scenario/' },
+      to: { path: '^src/((ui|cli)/|(app|start|index)\\.ts$)' },
+    },
+    {
+      name: 'console-not-scenario-internals',
+      severity: 'error',
+      comment: 'The console drives the step session (session.ts, runner.ts, bundled.ts), never the steps, context or comparison inside it.',
+      from: { path: '^src/ui/' },
+      to: { path: '^src/scenario/(context|steps|compare)\\.ts$' },
+    },
+    {
       name: 'store-imports-little',
       severity: 'error',
       comment: 'The store holds data; it imports only errors, the clock and ids.',
