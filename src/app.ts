@@ -21,6 +21,7 @@ import { scimRoutes, scimTokenRoutes } from './scim/routes.js';
 import { ssoAdminRoutes } from './sso/routes.js';
 import { samlRoutes } from './sso/saml/routes.js';
 import { oidcRoutes } from './sso/oidc/routes.js';
+import { plugMockIdpsIntoSso } from './idp/connect.js';
 import { idpControlRoutes, idpRoutes } from './idp/routes.js';
 import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
 import { groupRoutes } from './groups/routes.js';
@@ -99,6 +100,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     onChange: () => store.changed(),
   });
   store.attach(() => core.snapshot());
+  plugMockIdpsIntoSso(core);
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => errorResponse(c, err));

@@ -12,7 +12,7 @@ import {
 } from './store/state.js';
 import { domainStatus } from './domains/verification.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
-import { newRolesState } from './roles/role-state.js';
+import { newRolesState } from './store/role-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -28,6 +28,20 @@ export interface EmulatorCoreOptions {
   resolver?: TxtResolver;
   /** Called after every change to the state (the store coalesces these into writes). */
   onChange?: () => void;
+}
+
+/**
+ * A named slot for what a feature keeps in memory on the core (SAML request stores, IdP runtimes,
+ * console sign-ins, walkthroughs…): the feature declares it, `core.runtime(slot)` makes it on
+ * first use. Nothing in a slot is saved; a restart starts it empty.
+ */
+export interface RuntimeSlot<T> {
+  readonly name: string;
+  create(): T;
+}
+
+export function runtimeSlot<T>(name: string, create: () => T): RuntimeSlot<T> {
+  return { name, create };
 }
 
 export function emptyState(now: Date): EmulatorState {
@@ -77,6 +91,7 @@ export class EmulatorCore {
   /** Verified domain → owning workspace (docs/rules.md §1: a domain belongs to at most one workspace). */
   readonly domainOwners = new Map<string, string>();
   private readonly onChange: () => void;
+  private readonly runtimeState = new Map<RuntimeSlot<unknown>, unknown>();
 
   constructor(options: EmulatorCoreOptions = {}) {
     this.onChange = options.onChange ?? (() => {});
@@ -85,6 +100,18 @@ export class EmulatorCore {
     this.journal = new Journal(() => this.state, () => this.changed());
     this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
     this.rebuildIndexes();
+  }
+
+  /**
+   * The in-memory state a feature keeps on this emulator, by slot (see `runtimeSlot`). The slots:
+   * `SSO_RUNTIMES` (sso/runtime.ts), `CONNECTION_SOURCES` (sso/connection-sources.ts),
+   * `SCIM_REQUEST_LOGS` (scim/request-log.ts), `IDP_RUNTIMES` (idp/runtime.ts),
+   * `CONSOLE_SIGN_INS` (ui/console-auth.ts), `CONSOLE_FLASHES` (ui/flash.ts), `WALKTHROUGHS`
+   * (ui/training.ts). Member sessions are the `sessions` field.
+   */
+  runtime<T>(slot: RuntimeSlot<T>): T {
+    if (!this.runtimeState.has(slot)) this.runtimeState.set(slot, slot.create());
+    return this.runtimeState.get(slot) as T;
   }
 
   /** Marks the state as changed so the store persists it (coalesced). */

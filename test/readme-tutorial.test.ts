@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { runScenario } from '../src/scenario/runner.js';
+import { inProcessTarget } from '../src/scenario/target.js';
+import { createEmulator } from '../src/app.js';
 
 describe('the scenario tutorial', () => {
   it('passes as printed', async () => {
@@ -14,7 +16,7 @@ describe('the scenario tutorial', () => {
     const text = doc.slice(start + '```yaml'.length, doc.indexOf('```', start + 7));
     const { scenario, issues } = await loadScenarioText(text, 'docs/scenarios.md');
     expect(issues).toEqual([]);
-    const report = await runScenario(scenario!);
+    const report = await runScenario(scenario!, { target: inProcessTarget(createEmulator()) });
     expect(report.steps.filter((s) => s.status !== 'passed')).toEqual([]);
     expect(report.status).toBe('passed');
   });

@@ -8,7 +8,8 @@ import { formatIssue, loadScenarioFile, type LoadedScenario, type ScenarioIssue 
 import { jsonReport, junitReport, prettyListener, prettySummary, type ReporterName } from '../scenario/reporters.js';
 import { runScenarios } from '../scenario/runner.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
-import { remoteTarget } from '../scenario/target.js';
+import { inProcessTarget, remoteTarget } from '../scenario/target.js';
+import { createEmulator } from '../app.js';
 import { CliError } from './cli-error.js';
 
 /** Expands files and folders (recursively) into scenario files, sorted. */
@@ -118,7 +119,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const reports = await runScenarios(scenarios, {
     concurrency: Number(concurrencyText),
     ...(values.bail ? { bail: true } : {}),
-    ...(target ? { target } : {}),
+    // In process, each scenario gets an emulator of its own.
+    target: target ?? (() => inProcessTarget(createEmulator())),
     ...(toStdout ? { listener: prettyListener((s) => process.stdout.write(s), process.stdout.isTTY === true) } : {}),
   });
   const text = reporter === 'json' ? jsonReport(reports) : reporter === 'junit' ? junitReport(reports, startedAt) : prettySummary(reports);

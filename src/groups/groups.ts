@@ -3,7 +3,7 @@
 // group hands over its role mappings. At most 10,000 groups a workspace.
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { newId } from '../members/members.js';
+import { newId } from '../ids.js';
 import { forgetGroup, moveGroupMappings, rolesOfGroup } from '../roles/roles.js';
 import type { GroupRecord, WorkspaceState } from '../store/state.js';
 

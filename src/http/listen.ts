@@ -3,7 +3,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Emulator } from '../app.js';
+
+/** What can be served: a fetch handler and a store to flush on stop (an Emulator is one). */
+export interface Servable {
+  app: { fetch(request: Request): Response | Promise<Response> };
+  close(): Promise<void>;
+}
 
 export interface Listening {
   server: Server;
@@ -14,7 +19,7 @@ export interface Listening {
 }
 
 /** Listens on host:port; a listen error is turned into the caller's own error by `explain`. */
-export async function listen(emulator: Emulator, host: string, port: number, explain: (err: NodeJS.ErrnoException) => Error): Promise<Listening> {
+export async function listen(emulator: Servable, host: string, port: number, explain: (err: NodeJS.ErrnoException) => Error): Promise<Listening> {
   const server = createAdaptorServer({ fetch: emulator.app.fetch, hostname: host }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(explain(err)));

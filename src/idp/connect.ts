@@ -4,13 +4,14 @@ import { randomBytes } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest } from '../errors.js';
 import { parseConnection, spValues, type SsoConnection } from '../sso/connection.js';
+import { registerConnectionSource } from '../sso/connection-sources.js';
 import type { IdpState, WorkspaceState } from '../store/state.js';
 import { idpEndpoints, recordIdp, requireIdp } from './registry.js';
 import { idpMetadataXml } from './saml-routes.js';
 
-/** True when a PUT /api/sso body asks for a mock IdP connection. */
-export function isMockIdpRequest(raw: unknown): raw is { protocol: unknown; mockIdp: unknown } {
-  return typeof raw === 'object' && raw !== null && 'mockIdp' in raw;
+/** Plugs the mock IdPs into the workspace connection API: a PUT /api/sso body with `mockIdp` connects to one. */
+export function plugMockIdpsIntoSso(core: EmulatorCore): void {
+  registerConnectionSource(core, 'mockIdp', { connect: connectMockIdp });
 }
 
 /** Registers (or updates) a SAML service provider at the IdP. */
@@ -52,8 +53,8 @@ export function registerOidcClient(
  * other fields of the request (SAML options, OIDC client authentication, clock skew) are checked
  * as for any connection. Throws 400 or 404 naming the problem before changing anything.
  */
-export function connectMockIdp(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: { protocol: unknown; mockIdp: unknown }, actor: string): SsoConnection {
-  const { mockIdp, ...rest } = raw as Record<string, unknown>;
+export function connectMockIdp(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: Record<string, unknown>, actor: string): SsoConnection {
+  const { mockIdp, ...rest } = raw;
   if (typeof mockIdp !== 'string' || mockIdp === '') {
     throw badRequest('invalid_sso_config', 'mockIdp must be the id of a mock IdP (see GET /_emulator/idps).');
   }

@@ -2,7 +2,8 @@
 // with memberships, as plain functions over an IdpState.
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { hashPassword, newId, normalizeEmail } from '../members/members.js';
+import { newId } from '../ids.js';
+import { hashPassword, normalizeEmail } from '../members/members.js';
 import { IDP_VENDORS, type IdpGroup, type IdpState, type IdpUser, type IdpVendor } from '../store/state.js';
 
 const IDP_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;

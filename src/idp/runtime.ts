@@ -2,7 +2,7 @@
 // flight), the last assertion id issued to each SP (for the `replay` fault), a provisioning lock.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.js';
-import type { EmulatorCore } from '../emulator.js';
+import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import { findUser } from './directory.js';
 import type { IdpState, IdpUser } from '../store/state.js';
 import { passwordMatches } from '../members/members.js';
@@ -125,12 +125,16 @@ export function recordSignIn(
   recordIdp(core, idp, 'idp.signin', { protocol, email, ...detail, ...fault });
 }
 
-const runtimes = new WeakMap<EmulatorCore, WeakMap<IdpState, IdpRuntime>>();
+/**
+ * Per emulator, the runtime of each mock IdP, keyed by the IdP's state object: a re-created or
+ * imported IdP is a new object and so starts fresh, and the old runtime goes with the old state
+ * (hence a WeakMap, not a map by id).
+ */
+export const IDP_RUNTIMES = runtimeSlot('idp runtimes', () => new WeakMap<IdpState, IdpRuntime>());
 
 /** The runtime of an IdP (a re-created or imported IdP gets a fresh one). */
 export function idpRuntime(core: EmulatorCore, idp: IdpState): IdpRuntime {
-  let byIdp = runtimes.get(core);
-  if (!byIdp) runtimes.set(core, (byIdp = new WeakMap()));
+  const byIdp = core.runtime(IDP_RUNTIMES);
   let rt = byIdp.get(idp);
   if (!rt) byIdp.set(idp, (rt = new IdpRuntime(core, idp)));
   return rt;

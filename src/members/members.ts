@@ -3,6 +3,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { newId } from '../ids.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
 export type MemberRole = MemberRecord['role'];
@@ -19,10 +20,6 @@ export function normalizeEmail(input: unknown): string {
 }
 
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(9).toString('base64url')}`;
-}
 
 /** scrypt with a random salt, stored as `scrypt$<salt>$<hash>`. */
 export function hashPassword(password: string): string {

@@ -3,10 +3,10 @@
 // from the member's own groups only, so the cost does not grow with the workspace.
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { newId } from '../members/members.js';
+import { newId } from '../ids.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 import { addsTo, baseline, BOOLEAN_PERMISSIONS, noPermissions, parseGrant, PERMISSION_KEYS, unite, type PermissionGrant, type PermissionKey, type Permissions } from './permissions.js';
-import type { RoleRecord, RolesState } from './role-state.js';
+import type { RoleRecord, RolesState } from '../store/role-state.js';
 
 export const DEFAULT_ROLE_ID = 'default';
 export const DEFAULT_ROLE_NAME = 'Default';

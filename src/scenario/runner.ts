@@ -1,23 +1,11 @@
-// Runs scenarios: each in its own fresh workspace and mock IdP (in process: its own emulator),
-// steps in order, every `expect` compared field by field; a failed step skips the rest of its
-// scenario. Scenarios run side by side up to a concurrency limit.
-import { createEmulator } from '../app.js';
-import { compare, interpolate, readPath, type Difference } from './compare.js';
-import { describeError, ScenarioContext, StepError } from './context.js';
-import type { LoadedScenario, LoadedStep } from './load.js';
-import { STEPS } from './steps.js';
-import { inProcessTarget, type RunTarget } from './target.js';
+// Runs scenarios: each in its own fresh workspace and mock IdP, its steps in order through the
+// step session (session.ts); a failed step skips the rest of its scenario. Scenarios run side by
+// side up to a concurrency limit.
+import type { LoadedScenario } from './load.js';
+import { ScenarioSession, type StepReport } from './session.js';
+import type { RunTarget } from './target.js';
 
-export interface StepReport {
-  index: number;
-  line: number;
-  step: string;
-  label?: string;
-  status: 'passed' | 'failed' | 'skipped';
-  durationMs: number;
-  message?: string;
-  diffs?: Difference[];
-}
+export type { StepReport } from './session.js';
 
 export interface ScenarioReport {
   file: string;
@@ -35,8 +23,11 @@ export interface RunListener {
 }
 
 export interface RunOptions {
-  /** A running emulator; when absent each scenario gets its own in-process emulator. */
-  target?: RunTarget;
+  /**
+   * Where scenarios run: a running emulator, or a function that gives each scenario a target of
+   * its own (the CLI passes one that builds a fresh in-process emulator).
+   */
+  target: RunTarget | (() => RunTarget);
   concurrency?: number;
   /** Stop starting scenarios after the first failure. */
   bail?: boolean;
@@ -49,94 +40,33 @@ export interface RunOptions {
   listener?: RunListener;
 }
 
-const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_readiness', 'expect_events']);
-
-function label(step: LoadedStep): string {
-  if (step.label) return step.label;
-  const a = step.args;
-  const brief = typeof a === 'string' ? a : a && typeof a === 'object' ? JSON.stringify(a).slice(0, 80) : '';
-  return `${step.name}${brief ? ` ${brief}` : ''}`;
-}
-
-async function setUp(ctx: ScenarioContext): Promise<void> {
-  const doc = ctx.scenario.doc;
-  const created = await ctx.call('POST', '/_emulator/workspaces', { id: ctx.ws, name: doc.workspace?.name ?? doc.name });
-  if (created.status !== 201) throw new StepError(`could not create workspace ${ctx.ws}: ${describeError(created)}`);
-  if (doc.workspace?.settings) {
-    const s = await ctx.api('PATCH', '/settings', doc.workspace.settings);
-    if (s.status >= 400) throw new StepError(`workspace settings: ${describeError(s)}`);
-  }
-  if (doc.idp && ctx.idp) {
-    const idp = await ctx.call('POST', '/_emulator/idps', {
-      id: ctx.idp,
-      vendor: doc.idp.vendor,
-      name: `${doc.name} directory`,
-      users: ctx.scenario.idpUsers,
-    });
-    if (idp.status !== 201) throw new StepError(`could not create the mock IdP: ${describeError(idp)}`);
-  }
-}
-
-async function tearDown(ctx: ScenarioContext): Promise<void> {
-  await ctx.call('DELETE', `/_emulator/workspaces/${ctx.ws}`).catch(() => undefined);
-  if (ctx.idp) await ctx.call('DELETE', `/_emulator/idps/${ctx.idp}`).catch(() => undefined);
-}
-
-async function runStep(ctx: ScenarioContext, step: LoadedStep, setupOnly: boolean): Promise<Omit<StepReport, 'index' | 'line' | 'step' | 'durationMs'>> {
-  const args = interpolate(step.args, ctx.vars);
-  const outcome = await STEPS[step.name](ctx, args);
-  const diffs = [...(setupOnly ? [] : (outcome.diffs ?? []))];
-  if (step.expect && !setupOnly) diffs.push(...compare(interpolate(step.expect, ctx.vars), outcome.result));
-  // A step with `expect` may be meant to be refused; setting up without expectations lets it be.
-  else if (outcome.failedCall && !(setupOnly && step.expect)) {
-    return { status: 'failed', message: `HTTP ${outcome.failedCall.status} ${describeError(outcome.failedCall)}` };
-  }
-  for (const [name, path] of Object.entries(step.save ?? {})) ctx.vars[name] = readPath(outcome.result, path);
-  if (diffs.length > 0) return { status: 'failed', message: 'expectation not met', diffs };
-  return { status: 'passed' };
-}
-
 /** Runs one scenario to its end on a target. */
-export async function runScenario(scenario: LoadedScenario, options: RunOptions = {}): Promise<ScenarioReport> {
+export async function runScenario(scenario: LoadedScenario, options: RunOptions): Promise<ScenarioReport> {
   const started = performance.now();
-  const target = options.target ?? inProcessTarget(createEmulator());
-  const ctx = new ScenarioContext(target, scenario, options.workspaceId);
+  const target = typeof options.target === 'function' ? options.target() : options.target;
+  const session = new ScenarioSession(target, scenario, {
+    ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}),
+    ...(options.setupOnly ? { setupOnly: true } : {}),
+  });
   options.listener?.scenarioStarted?.(scenario);
   const steps: StepReport[] = [];
   const total = scenario.steps.length;
-  let failed = false;
-  try {
-    await setUp(ctx);
-  } catch (e) {
-    failed = true;
-    steps.push({ index: -1, line: 1, step: 'setup', status: 'failed', durationMs: 0, message: e instanceof Error ? e.message : String(e) });
-  }
-  for (const step of scenario.steps) {
-    const base = { index: step.index, line: step.line, step: step.name, label: label(step) };
-    if (failed || (options.setupOnly && EXPECTATION_STEPS.has(step.name))) {
-      const report: StepReport = { ...base, status: 'skipped', durationMs: 0 };
-      steps.push(report);
-      options.listener?.stepFinished?.(scenario, report, total);
-      continue;
-    }
-    const t0 = performance.now();
-    let report: StepReport;
-    try {
-      report = { ...base, ...(await runStep(ctx, step, options.setupOnly === true)), durationMs: performance.now() - t0 };
-    } catch (e) {
-      report = { ...base, status: 'failed', durationMs: performance.now() - t0, message: e instanceof StepError ? e.message : `the step crashed: ${e instanceof Error ? e.message : String(e)}` };
-    }
+  const setup = await session.setUp();
+  let failed = setup !== undefined;
+  if (setup) steps.push(setup);
+  while (!session.done) {
+    const report = failed ? session.skip()! : (await session.next())!;
     if (report.status === 'failed') failed = true;
     steps.push(report);
     options.listener?.stepFinished?.(scenario, report, total);
   }
-  if (!options.keep) await tearDown(ctx);
+  if (!options.keep) await session.tearDown();
   const result: ScenarioReport = {
     file: scenario.file,
     name: scenario.name,
     status: failed ? 'failed' : 'passed',
     durationMs: performance.now() - started,
-    ...(options.keep ? { workspace: ctx.ws } : {}),
+    ...(options.keep ? { workspace: session.workspace } : {}),
     steps,
   };
   options.listener?.scenarioFinished?.(result);
@@ -144,7 +74,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
 }
 
 /** Runs scenarios side by side (up to `concurrency`), reports in the order given. */
-export async function runScenarios(scenarios: LoadedScenario[], options: RunOptions = {}): Promise<ScenarioReport[]> {
+export async function runScenarios(scenarios: LoadedScenario[], options: RunOptions): Promise<ScenarioReport[]> {
   const results: ScenarioReport[] = new Array(scenarios.length);
   let next = 0;
   let stop = false;

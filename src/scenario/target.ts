@@ -1,6 +1,5 @@
 // Where a scenario runs: in process through the app factory (no socket), or against a running
 // emulator over HTTP (`--target URL --admin-key KEY`). Both speak the same HTTP.
-import type { Emulator } from '../app.js';
 
 export interface RunTarget {
   /** The origin absolute URLs are built on (SCIM base URL, redirects). */
@@ -10,8 +9,14 @@ export interface RunTarget {
   fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
 }
 
+/** What an in-process target needs of an emulator (an `Emulator` from createEmulator is one). */
+export interface InProcessEmulator {
+  readonly adminKey: string;
+  readonly app: { request(url: string, init?: RequestInit): Response | Promise<Response> };
+}
+
 /** The app in process; `origin` is the URL the emulator is known by (its served URL, if served). */
-export function inProcessTarget(emulator: Emulator, origin = 'http://localhost'): RunTarget {
+export function inProcessTarget(emulator: InProcessEmulator, origin = 'http://localhost'): RunTarget {
   return {
     origin,
     adminKey: emulator.adminKey,

@@ -7,7 +7,7 @@ import { COMMON_ATTRIBUTES, GROUP_SCHEMA, findAttribute, findSchema, type ScimAt
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, type ScimScope } from './protocol.js';
 import { scimUser } from './users.js';
 import { EmulatorError } from '../errors.js';
-import { newId } from '../members/members.js';
+import { newId } from '../ids.js';
 import { forgetGroup } from '../roles/roles.js';
 import { GROUP_LIMIT } from '../groups/groups.js';
 import type { GroupRecord, WorkspaceState } from '../store/state.js';

@@ -1,5 +1,6 @@
 // The last SCIM requests of each workspace, in memory only (never persisted): what the web
 // console shows a trainer while an IdP syncs.
+import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import type { WorkspaceState } from '../store/state.js';
 
 export const REQUEST_LOG_SIZE = 200;
@@ -38,16 +39,17 @@ class RequestRing {
   }
 }
 
-// Keyed by the workspace object: a reset or deleted workspace takes its log with it.
-const rings = new WeakMap<WorkspaceState, RequestRing>();
+/** Per emulator, keyed by the workspace object: a reset or deleted workspace takes its log with it. */
+export const SCIM_REQUEST_LOGS = runtimeSlot('scim request logs', () => new WeakMap<WorkspaceState, RequestRing>());
 
-export function logScimRequest(ws: WorkspaceState, entry: ScimRequestEntry): void {
+export function logScimRequest(core: EmulatorCore, ws: WorkspaceState, entry: ScimRequestEntry): void {
+  const rings = core.runtime(SCIM_REQUEST_LOGS);
   let ring = rings.get(ws);
   if (!ring) rings.set(ws, (ring = new RequestRing()));
   ring.add(entry);
 }
 
 /** The workspace's recent SCIM requests, newest first. */
-export function recentScimRequests(ws: WorkspaceState): ScimRequestEntry[] {
-  return rings.get(ws)?.list() ?? [];
+export function recentScimRequests(core: EmulatorCore, ws: WorkspaceState): ScimRequestEntry[] {
+  return core.runtime(SCIM_REQUEST_LOGS).get(ws)?.list() ?? [];
 }

@@ -93,7 +93,7 @@ export function scimRoutes() {
     await next();
     const actor = c.get('actor');
     const url = new URL(c.req.url);
-    logScimRequest(c.get('ws'), {
+    logScimRequest(c.get('core'), c.get('ws'), {
       time: c.get('core').clockFor(c.get('ws').id).now().toISOString(),
       method: c.req.method,
       path: c.req.path,
@@ -195,6 +195,6 @@ export function scimTokenRoutes() {
     revokeToken(c.get('core'), c.get('ws'), c.req.param('id'), c.get('actor'));
     return c.body(null, 204);
   });
-  r.get('/requests', (c) => c.json({ requests: recentScimRequests(c.get('ws')) }));
+  r.get('/requests', (c) => c.json({ requests: recentScimRequests(c.get('core'), c.get('ws')) }));
   return r;
 }

@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, notFound } from '../errors.js';
-import { newId } from '../members/members.js';
+import { newId } from '../ids.js';
 import type { ScimTokenRecord, WorkspaceState } from '../store/state.js';
 
 // lastUsedAt moves at most this often, so a sync does not rewrite the store on every request.

@@ -7,7 +7,7 @@ import { readBody } from '../http/body.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { memberView, normalizeEmail } from '../members/members.js';
 import type { MemberRecord } from '../store/state.js';
-import { clearSessionCookie, sessionToken, setSessionCookie } from './sessions.js';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 import { performSignIn, type SignInResult } from './sign-in.js';
 
 const passwordInput = z.object({ email: z.string(), password: z.string() }).strict();

@@ -1,10 +1,7 @@
-// Browser sessions of signed-in members: an opaque token in an HttpOnly SameSite=Lax cookie
-// scoped to the workspace's path; only its hash is kept, in memory (a restart signs everyone out).
+// Browser sessions of signed-in members, pure of HTTP: an opaque token (carried in a cookie, see
+// session-cookie.ts); only its hash is kept, in memory (a restart signs everyone out).
 import { createHash, randomBytes } from 'node:crypto';
-import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-export const SESSION_COOKIE = 'edu_session';
 export const SESSION_TTL_MS = 8 * 3_600_000;
 
 export interface Session {
@@ -47,19 +44,4 @@ export class SessionStore {
   revoke(token: string | undefined): void {
     if (token) this.sessions.delete(hashToken(token));
   }
-}
-
-export function setSessionCookie(c: Context, workspace: string, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    path: `/w/${workspace}`,
-    httpOnly: true,
-    sameSite: 'Lax',
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-}
-
-export const sessionToken = (c: Context) => getCookie(c, SESSION_COOKIE);
-
-export function clearSessionCookie(c: Context, workspace: string): void {
-  deleteCookie(c, SESSION_COOKIE, { path: `/w/${workspace}` });
 }

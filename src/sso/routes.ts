@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
-import { connectMockIdp, isMockIdpRequest } from '../idp/connect.js';
-import { connectionView, parseConnection, removeConnection, setConnection } from './connection.js';
+import { connectionView, removeConnection, setConnection } from './connection.js';
+import { connectionFromRequest } from './connection-sources.js';
 
 export function ssoAdminRoutes() {
   const r = new Hono<AppEnv>();
@@ -11,8 +11,8 @@ export function ssoAdminRoutes() {
   r.put('/', async (c) => {
     const raw = await readJson(c);
     const origin = new URL(c.req.url).origin;
-    // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call.
-    const connection = isMockIdpRequest(raw) ? connectMockIdp(c.get('core'), c.get('ws'), origin, raw, c.get('actor')) : parseConnection(raw);
+    // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call (idp/connect.ts plugs it in).
+    const connection = connectionFromRequest(c.get('core'), c.get('ws'), origin, raw, c.get('actor'));
     setConnection(c.get('core'), c.get('ws'), connection, c.get('actor'));
     return c.json(connectionView(c.get('ws'), origin));
   });

@@ -1,6 +1,6 @@
 // What SSO keeps between messages, per workspace and in memory: outstanding SAML request ids,
 // used assertion ids, pending OIDC sign-ins and discovered OIDC providers.
-import type { EmulatorCore } from '../emulator.js';
+import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import type { WorkspaceState } from '../store/state.js';
 import { discoverOidcProvider, type OidcRelyingParty } from './oidc/relying-party.js';
 import type { OidcConnection } from './connection.js';
@@ -73,12 +73,16 @@ class WorkspaceSso {
   }
 }
 
-const runtimes = new WeakMap<EmulatorCore, WeakMap<WorkspaceState, WorkspaceSso>>();
+/**
+ * Per emulator, the SSO runtime of each workspace, keyed by the workspace's state object: a reset,
+ * re-created or imported workspace is a new object and so starts with fresh stores, and the old
+ * runtime goes with the old state (hence a WeakMap, not a map by id).
+ */
+export const SSO_RUNTIMES = runtimeSlot('sso runtimes', () => new WeakMap<WorkspaceState, WorkspaceSso>());
 
 /** The SSO runtime of a workspace (a reset or re-created workspace gets a fresh one). */
 export function ssoRuntime(core: EmulatorCore, ws: WorkspaceState): WorkspaceSso {
-  let byWs = runtimes.get(core);
-  if (!byWs) runtimes.set(core, (byWs = new WeakMap()));
+  const byWs = core.runtime(SSO_RUNTIMES);
   let rt = byWs.get(ws);
   if (!rt) byWs.set(ws, (rt = new WorkspaceSso(core, ws)));
   return rt;

@@ -1,7 +1,7 @@
 // The persisted shape of the emulator: plain JSON, validated with zod on load and on import.
 // Lookup indexes are derived from it at load (see emulator.ts and store/workspace-index.ts) and never persisted.
 import { z } from 'zod';
-import { newRolesState, rolesStateSchema } from '../roles/role-state.js';
+import { newRolesState, rolesStateSchema } from './role-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
 export const STATE_VERSION = 1;

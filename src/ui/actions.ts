@@ -1,6 +1,5 @@
 // What a console form does: read its fields, call the emulator's API, and say what happened in a
 // message for the page it returns to (post/redirect/get).
-import { StepError } from '../scenario/context.js';
 import { ApiRefusal } from './admin-api.js';
 import type { Flash } from './flash.js';
 import type { PageContext } from './layout.js';
@@ -44,7 +43,7 @@ export async function readForm(body: Record<string, string | File | (string | Fi
 /** A refusal from the API (or a missing field) as a message that says what to do. */
 export function refusalFlash(e: unknown): Flash {
   if (e instanceof ApiRefusal) return { tone: 'error', text: e.message, code: e.code };
-  if (e instanceof FormProblem || e instanceof StepError) return { tone: 'error', text: e.message };
+  if (e instanceof FormProblem) return { tone: 'error', text: e.message };
   throw e;
 }
 

@@ -2,7 +2,7 @@
 // plane, mock IdP), called in process through the app with the console user's credentials.
 import { AdminApiError } from '../client/admin-client.js';
 import type { AppContext } from '../http/context.js';
-import type { ConsoleUser } from './console-auth.js';
+import type { ConsoleUser } from './console-user.js';
 
 export interface ApiResult {
   status: number;

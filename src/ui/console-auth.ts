@@ -2,17 +2,16 @@
 // `?key=` and exchanged for an HttpOnly console cookie) or the session of a workspace owner or admin.
 import { createHash, randomBytes } from 'node:crypto';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { EmulatorCore } from '../emulator.js';
+import { runtimeSlot } from '../emulator.js';
 import { forbidden, unauthorized } from '../errors.js';
 import { bearerToken } from '../http/auth.js';
 import type { AppContext } from '../http/context.js';
 import { sessionMember } from '../signin/routes.js';
-import { SESSION_COOKIE, sessionToken } from '../signin/sessions.js';
+import { SESSION_COOKIE, sessionToken } from '../signin/session-cookie.js';
 import { callHttp } from './admin-api.js';
+import type { ConsoleUser } from './console-user.js';
 
-export type ConsoleUser =
-  | { kind: 'key'; adminKey: string }
-  | { kind: 'member'; email: string; role: string; cookie: string };
+export type { ConsoleUser } from './console-user.js';
 
 export const CONSOLE_COOKIE = 'edu_console';
 const CONSOLE_TTL_MS = 8 * 3_600_000;
@@ -24,21 +23,17 @@ interface ConsoleSession {
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
-// Per emulator: console sessions by token hash, and admin keys already checked (by hash).
-const sessions = new WeakMap<EmulatorCore, Map<string, ConsoleSession>>();
-const knownKeys = new WeakMap<EmulatorCore, Set<string>>();
+/** Per emulator: console sessions by token hash, and admin keys already checked (by hash). */
+export const CONSOLE_SIGN_INS = runtimeSlot('console sign-ins', () => ({
+  sessions: new Map<string, ConsoleSession>(),
+  knownKeys: new Set<string>(),
+}));
 
-function sessionsOf(core: EmulatorCore) {
-  let m = sessions.get(core);
-  if (!m) sessions.set(core, (m = new Map()));
-  return m;
-}
+const sessionsOf = (c: AppContext) => c.get('core').runtime(CONSOLE_SIGN_INS).sessions;
 
 /** Asks the control plane whether `key` is the emulator admin key (the console never sees the real one). */
 async function isAdminKey(c: AppContext, key: string): Promise<boolean> {
-  const core = c.get('core');
-  let known = knownKeys.get(core);
-  if (!known) knownKeys.set(core, (known = new Set()));
+  const known = c.get('core').runtime(CONSOLE_SIGN_INS).knownKeys;
   if (known.has(hash(key))) return true;
   const res = await callHttp(c, 'GET', `/_emulator/workspaces/${encodeURIComponent(c.get('ws').id)}`, { headers: { Authorization: `Bearer ${key}` } });
   if (res.status !== 200) return false;
@@ -51,7 +46,7 @@ export async function exchangeKey(c: AppContext, key: string): Promise<boolean> 
   if (!(await isAdminKey(c, key))) return false;
   const token = randomBytes(32).toString('base64url');
   const ws = c.get('ws').id;
-  sessionsOf(c.get('core')).set(hash(token), { workspace: ws, adminKey: key, expiresAt: Date.now() + CONSOLE_TTL_MS });
+  sessionsOf(c).set(hash(token), { workspace: ws, adminKey: key, expiresAt: Date.now() + CONSOLE_TTL_MS });
   setCookie(c, CONSOLE_COOKIE, token, { path: `/w/${ws}`, httpOnly: true, sameSite: 'Lax', maxAge: CONSOLE_TTL_MS / 1000 });
   return true;
 }
@@ -59,7 +54,7 @@ export async function exchangeKey(c: AppContext, key: string): Promise<boolean> 
 /** Ends the console's admin-key session (a member session is ended by signing out). */
 export function leaveConsole(c: AppContext): void {
   const token = getCookie(c, CONSOLE_COOKIE);
-  if (token) sessionsOf(c.get('core')).delete(hash(token));
+  if (token) sessionsOf(c).delete(hash(token));
   deleteCookie(c, CONSOLE_COOKIE, { path: `/w/${c.get('ws').id}` });
 }
 
@@ -75,7 +70,7 @@ export async function consoleUser(c: AppContext): Promise<ConsoleUser | undefine
   }
   const token = getCookie(c, CONSOLE_COOKIE);
   if (token) {
-    const s = sessionsOf(c.get('core')).get(hash(token));
+    const s = sessionsOf(c).get(hash(token));
     if (s && s.workspace === c.get('ws').id && s.expiresAt > Date.now()) return { kind: 'key', adminKey: s.adminKey };
   }
   const member = sessionMember(c);

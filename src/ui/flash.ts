@@ -2,6 +2,7 @@
 // kept in memory under a random id in a short-lived cookie, so secrets never travel in a URL.
 import { randomBytes } from 'node:crypto';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { runtimeSlot } from '../emulator.js';
 import type { AppContext } from '../http/context.js';
 
 export interface Flash {
@@ -18,10 +19,12 @@ export interface Flash {
 
 const FLASH_COOKIE = 'edu_console_flash';
 const FLASH_TTL_MS = 5 * 60_000;
-const flashes = new Map<string, { flash: Flash; expiresAt: number }>();
+/** Per emulator, the messages waiting for their page, by id. */
+export const CONSOLE_FLASHES = runtimeSlot('console flashes', () => new Map<string, { flash: Flash; expiresAt: number }>());
 
 /** Keeps a message for the next page this browser loads. */
 export function setFlash(c: AppContext, flash: Flash): void {
+  const flashes = c.get('core').runtime(CONSOLE_FLASHES);
   const now = Date.now();
   for (const [id, f] of flashes) if (f.expiresAt <= now) flashes.delete(id);
   const id = randomBytes(16).toString('base64url');
@@ -34,6 +37,7 @@ export function takeFlash(c: AppContext): Flash | undefined {
   const id = getCookie(c, FLASH_COOKIE);
   if (!id) return undefined;
   deleteCookie(c, FLASH_COOKIE, { path: `/w/${c.get('ws').id}` });
+  const flashes = c.get('core').runtime(CONSOLE_FLASHES);
   const entry = flashes.get(id);
   flashes.delete(id);
   return entry && entry.expiresAt > Date.now() ? entry.flash : undefined;

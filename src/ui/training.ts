@@ -1,61 +1,36 @@
 // Training: put the workspace back to a fresh start, load a bundled scenario's set-up, or walk
-// through a scenario one step at a time. Every step goes through the emulator's public HTTP API.
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { EmulatorCore } from '../emulator.js';
+// through a scenario one step at a time with the scenario step session. Every step goes through
+// the emulator's public HTTP API; a refusal comes back as a FormProblem the page shows.
+import { runtimeSlot } from '../emulator.js';
 import type { AppContext } from '../http/context.js';
-import { compare, interpolate, readPath, type Difference } from '../scenario/compare.js';
-import { describeError, ScenarioContext, StepError } from '../scenario/context.js';
-import { loadScenarioFile, formatIssue, type LoadedScenario, type LoadedStep } from '../scenario/load.js';
+import { loadBundled } from '../scenario/bundled.js';
 import { runScenario, type ScenarioReport } from '../scenario/runner.js';
-import { STEPS } from '../scenario/steps.js';
-import type { RunTarget } from '../scenario/target.js';
+import { ScenarioSession, type RunTarget, type StepReport } from '../scenario/session.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { FormProblem } from './actions.js';
 import { callApi, expectOk, originOf } from './admin-api.js';
-import type { ConsoleUser } from './console-auth.js';
+import type { ConsoleUser } from './console-user.js';
 
-/** The scenarios shipped with the emulator (`scenarios/*.yaml` beside `src/` and `dist/`). */
-export const BUNDLED_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
-
-export interface StepResult {
-  index: number;
-  label: string;
-  name: string;
-  status: 'passed' | 'failed';
-  message?: string;
-  diffs?: Difference[];
-}
+export { bundledScenarios } from '../scenario/bundled.js';
+export { stepLabel, type StepReport } from '../scenario/session.js';
 
 export interface Walkthrough {
+  /** The bundled scenario's file name. */
   file: string;
-  scenario: LoadedScenario;
-  ctx: ScenarioContext;
-  results: StepResult[];
+  session: ScenarioSession;
 }
 
-const walkthroughs = new WeakMap<EmulatorCore, Map<string, Walkthrough>>();
-function walkthroughsOf(core: EmulatorCore) {
-  let m = walkthroughs.get(core);
-  if (!m) walkthroughs.set(core, (m = new Map()));
-  return m;
-}
+/** Per emulator, the walkthrough running in each workspace, by workspace id. */
+export const WALKTHROUGHS = runtimeSlot('console walkthroughs', () => new Map<string, Walkthrough>());
+
+const walkthroughsOf = (c: AppContext) => c.get('core').runtime(WALKTHROUGHS);
 
 /** The walkthrough running in this workspace, if any. */
-export const currentWalkthrough = (c: AppContext) => walkthroughsOf(c.get('core')).get(c.get('ws').id);
+export const currentWalkthrough = (c: AppContext) => walkthroughsOf(c).get(c.get('ws').id);
 
-/** The bundled scenario files by name (file name without folder). */
-export async function bundledScenarios(): Promise<string[]> {
-  try {
-    return (await readdir(BUNDLED_SCENARIOS_DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
-  } catch {
-    return [];
-  }
-}
-
-export async function loadBundled(name: string): Promise<LoadedScenario> {
-  const files = await bundledScenarios();
-  if (!files.includes(name)) throw new StepError(`There is no bundled scenario "${name}"; pick one of: ${files.join(', ') || '(none)'}.`);
-  const loaded = await loadScenarioFile(`${BUNDLED_SCENARIOS_DIR}${name}`);
-  if (!loaded.scenario) throw new StepError(`The scenario ${name} is not valid: ${loaded.issues.map(formatIssue).join('; ')}`);
+async function bundled(name: string): Promise<LoadedScenario> {
+  const loaded = await loadBundled(name);
+  if ('problem' in loaded) throw new FormProblem(loaded.problem);
   return loaded.scenario;
 }
 
@@ -68,7 +43,7 @@ function target(c: AppContext, adminKey: string): RunTarget {
 /** Removes the workspace and the scenario IdP of the same id, so a scenario can build them again. */
 async function clearForScenario(c: AppContext, user: ConsoleUser & { kind: 'key' }) {
   const ws = c.get('ws').id;
-  walkthroughsOf(c.get('core')).delete(ws);
+  walkthroughsOf(c).delete(ws);
   const del = await callApi(c, user, 'DELETE', `/_emulator/workspaces/${encodeURIComponent(ws)}`);
   if (del.status !== 404) expectOk(del);
   const idp = await callApi(c, user, 'DELETE', `/_emulator/idps/${encodeURIComponent(ws)}`);
@@ -77,13 +52,13 @@ async function clearForScenario(c: AppContext, user: ConsoleUser & { kind: 'key'
 
 /** Puts this workspace back to its state at creation. */
 export async function resetWorkspace(c: AppContext, user: ConsoleUser & { kind: 'key' }) {
-  walkthroughsOf(c.get('core')).delete(c.get('ws').id);
+  walkthroughsOf(c).delete(c.get('ws').id);
   expectOk(await callApi(c, user, 'POST', '/_emulator/reset', { workspace: c.get('ws').id }));
 }
 
 /** Rebuilds this workspace from a scenario's set-up (its steps without the expectations). */
 export async function loadSetup(c: AppContext, user: ConsoleUser & { kind: 'key' }, name: string): Promise<ScenarioReport> {
-  const scenario = await loadBundled(name);
+  const scenario = await bundled(name);
   const ws = c.get('ws').id;
   await clearForScenario(c, user);
   return runScenario(scenario, { target: target(c, user.adminKey), keep: true, workspaceId: ws, setupOnly: true });
@@ -91,53 +66,24 @@ export async function loadSetup(c: AppContext, user: ConsoleUser & { kind: 'key'
 
 /** Rebuilds this workspace with a scenario's workspace and IdP, ready to run its first step. */
 export async function startWalkthrough(c: AppContext, user: ConsoleUser & { kind: 'key' }, name: string): Promise<Walkthrough> {
-  const scenario = await loadBundled(name);
+  const scenario = await bundled(name);
   const ws = c.get('ws').id;
   await clearForScenario(c, user);
-  const t = target(c, user.adminKey);
-  // The runner builds the workspace and the IdP (a scenario without steps), then the steps run here one by one.
-  const setup = await runScenario({ ...scenario, steps: [] }, { target: t, keep: true, workspaceId: ws });
-  const failed = setup.steps.find((s) => s.status === 'failed');
-  if (failed) throw new StepError(`The scenario's set-up failed: ${failed.message ?? 'unknown reason'}`);
-  const w: Walkthrough = { file: name, scenario, ctx: new ScenarioContext(t, scenario, ws), results: [] };
-  walkthroughsOf(c.get('core')).set(ws, w);
+  const session = new ScenarioSession(target(c, user.adminKey), scenario, { workspaceId: ws });
+  const failed = await session.setUp();
+  if (failed) throw new FormProblem(`The scenario's set-up failed: ${failed.message ?? 'unknown reason'}`);
+  const w: Walkthrough = { file: name, session };
+  walkthroughsOf(c).set(ws, w);
   return w;
 }
 
-export function stepLabel(step: LoadedStep): string {
-  if (step.label) return step.label;
-  const a = step.args;
-  const brief = typeof a === 'string' ? a : a && typeof a === 'object' ? JSON.stringify(a).slice(0, 90) : '';
-  return `${step.name}${brief ? ` ${brief}` : ''}`;
-}
-
-/** Runs the walkthrough's next step (as the runner does: `expect` compared, `save` kept). */
-export async function nextStep(w: Walkthrough): Promise<StepResult | undefined> {
-  const step = w.scenario.steps[w.results.length];
-  if (!step) return undefined;
-  const base = { index: step.index, label: stepLabel(step), name: step.name };
-  let result: StepResult;
-  try {
-    const outcome = await STEPS[step.name](w.ctx, interpolate(step.args, w.ctx.vars));
-    const diffs = [...(outcome.diffs ?? [])];
-    if (step.expect) diffs.push(...compare(interpolate(step.expect, w.ctx.vars), outcome.result));
-    for (const [name, path] of Object.entries(step.save ?? {})) w.ctx.vars[name] = readPath(outcome.result, path);
-    if (!step.expect && outcome.failedCall) {
-      result = { ...base, status: 'failed', message: `HTTP ${outcome.failedCall.status} ${describeError(outcome.failedCall)}` };
-    } else if (diffs.length > 0) {
-      result = { ...base, status: 'failed', message: 'expectation not met', diffs };
-    } else {
-      result = { ...base, status: 'passed' };
-    }
-  } catch (e) {
-    result = { ...base, status: 'failed', message: e instanceof StepError ? e.message : `the step crashed: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  w.results.push(result);
-  return result;
+/** Runs the walkthrough's next step (as the CLI runner does); undefined when every step has run. */
+export function nextStep(w: Walkthrough): Promise<StepReport | undefined> {
+  return w.session.next();
 }
 
 export function stopWalkthrough(c: AppContext): void {
-  walkthroughsOf(c.get('core')).delete(c.get('ws').id);
+  walkthroughsOf(c).delete(c.get('ws').id);
 }
 
 /** The console page that shows what a step changed. */

@@ -13,12 +13,12 @@ import {
   STEP_PAGE,
   stepLabel,
   stopWalkthrough,
-  type StepResult,
+  type StepReport,
 } from '../training.js';
 import type { ConsoleUser } from '../console-auth.js';
 import type { ReadinessItemView } from './readiness.js';
 
-const StepOutcome = ({ r, base }: { r: StepResult; base: string }) => (
+const StepOutcome = ({ r, base }: { r: StepReport; base: string }) => (
   <>
     {r.message ? <span>{r.message}</span> : null}
     {r.diffs?.length ? (
@@ -30,14 +30,15 @@ const StepOutcome = ({ r, base }: { r: StepResult; base: string }) => (
         ))}
       </ul>
     ) : null}{' '}
-    {STEP_PAGE[r.name] ? <a href={`${base}/admin/${STEP_PAGE[r.name]}`}>See it on {pageTitle(STEP_PAGE[r.name]!)}</a> : null}
+    {STEP_PAGE[r.step] ? <a href={`${base}/admin/${STEP_PAGE[r.step]}`}>See it on {pageTitle(STEP_PAGE[r.step]!)}</a> : null}
   </>
 );
 
 export async function trainingPage(ctx: PageContext) {
   const { c, user, base } = ctx;
   const files = await bundledScenarios();
-  const w = currentWalkthrough(c);
+  const walkthrough = currentWalkthrough(c);
+  const w = walkthrough && { file: walkthrough.file, scenario: walkthrough.session.scenario, results: walkthrough.session.results };
   const readiness = (expectOk(await callApi(c, user, 'GET', `${base}/api/readiness`)).items ?? []) as ReadinessItemView[];
   const passing = readiness.filter((i) => i.status === 'pass').length;
   const isKey = user.kind === 'key';
@@ -172,21 +173,21 @@ export const trainingActions: Record<string, Action> = {
   },
   async start({ c, user }, form) {
     const w = await startWalkthrough(c, requireKey(user), required(form, 'scenario', 'the scenario'));
-    return { tone: 'ok', text: `Ready to step through "${w.scenario.name}": ${w.scenario.steps.length} steps.` };
+    return { tone: 'ok', text: `Ready to step through "${w.session.scenario.name}": ${w.session.scenario.steps.length} steps.` };
   },
   async next({ c }) {
     const w = currentWalkthrough(c);
     if (!w) throw new FormProblem('No scenario is being stepped through: start one first.');
     const r = await nextStep(w);
     if (!r) return { tone: 'info', text: 'Every step has already run.' };
-    return { tone: r.status === 'passed' ? 'ok' : 'error', text: `Step ${w.results.length}: ${r.label} — ${r.status}.`, ...(r.message ? { details: [r.message] } : {}) };
+    return { tone: r.status === 'passed' ? 'ok' : 'error', text: `Step ${w.session.results.length}: ${r.label} — ${r.status}.`, ...(r.message ? { details: [r.message] } : {}) };
   },
   async finish({ c }) {
     const w = currentWalkthrough(c);
     if (!w) throw new FormProblem('No scenario is being stepped through: start one first.');
     while (await nextStep(w));
-    const failed = w.results.filter((r) => r.status === 'failed').length;
-    return { tone: failed ? 'error' : 'ok', text: `Ran to the end: ${w.results.length - failed} passed, ${failed} failed.` };
+    const failed = w.session.results.filter((r) => r.status === 'failed').length;
+    return { tone: failed ? 'error' : 'ok', text: `Ran to the end: ${w.session.results.length - failed} passed, ${failed} failed.` };
   },
   async stop({ c }) {
     stopWalkthrough(c);
