@@ -11,7 +11,8 @@ const attributes = z.record(z.string().min(1), z.union([z.string(), z.array(z.st
 
 export const idpUserInput = z
   .object({
-    email: z.string(),
+    // Checked by normalizeEmail (400 invalid_email); the meta tells the OpenAPI document.
+    email: z.string().meta({ format: 'email', description: 'The user\'s email address, unique in the directory (compared in lower case).' }),
     givenName: z.string().max(200).optional(),
     familyName: z.string().max(200).optional(),
     password: z.string().min(1).max(200).optional(),
@@ -25,7 +26,7 @@ export type IdpUserInput = z.infer<typeof idpUserInput>;
 
 export const idpUserUpdate = z
   .object({
-    email: z.string().optional(),
+    email: z.string().meta({ format: 'email', description: 'A new email address, unique in the directory.' }).optional(),
     givenName: z.string().max(200).optional(),
     familyName: z.string().max(200).optional(),
     password: z.string().min(1).max(200).nullable().optional(),
