@@ -135,6 +135,8 @@ function freeId(taken: Record<string, unknown>, prefix: string): string {
 export function addUser(idp: IdpState, input: IdpUserInput, now: Date): IdpUser {
   const email = normalizeEmail(input.email);
   if (findUser(idp, email)) throw conflict('idp_user_exists', `IdP "${idp.id}" already has a user ${email}; change it with PATCH /idp/${idp.id}/users/${email}.`);
+  // Checked before anything is added, so that a refusal leaves the directory as it was.
+  if ((input.groups ?? []).some((name) => name.trim() === '')) throw badRequest('invalid_request', 'A group needs a non-empty displayName.');
   const at = now.toISOString();
   const user: IdpUser = {
     id: freeId(idp.users, 'iu'),
