@@ -122,6 +122,7 @@ describe('fuzz: every documented operation', () => {
     const cases = fc.oneof(...OPERATIONS.map((op) => requestFor(op, values, doc)));
     const seen = new Set<string>();
     const emulator = createEmulator({ adminKey: ADMIN_KEY, fetch: offline });
+    const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
         seen.add(c.operation);
@@ -139,6 +140,7 @@ describe('fuzz: every documented operation', () => {
           headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...c.request.headers },
           ...(c.request.body !== undefined ? { body: c.request.body } : {}),
         });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const text = await res.text();
         const where = `${describeRequest(c.request)} → ${res.status} ${text.slice(0, 500)}`;
         if (res.status >= 500) throw new Error(`5xx: ${where}`);
@@ -160,6 +162,7 @@ describe('fuzz: every documented operation', () => {
       }),
       fuzzParameters(400),
     );
+    if (process.env.FUZZ_VERBOSE) process.stdout.write(`statuses: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
     // Breadth: a run reaches most operations (one seed may miss a few).
     expect(seen.size).toBeGreaterThan(OPERATIONS.length / 2);
   }, 120_000);
