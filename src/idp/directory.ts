@@ -7,6 +7,8 @@ import { IDP_VENDORS, type IdpGroup, type IdpState, type IdpUser, type IdpVendor
 
 const IDP_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
+/** A group's display name: not blank (it is trimmed before use). */
+export const idpGroupName = z.string().min(1).max(256).regex(/\S/, 'must not be blank');
 const attributes = z.record(z.string().min(1), z.union([z.string(), z.array(z.string())]));
 
 export const idpUserInput = z
@@ -18,7 +20,7 @@ export const idpUserInput = z
     password: z.string().min(1).max(200).optional(),
     attributes: attributes.optional(),
     /** Group display names (created when missing). */
-    groups: z.array(z.string().min(1)).optional(),
+    groups: z.array(idpGroupName).optional(),
     provisioned: z.boolean().optional(),
   })
   .strict();
@@ -37,7 +39,7 @@ export const idpUserUpdate = z
 export type IdpUserUpdate = z.infer<typeof idpUserUpdate>;
 
 export const idpGroupInput = z
-  .object({ displayName: z.string().min(1).max(256), members: z.array(z.string()).optional() })
+  .object({ displayName: idpGroupName, members: z.array(z.string()).optional() })
   .strict();
 export type IdpGroupInput = z.infer<typeof idpGroupInput>;
 
