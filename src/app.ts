@@ -11,6 +11,7 @@ import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/r
 import { eventsResponse } from './events/routes.js';
 import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
 import { MAX_BODY_BYTES } from './http/body.js';
+import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
 import type { AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -104,9 +105,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => errorResponse(c, err));
-  app.notFound((c) =>
-    errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`)),
-  );
+  const allowedMethods = new AllowedMethods(() => app.routes);
+  app.notFound((c) => {
+    const allow = allowedMethods.for(c.req.path);
+    if (allow.length > 0) return errorResponse(c, methodNotAllowed(c.req.method, c.req.path, allow));
+    return errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`));
+  });
 
   // The emulator's own outgoing requests to an origin it is served on are answered in process,
   // so that a mock IdP under /idp works with or without a socket.

@@ -8,6 +8,26 @@ export interface Clock {
   nowMs(): number;
 }
 
+/**
+ * The times the emulator clock may read: 1970-01-01 to the end of year 9999. Every clock move and
+ * every imported offset is checked against this window, so that a date computed from the clock
+ * (an expiry days or years later) always stays within what a JavaScript Date can hold
+ * (±8.64e15 ms, ECMA-262 §21.4.1.1) and prints as a four-digit-year ISO 8601 time.
+ */
+export const CLOCK_MIN_MS = Date.UTC(1970, 0, 1);
+export const CLOCK_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** True when a clock reading (ms since the epoch) is inside the window the emulator supports. */
+export function clockInRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= CLOCK_MIN_MS && ms <= CLOCK_MAX_MS;
+}
+
+/** A reading for messages: ISO 8601 when a Date can hold it, else a plain description. */
+export function describeClockReading(ms: number): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return ms < 0 ? 'before year -271821' : 'after year 275760';
+  return new Date(ms).toISOString();
+}
+
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Parses a duration such as `8d`, `90m`, `1h30m`, `45s` into milliseconds; null when invalid. */

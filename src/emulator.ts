@@ -1,6 +1,6 @@
 // The emulator's runtime: its state, the lookup indexes derived from it, the clocks, the event
 // journal and the persistence hook. HTTP-free; routes and the scenario runner call into it.
-import { OffsetClock, type Clock } from './clock.js';
+import { CLOCK_MAX_MS, CLOCK_MIN_MS, OffsetClock, clockInRange, describeClockReading, type Clock } from './clock.js';
 import { conflict, badRequest, notFound } from './errors.js';
 import { Journal } from './events/journal.js';
 import { SimulatedZoneResolver, type TxtResolver } from './domains/resolver.js';
@@ -249,16 +249,45 @@ export class EmulatorCore {
     }
   }
 
-  /** Moves the emulator clock (all workspaces, or one) and settles what time changed. */
+  /**
+   * Moves the emulator clock (all workspaces, or one) and settles what time changed. A move that
+   * would put any affected clock outside CLOCK_MIN_MS..CLOCK_MAX_MS is refused (400 `invalid_clock`)
+   * before anything changes; if settling fails, the clock is put back before the error goes on.
+   */
   moveClock(move: { advanceMs?: number; set?: Date }, workspaceId: string | undefined, actor: string): Date {
-    const target = workspaceId === undefined ? this.clock : (this.clockFor(this.requireWorkspace(workspaceId).id) as OffsetClock);
-    const before = target.now().toISOString();
-    if (move.advanceMs !== undefined) target.advance(move.advanceMs);
-    if (move.set !== undefined) target.set(move.set);
     const ws = workspaceId === undefined ? null : this.requireWorkspace(workspaceId);
-    this.record(ws, 'clock.moved', actor, { from: before, to: target.now().toISOString() });
-    for (const w of ws ? [ws] : Object.values(this.state.workspaces)) this.settleTime(w);
+    const target = ws ? this.workspaceClock(ws.id) : this.clock;
+    const beforeMs = target.nowMs();
+    const deltaMs = move.advanceMs ?? (move.set ? move.set.getTime() - beforeMs : 0);
+    const affected: [string, number][] = ws
+      ? [[`workspace "${ws.id}"`, beforeMs]]
+      : [['the emulator clock', beforeMs], ...Object.keys(this.state.workspaces).map((id): [string, number] => [`workspace "${id}"`, this.clockFor(id).nowMs()])];
+    for (const [what, nowMs] of affected) {
+      const after = nowMs + deltaMs;
+      if (!clockInRange(after)) {
+        throw badRequest(
+          'invalid_clock',
+          `This move would put ${what} at ${describeClockReading(after)}, outside what the emulator clock can show (${new Date(CLOCK_MIN_MS).toISOString()} to ${new Date(CLOCK_MAX_MS).toISOString()}); nothing was changed. Advance by less, or set a time inside that window.`,
+          { min: new Date(CLOCK_MIN_MS).toISOString(), max: new Date(CLOCK_MAX_MS).toISOString() },
+        );
+      }
+    }
+    const offsetBefore = target.offset;
+    target.advance(deltaMs);
+    try {
+      this.record(ws, 'clock.moved', actor, { from: new Date(beforeMs).toISOString(), to: target.now().toISOString() });
+      for (const w of ws ? [ws] : Object.values(this.state.workspaces)) this.settleTime(w);
+    } catch (e) {
+      target.setOffset(offsetBefore);
+      throw e;
+    }
     return target.now();
+  }
+
+  private workspaceClock(id: string): OffsetClock {
+    let clock = this.workspaceClocks.get(id);
+    if (!clock) this.workspaceClocks.set(id, (clock = new OffsetClock(0, this.clock)));
+    return clock;
   }
 
   /** Materialises time-driven transitions (pending domains past their window expire), with events. */

@@ -14,7 +14,24 @@ import { VERSION } from '../version.js';
 export const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
 export const resetInput = z.object({ workspace: z.string().optional() }).strict();
 export const clockInput = z
-  .object({ advance: z.string().optional(), set: z.string().optional(), workspace: z.string().optional() })
+  .object({
+    // Checked by parseDuration / Date.parse and the clock window (400 invalid_duration, invalid_time,
+    // invalid_clock); the meta tells the OpenAPI document.
+    advance: z
+      .string()
+      .max(100)
+      .meta({
+        pattern: '^\\s*(-?\\d+(\\.\\d+)?[smhd])+\\s*$',
+        description: 'A duration: numbers with a unit s, m, h or d, e.g. "8d", "1h30m", "-90m". The clock must stay between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (400 invalid_clock otherwise).',
+      })
+      .optional(),
+    set: z
+      .string()
+      .max(100)
+      .meta({ format: 'date-time', description: 'An ISO 8601 time, e.g. "2026-09-01T08:00:00Z", between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.' })
+      .optional(),
+    workspace: z.string().meta({ description: 'Move only this workspace\'s clock; every clock when absent.' }).optional(),
+  })
   .strict()
   .refine((v) => (v.advance === undefined) !== (v.set === undefined), 'send exactly one of "advance" (e.g. "8d") or "set" (an ISO time)');
 export const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) }).strict();

@@ -6,7 +6,18 @@ import type { AppEnv } from '../http/context.js';
 import { addDomain, deleteDomain, getDomain, listDomains, verifyDomain } from './domains.js';
 
 export const addInput = z
-  .object({ domain: z.any().refine((v) => v !== undefined, 'required, e.g. "springfield.k12.us"') })
+  .object({
+    // Checked by normalizeDomainName (400 invalid_domain); the meta tells the OpenAPI document.
+    domain: z
+      .any()
+      .refine((v) => v !== undefined, 'required, e.g. "springfield.k12.us"')
+      .meta({
+        type: 'string',
+        format: 'hostname',
+        maxLength: 253,
+        description: 'A registered domain name of two or more labels (letters, digits, inner hyphens; at most 63 characters each), e.g. "springfield.k12.us"; no IP address, scheme, port or path. Stored in lower case (punycode for internationalised names).',
+      }),
+  })
   .strict();
 
 export function domainRoutes() {

@@ -29,10 +29,18 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Reads the JSON body and validates it; throws 400 `invalid_request` listing every problem. */
+/**
+ * Reads the JSON body and validates it; throws 400 `invalid_request` listing every problem. An
+ * empty body stands for `{}` ("no fields"), which the schema then takes only when every field is
+ * optional (the OpenAPI document marks those bodies as not required); the JSON value `null` is
+ * not an object and is refused like any other non-object.
+ */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const raw = await readJson(c);
-  const result = schema.safeParse(raw ?? {});
+  if (raw === null) {
+    throw badRequest('invalid_request', 'The request body is the JSON value null; send a JSON object (an empty body, or {}, where no field is needed).');
+  }
+  const result = schema.safeParse(raw === undefined ? {} : raw);
   if (!result.success) {
     throw badRequest('invalid_request', `The request body is not valid: ${describeIssues(result.error)}.`);
   }

@@ -33,6 +33,8 @@ export function errorResponse(c: Context, err: unknown): Response {
     process.stderr.write(`edu-emulator: ${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
   const headers: Record<string, string> = {};
+  // RFC 9110 §15.5.6: a 405 says which methods the path does answer.
+  if (e.status === 405 && Array.isArray(e.details?.allow)) headers.Allow = (e.details.allow as string[]).join(', ');
   if (e.status === 401) headers['WWW-Authenticate'] = isScimPath(c.req.path) ? 'Bearer realm="SCIM"' : 'Bearer realm="edu-workspace-emulator"';
   if (isScimPath(c.req.path)) {
     // RFC 7644 §3.12: status is a string; scimType only for the 400/409/412/413 kinds it names.

@@ -8,17 +8,20 @@ import { IDP_VENDORS, type IdpGroup, type IdpState, type IdpUser, type IdpVendor
 
 const IDP_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
+/** A group's display name: not blank (it is trimmed before use). */
+export const idpGroupName = z.string().min(1).max(256).regex(/\S/, 'must not be blank');
 const attributes = z.record(z.string().min(1), z.union([z.string(), z.array(z.string())]));
 
 export const idpUserInput = z
   .object({
-    email: z.string(),
+    // Checked by normalizeEmail (400 invalid_email); the meta tells the OpenAPI document.
+    email: z.string().meta({ format: 'email', description: 'The user\'s email address, unique in the directory (compared in lower case).' }),
     givenName: z.string().max(200).optional(),
     familyName: z.string().max(200).optional(),
     password: z.string().min(1).max(200).optional(),
     attributes: attributes.optional(),
     /** Group display names (created when missing). */
-    groups: z.array(z.string().min(1)).optional(),
+    groups: z.array(idpGroupName).optional(),
     provisioned: z.boolean().optional(),
   })
   .strict();
@@ -26,7 +29,7 @@ export type IdpUserInput = z.infer<typeof idpUserInput>;
 
 export const idpUserUpdate = z
   .object({
-    email: z.string().optional(),
+    email: z.string().meta({ format: 'email', description: 'A new email address, unique in the directory.' }).optional(),
     givenName: z.string().max(200).optional(),
     familyName: z.string().max(200).optional(),
     password: z.string().min(1).max(200).nullable().optional(),
@@ -37,7 +40,7 @@ export const idpUserUpdate = z
 export type IdpUserUpdate = z.infer<typeof idpUserUpdate>;
 
 export const idpGroupInput = z
-  .object({ displayName: z.string().min(1).max(256), members: z.array(z.string()).optional() })
+  .object({ displayName: idpGroupName, members: z.array(z.string()).optional() })
   .strict();
 export type IdpGroupInput = z.infer<typeof idpGroupInput>;
 
@@ -135,6 +138,8 @@ function freeId(taken: Record<string, unknown>, prefix: string): string {
 export function addUser(idp: IdpState, input: IdpUserInput, now: Date): IdpUser {
   const email = normalizeEmail(input.email);
   if (findUser(idp, email)) throw conflict('idp_user_exists', `IdP "${idp.id}" already has a user ${email}; change it with PATCH /idp/${idp.id}/users/${email}.`);
+  // Checked before anything is added, so that a refusal leaves the directory as it was.
+  if ((input.groups ?? []).some((name) => name.trim() === '')) throw badRequest('invalid_request', 'A group needs a non-empty displayName.');
   const at = now.toISOString();
   const user: IdpUser = {
     id: freeId(idp.users, 'iu'),

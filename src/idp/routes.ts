@@ -13,6 +13,7 @@ import {
   deleteUser,
   groupView,
   idpGroupInput,
+  idpGroupName,
   idpInput,
   idpUserInput,
   idpUserUpdate,
@@ -37,7 +38,7 @@ const current = (c: AppContext) => requireIdp(c.get('core'), c.req.param('idp')!
 const now = (c: AppContext) => c.get('core').clock.now();
 
 export const idpUpdate = z.object({ name: z.string().min(1).max(200).optional(), autoApprove: z.boolean().optional() }).strict();
-export const groupUpdate = z.object({ displayName: z.string().min(1).max(256).optional(), members: z.array(z.string()).optional() }).strict();
+export const groupUpdate = z.object({ displayName: idpGroupName.optional(), members: z.array(z.string()).optional() }).strict();
 export const moveInput = z.object({ from: z.string().min(1), to: z.string().min(1) }).strict();
 const faultName = z.string().min(1).max(64);
 export const faultsInput = z

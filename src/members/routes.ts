@@ -9,7 +9,11 @@ import { findMemberByEmail, inviteMember, memberView, removeMember, requireMembe
 const role = z.enum(['owner', 'admin', 'member']);
 export const inviteInput = z
   .object({
-    email: z.any().refine((v) => v !== undefined, 'required, e.g. "ada@springfield.k12.us"'),
+    // Checked by normalizeEmail (400 invalid_email); the meta tells the OpenAPI document.
+    email: z
+      .any()
+      .refine((v) => v !== undefined, 'required, e.g. "ada@springfield.k12.us"')
+      .meta({ type: 'string', format: 'email', description: 'An email address such as "ada@springfield.k12.us" (the domain part: labels of letters, digits and inner hyphens).' }),
     role: role.optional(),
     password: z.string().optional(),
     givenName: z.string().max(200).optional(),

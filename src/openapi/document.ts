@@ -50,10 +50,16 @@ function operationObject(op: ApiOperation) {
     summary: op.summary,
     operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(op.body) } } } } : {}),
+    // An empty body stands for {} (src/http/body.ts): it is optional exactly when {} is accepted.
+    ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: bodySchema(op.body) } } } } : {}),
     ...(op.public ? { security: [] } : {}),
     responses: {
-      [status]: status === '204' ? { description: 'Done; no body.' } : { description: 'Success.', content: { 'application/json': { schema: { type: 'object' } } } },
+      [status]:
+        status === '204'
+          ? { description: 'Done; no body.' }
+          : op.responseType === 'text/html'
+            ? { description: 'Success.', content: { 'text/html': { schema: { type: 'string' } } } }
+            : { description: 'Success.', content: { 'application/json': { schema: { type: 'object' } } } },
       '4XX': { description: 'Refused; nothing changed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
   };

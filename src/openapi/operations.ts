@@ -31,10 +31,16 @@ export interface ApiOperation {
   status?: number;
   /** Needs no admin key. */
   public?: boolean;
+  /** The success response's media type (JSON by default). */
+  responseType?: 'text/html';
 }
 
 const mockIdpConnection = z
-  .object({ protocol: z.enum(['saml', 'oidc']), mockIdp: z.string().min(1), allowIdpInitiated: z.boolean().optional() })
+  .object({
+    protocol: z.enum(['saml', 'oidc']),
+    mockIdp: z.string().min(1).meta({ description: 'The id of a mock IdP (POST /_emulator/idps); 404 idp_not_found otherwise.' }),
+    allowIdpInitiated: z.boolean().optional(),
+  })
   .meta({ description: 'Connects the built-in mock IdP on both sides in one call.' });
 
 const ws = '/w/{ws}/api';
@@ -44,7 +50,7 @@ export const OPERATIONS: ApiOperation[] = [
   // Control plane
   { method: 'get', path: '/_emulator/health', tag: 'Control plane', summary: 'Health and version', public: true },
   { method: 'get', path: '/_emulator/openapi.json', tag: 'Control plane', summary: 'This document (OpenAPI 3.1)', public: true },
-  { method: 'get', path: '/_emulator/docs', tag: 'Control plane', summary: 'This document as a readable page', public: true },
+  { method: 'get', path: '/_emulator/docs', tag: 'Control plane', summary: 'This document as a readable page', public: true, responseType: 'text/html' },
   { method: 'get', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'List workspaces' },
   { method: 'post', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'Create a workspace', body: workspaceInput, status: 201 },
   { method: 'get', path: '/_emulator/workspaces/{id}', tag: 'Control plane', summary: 'Read a workspace' },
@@ -133,10 +139,10 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'delete', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Take a user out of a group', public: true },
   { method: 'get', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Armed faults', public: true },
   { method: 'put', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Arm faults for the next sign-in or per user', body: faultsInput, public: true },
-  { method: 'delete', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Disarm every fault', public: true },
+  { method: 'delete', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Disarm every fault', status: 204, public: true },
   { method: 'get', path: `${idp}/apps`, tag: 'Mock IdP', summary: 'Registered SAML SPs and OIDC clients', public: true },
-  { method: 'post', path: `${idp}/apps/saml`, tag: 'Mock IdP', summary: 'Register a SAML service provider', body: samlAppInput, public: true },
-  { method: 'post', path: `${idp}/apps/oidc`, tag: 'Mock IdP', summary: 'Register an OIDC client', body: oidcAppInput, public: true },
+  { method: 'post', path: `${idp}/apps/saml`, tag: 'Mock IdP', summary: 'Register a SAML service provider', body: samlAppInput, status: 201, public: true },
+  { method: 'post', path: `${idp}/apps/oidc`, tag: 'Mock IdP', summary: 'Register an OIDC client', body: oidcAppInput, status: 201, public: true },
   { method: 'get', path: `${idp}/provision`, tag: 'Mock IdP', summary: 'Remembered provisioning targets', public: true },
   { method: 'post', path: `${idp}/provision`, tag: 'Mock IdP', summary: 'Push the directory over SCIM in the vendor\'s dialect', body: provisionInput, public: true },
 ];

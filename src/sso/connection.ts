@@ -45,18 +45,25 @@ const samlOptions = {
 };
 
 export const connectionInput = z.union([
-  z.object({ protocol: z.literal('saml'), metadataXml: z.string().min(1), ...samlOptions }).strict(),
   z
     .object({
       protocol: z.literal('saml'),
-      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string()).min(1).max(4) }).strict(),
+      metadataXml: z.string().min(1).meta({ description: "The IdP's SAML 2.0 metadata XML: an IDPSSODescriptor with a signing certificate and an HTTP-Redirect or HTTP-POST SingleSignOnService (400 saml_metadata_invalid otherwise)." }),
+      ...samlOptions,
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('saml'),
+      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string().meta({ description: 'An X.509 signing certificate, PEM or base64 DER (400 invalid_certificate otherwise).' })).min(1).max(4) }).strict(),
       ...samlOptions,
     })
     .strict(),
   z
     .object({
       protocol: z.literal('oidc'),
-      issuer: z.string().min(1),
+      // Checked by parseIssuer (400 oidc_invalid_issuer, oidc_insecure_issuer); the meta tells the OpenAPI document.
+      issuer: z.string().min(1).meta({ format: 'uri', description: 'The issuer identifier: an absolute https URL (http only on a loopback host), without query or fragment (OIDC Discovery §2).' }),
       clientId: z.string().min(1),
       clientSecret: z.string().min(1),
       tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),

@@ -2,6 +2,7 @@
 // Lookup indexes are derived from it at load (see emulator.ts and store/workspace-index.ts) and never persisted.
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
+import { stateIssues } from './validate-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
 export const STATE_VERSION = 1;
@@ -217,18 +218,18 @@ export const emulatorStateSchema = z.object({
 });
 export type EmulatorState = z.infer<typeof emulatorStateSchema>;
 
-/** Validates a state document (from a data file or an import); returns the issues when invalid. */
+/**
+ * Validates a state document (from a data file or an import): its shape, then what the emulator
+ * relies on beyond it (stateIssues); returns the issues when invalid. `nowMs` is real time.
+ */
 export function parseState(
   input: unknown,
+  nowMs = Date.now(),
 ): { ok: true; state: EmulatorState } | { ok: false; issues: string[] } {
   const result = emulatorStateSchema.safeParse(input);
   if (result.success) {
-    for (const [key, ws] of Object.entries(result.data.workspaces)) {
-      if (ws.id !== key) {
-        return { ok: false, issues: [`workspaces.${key}.id: must equal its key "${key}", got "${ws.id}"`] };
-      }
-    }
-    return { ok: true, state: result.data };
+    const issues = stateIssues(result.data, nowMs);
+    return issues.length === 0 ? { ok: true, state: result.data } : { ok: false, issues };
   }
   return {
     ok: false,
