@@ -25,6 +25,7 @@ import { idpControlRoutes, idpRoutes } from './idp/routes.js';
 import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
+import { usageLimitRoutes } from './usage-limits/routes.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
 import { openApiDocument } from './openapi/document.js';
@@ -167,6 +168,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/groups', groupRoutes());
   app.route('/w/:ws/api/roles', roleRoutes());
   app.route('/w/:ws/api/apps', appRoutes());
+  app.route('/w/:ws/api/usage-limits', usageLimitRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
   app.route('/w/:ws/scim/v2', scimRoutes());

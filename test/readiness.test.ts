@@ -30,6 +30,7 @@ describe('readiness report', () => {
       'duplicate_groups',
       'local_groups_in_roles',
       'default_role_elevated',
+      'custom_role_drops_tools',
       'unmanaged_members',
     ]);
     expect(r.domain_verified!.status).toBe('fail');

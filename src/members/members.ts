@@ -1,12 +1,13 @@
 // Workspace members (SPEC §1): sources invite/scim/auto, status pending_invite → active →
-// deactivated, built-in roles owner/admin/member. Lookups go through the workspace index.
+// deactivated, built-in roles owner/admin/member/analytics_viewer. Lookups go through the workspace index.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
 export type MemberRole = MemberRecord['role'];
-export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'member'];
+/** The built-in roles of Enterprise and Edu workspaces (help-center article 8266401). */
+export const MEMBER_ROLES = ['owner', 'admin', 'member', 'analytics_viewer'] as const satisfies readonly MemberRole[];
 
 const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 
@@ -171,5 +172,6 @@ export function removeMember(core: EmulatorCore, ws: WorkspaceState, id: string,
   }
   core.index(ws).removeMember(m.id, m.email);
   delete ws.members[m.id];
+  delete ws.usageLimits.users[m.id];
   core.record(ws, 'member.removed', actor, { memberId: m.id, email: m.email });
 }

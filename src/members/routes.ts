@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
-import { effectivePermissions } from '../roles/roles.js';
-import { findMemberByEmail, inviteMember, memberView, removeMember, requireMember, updateMember } from './members.js';
+import { memberUsageLimit, permissionsWithLimit } from '../usage-limits/usage-limits.js';
+import { findMemberByEmail, inviteMember, MEMBER_ROLES, memberView, removeMember, requireMember, updateMember } from './members.js';
 
-const role = z.enum(['owner', 'admin', 'member']);
+const role = z.enum(MEMBER_ROLES);
 export const inviteInput = z
   .object({
     email: z.any().refine((v) => v !== undefined, 'required, e.g. "ada@springfield.k12.us"'),
@@ -46,7 +46,12 @@ export function userRoutes() {
   r.get('/:id/permissions', (c) => {
     const ws = c.get('ws');
     const member = requireMember(ws, c.req.param('id'));
-    return c.json({ userId: member.id, email: member.email, status: member.status, ...effectivePermissions(c.get('core'), ws, member) });
+    return c.json({ userId: member.id, email: member.email, status: member.status, ...permissionsWithLimit(c.get('core'), ws, member) });
+  });
+  r.get('/:id/usage-limit', (c) => {
+    const ws = c.get('ws');
+    const member = requireMember(ws, c.req.param('id'));
+    return c.json({ userId: member.id, email: member.email, ...memberUsageLimit(c.get('core'), ws, member) });
   });
   r.patch('/:id', async (c) => {
     const input = await readBody(c, updateInput);

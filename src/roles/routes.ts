@@ -7,10 +7,12 @@ import { createRole, defaultRoleView, deleteRole, requireRole, roleView, setDefa
 
 // Permission keys and values are checked by parseGrant, which names the valid keys and app ids.
 const permissionMap = z.record(z.string(), z.unknown()).meta({
-  description: 'Permission keys (SPEC §1) to values: booleans, `apps` (a list of app ids from /api/apps), `credits.monthly_limit` (a number).',
+  description:
+    'Permission keys of the catalogue (docs/roles-and-administration.md) to values: booleans, `apps` (a list of app ids from /api/apps), and the alias `credits.monthly_limit` (credits per month, or null: a usage-limit default). Keys left out of a new role are filled from the default role.',
 });
-export const roleCreateInput = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionMap.optional() }).strict();
-export const roleUpdateInput = z.object({ name: z.string().trim().min(1).max(100).optional(), permissions: permissionMap.optional() }).strict();
+const restrictive = z.boolean().meta({ description: 'The role is meant to take everyday tools away (a student or Lockdown Mode role); readiness does not flag it.' });
+export const roleCreateInput = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionMap.optional(), restrictive: restrictive.optional() }).strict();
+export const roleUpdateInput = z.object({ name: z.string().trim().min(1).max(100).optional(), permissions: permissionMap.optional(), restrictive: restrictive.optional() }).strict();
 export const roleGroupsInput = z.object({ groupIds: z.array(z.string()).max(10_000) }).strict();
 export const defaultRoleInput = z.object({ permissions: permissionMap }).strict();
 

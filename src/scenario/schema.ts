@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { READINESS_ITEMS } from '../readiness/readiness.js';
 import { ENFORCEMENT_LEVELS, IDP_VENDORS } from '../store/state.js';
 
+const BUILT_IN_ROLES = ['owner', 'admin', 'member', 'analytics_viewer'] as const;
+
 const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as "ada@springfield.k12.us"');
 const duration = z.string().regex(/^(-?\d+(\.\d+)?[smhd])+$/, 'must be a duration such as "8d", "90m" or "1h30m"');
 const method = z.enum(['password', 'social', 'sso']);
@@ -25,7 +27,7 @@ export const STEP_ARGS = {
   configure_sso: z.union([z.object({ protocol: z.enum(['saml', 'oidc']).optional(), allowIdpInitiated: z.boolean().optional() }).strict(), z.null()]),
   invite: z.union([
     email,
-    z.array(z.union([email, z.object({ email, role: z.enum(['owner', 'admin', 'member']).optional(), password: z.string().optional() }).strict()])).min(1),
+    z.array(z.union([email, z.object({ email, role: z.enum(BUILT_IN_ROLES).optional(), password: z.string().optional() }).strict()])).min(1),
   ]),
   set_enforcement: z.union([z.enum(ENFORCEMENT_LEVELS), z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict()]),
   settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() }).strict(),
@@ -68,7 +70,7 @@ export const STEP_ARGS = {
       exists: z.boolean().optional(),
       status: z.enum(['pending_invite', 'active', 'deactivated']).optional(),
       source: z.enum(['invite', 'scim', 'auto']).optional(),
-      role: z.enum(['owner', 'admin', 'member']).optional(),
+      role: z.enum(BUILT_IN_ROLES).optional(),
       groups: z.array(z.string()).optional(),
     })
     .strict(),

@@ -20,7 +20,7 @@ export interface SignInFacts {
   /** Whether the workspace has verified the domain of the email. */
   domainVerified: boolean;
   /** The member with this email, if any. */
-  member: { status: 'pending_invite' | 'active' | 'deactivated'; role: 'owner' | 'admin' | 'member' } | null;
+  member: { status: 'pending_invite' | 'active' | 'deactivated'; role: 'owner' | 'admin' | 'member' | 'analytics_viewer' } | null;
   automaticAccountCreation: boolean;
   /** Owners keep an audited password sign-in when this is on. */
   breakGlass: boolean;
