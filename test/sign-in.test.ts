@@ -74,7 +74,7 @@ describe('password and social sign-in', () => {
     const res = await call('POST', '/w/default/login/password', { email: 'sam@x.example', password: 'password123' }, { auth: null });
     const denied = await call('GET', '/w/default/api/domains', undefined, { auth: null, headers: { Cookie: sessionCookie(res.headers) } });
     expect(denied.status).toBe(403);
-    expect(denied.body.error.code).toBe('forbidden');
+    expect(denied.body.error.code).toBe('insufficient_role');
   });
 
   it('refuses with the reason code and records every attempt', async () => {
