@@ -186,6 +186,12 @@ describe('console forms go through the admin API', () => {
     expect(page.text).not.toContain(token!);
     expect(page.text).toContain('http://localhost/w/default/scim/v2');
     await b.emulator.app.request('http://localhost/w/default/scim/v2/Users?count=1', { headers: { Authorization: `Bearer ${token}` } });
+    // Automatic account creation needs a verified domain.
+    page = await b.submit('/w/default/admin/scim/automatic-accounts', { on: 'true' });
+    expect(page.text).toContain('domain_not_verified');
+    const added = (await b.api('POST', '/w/default/api/domains', { domain: 'springfield.k12.us' })).body;
+    await b.api('PUT', '/_emulator/dns/springfield.k12.us', { txt: [added.txt.value] });
+    await b.api('POST', '/w/default/api/domains/springfield.k12.us/verify');
     page = await b.submit('/w/default/admin/scim/automatic-accounts', { on: 'true' });
     expect(page.text).toContain('GET /w/default/scim/v2/Users?count=1');
     expect(page.text).toContain('Contention with SCIM');

@@ -21,6 +21,9 @@ export function normalizeEmail(input: unknown): string {
 
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
+/** The fewest characters a password may have. */
+export const MIN_PASSWORD = 8;
+
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(9).toString('base64url')}`;
 }
@@ -121,7 +124,7 @@ export function inviteMember(
       { memberId: existing.id },
     );
   }
-  if (input.password !== undefined && input.password.length < 8) {
+  if (input.password !== undefined && input.password.length < MIN_PASSWORD) {
     throw badRequest('weak_password', 'A password needs at least 8 characters.');
   }
   const m = addMember(core, ws, {
@@ -145,7 +148,7 @@ export function updateMember(
   actor: string,
 ): MemberRecord {
   const m = requireMember(ws, id);
-  if (patch.password !== undefined && patch.password.length < 8) {
+  if (patch.password !== undefined && patch.password.length < MIN_PASSWORD) {
     throw badRequest('weak_password', 'A password needs at least 8 characters.');
   }
   const changes: Record<string, unknown> = {};
