@@ -49,7 +49,7 @@ export interface RunOptions {
   listener?: RunListener;
 }
 
-const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_readiness', 'expect_events']);
+const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events']);
 
 function label(step: LoadedStep): string {
   if (step.label) return step.label;
@@ -84,7 +84,13 @@ async function tearDown(ctx: ScenarioContext): Promise<void> {
 
 async function runStep(ctx: ScenarioContext, step: LoadedStep, setupOnly: boolean): Promise<Omit<StepReport, 'index' | 'line' | 'step' | 'durationMs'>> {
   const args = interpolate(step.args, ctx.vars);
-  const outcome = await STEPS[step.name](ctx, args);
+  ctx.actAs = step.actAs;
+  let outcome;
+  try {
+    outcome = await STEPS[step.name](ctx, args);
+  } finally {
+    ctx.actAs = undefined;
+  }
   const diffs = [...(setupOnly ? [] : (outcome.diffs ?? []))];
   if (step.expect && !setupOnly) diffs.push(...compare(interpolate(step.expect, ctx.vars), outcome.result));
   // A step with `expect` may be meant to be refused; setting up without expectations lets it be.
