@@ -217,6 +217,14 @@ describe('roles and effective permissions', () => {
     const roles = (await api('GET', '/roles')).body;
     expect(roles.default).toMatchObject({ id: 'default', name: 'Default' });
     expect(roles.default.permissions['gpts.publish_workspace']).toBe(false);
+    // The catalogue in words: every key once, with a label and a one-line description.
+    const keys = roles.catalogue.map((e: any) => e.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(expect.arrayContaining(['gpts.edit', 'gpts.delete', 'skills.file_upload', 'skills.share', 'record.past_notes', 'search.agent_mode', 'lockdown', 'apps']));
+    for (const e of roles.catalogue) {
+      expect(e.label, e.key).toMatch(/\w/);
+      expect(e.description, e.key).toMatch(/^\S.*\.$/);
+    }
   });
 
   it('renames and re-permissions a role, refusing a duplicate name', async () => {
