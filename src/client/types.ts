@@ -211,6 +211,22 @@ export interface UsageLimit {
   role?: string;
 }
 
+export interface UsageLimitsInput {
+  /** Credits per user per UTC calendar month; null: no limit. */
+  workspaceDefault?: number | null;
+  groups?: { group: string; limit: number | null }[];
+  users?: { user: string; limit: number | null }[];
+}
+
+export interface UsageLimits {
+  period: string;
+  workspaceDefault: number | null;
+  groups: { group: string; displayName: string; limit: number | null }[];
+  users: { user: string; email: string; limit: number | null }[];
+  /** Group defaults that come from a custom role's credits.monthly_limit. */
+  fromRoles: { group: string; displayName: string; role: string; limit: number | null }[];
+}
+
 export interface CatalogApp {
   id: string;
   name: string;

@@ -129,7 +129,7 @@ export function readinessReport(core: EmulatorCore, ws: WorkspaceState): { items
   const elevated = ELEVATED.filter((k) => base[k]);
   add(
     elevated.length > 0
-      ? { id: 'default_role_elevated', status: 'warn', message: `The default role gives everyone ${elevated.join(', ')}: grant these through a custom role mapped to a group instead.`, subjects: [...elevated], fix: 'roles' }
+      ? { id: 'default_role_elevated', status: 'warn', message: `The default role gives ${elevated.join(', ')} to every member who holds no custom role: grant these through a custom role mapped to a group instead.`, subjects: [...elevated], fix: 'roles' }
       : { id: 'default_role_elevated', status: 'pass', message: 'The default role grants no publishing, Codex or advanced models.', fix: 'roles' },
   );
 

@@ -118,7 +118,14 @@ export async function nextStep(w: Walkthrough): Promise<StepResult | undefined> 
   const base = { index: step.index, label: stepLabel(step), name: step.name };
   let result: StepResult;
   try {
-    const outcome = await STEPS[step.name](w.ctx, interpolate(step.args, w.ctx.vars));
+    // `as:` acts as a member for this step only, as the runner does.
+    w.ctx.actAs = step.actAs;
+    let outcome;
+    try {
+      outcome = await STEPS[step.name](w.ctx, interpolate(step.args, w.ctx.vars));
+    } finally {
+      w.ctx.actAs = undefined;
+    }
     const diffs = [...(outcome.diffs ?? [])];
     if (step.expect) diffs.push(...compare(interpolate(step.expect, w.ctx.vars), outcome.result));
     for (const [name, path] of Object.entries(step.save ?? {})) w.ctx.vars[name] = readPath(outcome.result, path);
@@ -150,6 +157,8 @@ export const STEP_PAGE: Record<string, string> = {
   invite: 'members',
   expect_member: 'members',
   expect_permissions: 'members',
+  usage_limits: 'members',
+  expect_usage_limit: 'members',
   idp_add_user: 'members',
   idp_remove_user: 'members',
   idp_move_user: 'members',
