@@ -3,13 +3,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { EmulatorError, forbidden, notFound } from './errors.js';
+import { EmulatorError, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
 import { controlRoutes } from './control/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
-import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
+import { generateAdminKey, requireAdminKey } from './http/auth.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
 import type { AppEnv } from './http/context.js';
@@ -17,7 +17,7 @@ import { errorResponse } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
 import { inviteRoutes, userRoutes } from './members/routes.js';
 import { enforcementRoutes, signInCheckRoutes } from './signin/admin-routes.js';
-import { sessionMember, signInRoutes } from './signin/routes.js';
+import { signInRoutes } from './signin/routes.js';
 import { scimRoutes, scimTokenRoutes } from './scim/routes.js';
 import { ssoAdminRoutes } from './sso/routes.js';
 import { samlRoutes } from './sso/saml/routes.js';
@@ -27,6 +27,8 @@ import { idpControlRoutes, idpRoutes } from './idp/routes.js';
 import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
+import { usageLimitRoutes } from './usage-limits/routes.js';
+import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
 import { openApiDocument } from './openapi/document.js';
@@ -164,20 +166,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     c.set('ws', core.requireWorkspace(c.req.param('ws')));
     await next();
   });
-  // The admin API takes the emulator admin key, or the session of a signed-in owner or admin.
-  app.use('/w/:ws/api/*', async (c, next) => {
-    if (bearerToken(c.req.header('Authorization')) === undefined) {
-      const m = sessionMember(c);
-      if (m) {
-        if (m.role !== 'owner' && m.role !== 'admin') {
-          throw forbidden('forbidden', `${m.email} is a ${m.role}; the admin API is for workspace owners and admins.`);
-        }
-        c.set('actor', `user:${m.email}`);
-        return next();
-      }
-    }
-    return requireAdmin(c, next);
-  });
+  // The admin API takes the emulator admin key (optionally acting as a member), or a member's
+  // session; the authorization table decides what their built-in role may use.
+  app.use('/w/:ws/api/*', adminApiAccess(adminKey, ACTOR_ADMIN_KEY));
   app.route('/w/:ws/api/domains', domainRoutes());
   app.route('/w/:ws/api/settings', settingsRoutes());
   app.route('/w/:ws/api/invites', inviteRoutes());
@@ -189,6 +180,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/groups', groupRoutes());
   app.route('/w/:ws/api/roles', roleRoutes());
   app.route('/w/:ws/api/apps', appRoutes());
+  app.route('/w/:ws/api/usage-limits', usageLimitRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
   app.route('/w/:ws/scim/v2', scimRoutes());

@@ -13,6 +13,7 @@ import {
 import { domainStatus } from './domains/verification.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
 import { newRolesState } from './store/role-state.js';
+import { newUsageLimitsState } from './store/usage-limit-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -69,6 +70,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     scimTokens: {},
     sso: { connection: null, enforcement: 'off' },
     roles: newRolesState(),
+    usageLimits: newUsageLimitsState(),
     events: [],
   };
 }

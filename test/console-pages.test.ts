@@ -186,6 +186,12 @@ describe('console forms go through the admin API', () => {
     expect(page.text).not.toContain(token!);
     expect(page.text).toContain('http://localhost/w/default/scim/v2');
     await b.emulator.app.request('http://localhost/w/default/scim/v2/Users?count=1', { headers: { Authorization: `Bearer ${token}` } });
+    // Automatic account creation needs a verified domain.
+    page = await b.submit('/w/default/admin/scim/automatic-accounts', { on: 'true' });
+    expect(page.text).toContain('domain_not_verified');
+    const added = (await b.api('POST', '/w/default/api/domains', { domain: 'springfield.k12.us' })).body;
+    await b.api('PUT', '/_emulator/dns/springfield.k12.us', { txt: [added.txt.value] });
+    await b.api('POST', '/w/default/api/domains/springfield.k12.us/verify');
     page = await b.submit('/w/default/admin/scim/automatic-accounts', { on: 'true' });
     expect(page.text).toContain('GET /w/default/scim/v2/Users?count=1');
     expect(page.text).toContain('Contention with SCIM');
@@ -201,13 +207,17 @@ describe('console forms go through the admin API', () => {
     let page = await b.submit('/w/default/admin/roles/create', { name: 'GPT Publishers', perm: ['gpts.publish_workspace', 'codex.use'], credits: '500' });
     expect(page.text).toContain('Role GPT Publishers created');
     const role = (await b.api('GET', '/w/default/api/roles')).body.roles[0];
-    expect(role.permissions).toEqual({ 'gpts.publish_workspace': true, 'codex.use': true, 'credits.monthly_limit': 500 });
+    // A custom role is a full set: what the form left out is filled from the default role.
+    expect(role.permissions).toMatchObject({ 'gpts.publish_workspace': true, 'codex.use': true, 'gpts.use': true, 'models.advanced': false, 'credits.monthly_limit': 500 });
     page = await b.submit('/w/default/admin/roles/map', { id: role.id, groupIds: [group.id] });
     expect(page.text).toContain('GPT Publishers is mapped to Teachers.');
     page = await b.request('GET', `/w/default/admin/members/${m.id}`);
     expect(page.text).toMatch(/data-permission="gpts.publish_workspace">.*✓ allowed.*Granted by role &quot;GPT Publishers&quot; through group &quot;Teachers&quot;/s);
-    expect(page.text).toMatch(/data-permission="gpts.use">.*Granted by the default role/s);
-    expect(page.text).toMatch(/data-permission="credits.monthly_limit">.*500.*The highest of/s);
+    // The custom role overrides the default role: even gpts.use comes from it now.
+    expect(page.text).toMatch(/data-permission="gpts.use">.*Granted by role &quot;GPT Publishers&quot; through group &quot;Teachers&quot;/s);
+    expect(page.text).toContain('custom role &quot;GPT Publishers&quot; through group &quot;Teachers&quot;');
+    expect(page.text).toMatch(/data-permission="gpts.edit">.*Edit GPTs/s);
+    expect(page.text).toMatch(/data-permission="credits.monthly_limit">.*500.*The default of group &quot;Teachers&quot; \(from role &quot;GPT Publishers&quot;/s);
   });
 
   it('walks through a bundled scenario one step at a time, and resets', async () => {

@@ -79,12 +79,12 @@ describe('control plane', () => {
     await call('POST', '/_emulator/workspaces', { id: 'a' });
     await call('POST', '/_emulator/workspaces', { id: 'b' });
     await call('POST', '/w/a/api/domains', { domain: 'only-a.example' });
-    await call('PATCH', '/w/a/api/settings', { automaticAccountCreation: true });
+    await call('PATCH', '/w/a/api/settings', { breakGlass: true });
     expect((await call('GET', '/w/b/api/domains')).body.domains).toEqual([]);
     expect((await call('GET', '/w/b/api/domains/only-a.example')).status).toBe(404);
     expect((await call('DELETE', '/w/b/api/domains/only-a.example')).status).toBe(404);
     expect((await call('POST', '/w/b/api/domains/only-a.example/verify')).status).toBe(404);
-    expect((await call('GET', '/w/b/api/settings')).body.automaticAccountCreation).toBe(false);
+    expect((await call('GET', '/w/b/api/settings')).body.breakGlass).toBe(false);
     expect((await call('GET', '/w/b/api/events')).body.events).toEqual([]);
     expect((await call('GET', '/w/a/api/domains')).body.domains).toHaveLength(1);
   });
@@ -243,6 +243,14 @@ describe('control plane', () => {
   it('changes and validates workspace settings', async () => {
     const { call, state } = inProcess();
     expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false });
+    // Automatic account creation needs a verified domain: 409, nothing changed.
+    const early = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true, breakGlass: true });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('domain_not_verified');
+    expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false });
+    const added = await call('POST', '/w/default/api/domains', { domain: 'springfield.k12.us' });
+    await call('PUT', '/_emulator/dns/springfield.k12.us', { txt: [added.body.txt.value] });
+    expect((await call('POST', '/w/default/api/domains/springfield.k12.us/verify')).body.status).toBe('verified');
     const res = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true });
     expect(res.body).toEqual({ automaticAccountCreation: true, breakGlass: false });
     const before = await state();

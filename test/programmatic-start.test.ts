@@ -83,7 +83,11 @@ describe('the typed admin client', () => {
     expect(member).toMatchObject({ email: 'ada@springfield.k12.us', role: 'admin', source: 'invite', status: 'pending_invite' });
     expect(await ws.users.findByEmail('ada@springfield.k12.us')).toMatchObject({ id: member.id });
     expect(await ws.signIn.check({ email: 'ada@springfield.k12.us', method: 'sso' })).toMatchObject({ outcome: 'denied' });
-    expect(await ws.settings.update({ automaticAccountCreation: true })).toMatchObject({ automaticAccountCreation: true });
+    // Automatic account creation needs a verified domain first.
+    expect(await ws.settings.update({ automaticAccountCreation: true }).catch((e: unknown) => e)).toMatchObject({ status: 409, code: 'domain_not_verified' });
+    expect(await ws.settings.update({ breakGlass: true })).toMatchObject({ automaticAccountCreation: false, breakGlass: true });
+    expect(await ws.usageLimits.set({ workspaceDefault: 120, users: [{ user: member.email, limit: null }] })).toMatchObject({ workspaceDefault: 120, users: [{ user: member.id, limit: null }] });
+    expect(await ws.users.usageLimit(member.id)).toMatchObject({ limit: null, source: 'user' });
 
     const error = await ws.domains.add('localhost').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminApiError);

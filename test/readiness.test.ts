@@ -30,6 +30,7 @@ describe('readiness report', () => {
       'duplicate_groups',
       'local_groups_in_roles',
       'default_role_elevated',
+      'custom_role_drops_tools',
       'unmanaged_members',
     ]);
     expect(r.domain_verified!.status).toBe('fail');
@@ -58,7 +59,7 @@ describe('readiness report', () => {
     r = await report();
     for (const item of Object.values(r)) expect(item.status, `${JSON.stringify(item)}`).toBe('pass');
     const summary = (await api('GET', '/readiness')).body.summary;
-    expect(summary).toEqual({ pass: 10, warn: 0, fail: 0 });
+    expect(summary).toEqual({ pass: 11, warn: 0, fail: 0 });
   });
 
   it('aac_with_scim fails with the auto-created members who will never be deprovisioned', async () => {

@@ -1,5 +1,5 @@
 // Groups, custom roles and effective permissions over HTTP (SPEC §1, §5): local groups, the
-// scim_managed refusal, adopt, the union rules with their explanation, and bad inputs.
+// scim_managed refusal, adopt, custom roles overriding the default with their explanation, and bad inputs.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GROUP_LIMIT } from '../src/groups/groups.js';
 import { inProcess } from './support/in-process.js';
@@ -116,7 +116,7 @@ describe('local groups', () => {
 });
 
 describe('roles and effective permissions', () => {
-  it('unites the default role with every role reached through groups: OR, app union, credit maximum, each explained', async () => {
+  it('a member with custom roles gets their union only (booleans OR-ed, apps united), each grant explained by role and group', async () => {
     const { group, user } = await scimClient(env);
     const tom = await user('tom@x.example');
     const teachers = await group('Teachers', [tom]);
@@ -139,17 +139,52 @@ describe('roles and effective permissions', () => {
     expect(permissions['gpts.use']).toBe(true);
     expect([...permissions.apps].sort()).toEqual(['github', 'google_classroom', 'google_drive']);
     expect(permissions['credits.monthly_limit']).toBe(200);
+    expect(res.body.rule).toBe('custom roles "Publishers", "Codex" through groups "Teachers", "Coding club"');
     const explain = (p: string) => grants.filter((g: any) => g.permission === p).map((g: any) => `${g.role}${g.group ? ` via ${g.group}` : ''}`).sort();
     expect(explain('gpts.publish_workspace')).toEqual(['Publishers via Teachers']);
     expect(explain('codex.use')).toEqual(['Codex via Coding club', 'Codex via Teachers']);
-    expect(explain('apps')).toEqual(['Codex via Coding club', 'Codex via Teachers', 'Default', 'Publishers via Teachers']);
-    expect(explain('credits.monthly_limit')).toEqual(['Codex via Coding club', 'Codex via Teachers', 'Default', 'Publishers via Teachers']);
-    expect(explain('gpts.use')).toEqual(['Default']);
+    // The default role no longer applies to Tom: every grant comes from his custom roles.
+    expect(explain('apps')).toEqual(['Codex via Coding club', 'Codex via Teachers', 'Publishers via Teachers']);
+    expect(explain('gpts.use')).toEqual(['Codex via Coding club', 'Codex via Teachers', 'Publishers via Teachers']);
     expect(explain('models.advanced')).toEqual([]);
+    expect(res.body.usageLimit).toEqual({ limit: 200, source: 'group', group: 'Teachers', groupId: teachers, role: 'Publishers' });
 
     // Deleting a role removes its grants; deleting a group removes its mappings.
     await api('DELETE', `/roles/${codex.id}`);
     expect((await api('GET', `/users/${tom}/permissions`)).body.permissions['codex.use']).toBe(false);
+  });
+
+  it('a custom role overrides the default role: keys it sets to false are taken away, and it is a full set filled at creation', async () => {
+    const { group, user } = await scimClient(env);
+    const sam = await user('sam@x.example');
+    const ann = await user('ann@x.example');
+    const students = await group('Students', [sam]);
+    const role = await api('POST', '/roles', { name: 'Students', restrictive: true, permissions: { 'search.web': false, 'gpts.create': false, 'canvas.code_execution': false } });
+    expect(role.status).toBe(201);
+    // The full set: what the request named, the rest from the default role as it was.
+    expect(role.body.restrictive).toBe(true);
+    expect(role.body.permissions).toMatchObject({ 'search.web': false, 'gpts.create': false, 'gpts.use': true, 'projects.use': true, 'codex.use': false, apps: [] });
+    expect(Object.keys(role.body.permissions)).toEqual(expect.arrayContaining(['gpts.edit', 'gpts.delete', 'skills.file_upload', 'skills.share', 'record.past_notes', 'search.agent_mode', 'lockdown']));
+    await api('PUT', `/roles/${role.body.id}/groups`, { groupIds: [students] });
+
+    const samPerms = (await api('GET', `/users/${sam}/permissions`)).body;
+    expect(samPerms.permissions).toMatchObject({ 'search.web': false, 'gpts.create': false, 'canvas.code_execution': false, 'gpts.use': true });
+    expect(samPerms.rule).toBe('custom role "Students" through group "Students"');
+    expect(samPerms.source).toBe('custom');
+    const annPerms = (await api('GET', `/users/${ann}/permissions`)).body;
+    expect(annPerms.permissions).toMatchObject({ 'search.web': true, 'gpts.create': true });
+    expect(annPerms.rule).toBe('default role: no custom role');
+    expect(annPerms.grants.filter((g: any) => g.permission === 'search.web')).toEqual([{ permission: 'search.web', role: 'Default', roleId: 'default', value: true }]);
+
+    // A later change to the default role does not change the custom role.
+    await api('PUT', '/roles/default', { permissions: { 'models.advanced': true, 'gpts.use': false } });
+    expect((await api('GET', `/roles/${role.body.id}`)).body.permissions).toMatchObject({ 'models.advanced': false, 'gpts.use': true });
+    expect((await api('GET', `/users/${sam}/permissions`)).body.permissions).toMatchObject({ 'models.advanced': false, 'gpts.use': true });
+    expect((await api('GET', `/users/${ann}/permissions`)).body.permissions).toMatchObject({ 'models.advanced': true, 'gpts.use': false });
+
+    // Changing a role changes only the keys named.
+    const patched = await api('PATCH', `/roles/${role.body.id}`, { permissions: { 'search.web': true } });
+    expect(patched.body.permissions).toMatchObject({ 'search.web': true, 'gpts.create': false });
   });
 
   it('gives a deactivated member no permissions', async () => {
@@ -182,6 +217,14 @@ describe('roles and effective permissions', () => {
     const roles = (await api('GET', '/roles')).body;
     expect(roles.default).toMatchObject({ id: 'default', name: 'Default' });
     expect(roles.default.permissions['gpts.publish_workspace']).toBe(false);
+    // The catalogue in words: every key once, with a label and a one-line description.
+    const keys = roles.catalogue.map((e: any) => e.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(expect.arrayContaining(['gpts.edit', 'gpts.delete', 'skills.file_upload', 'skills.share', 'record.past_notes', 'search.agent_mode', 'lockdown', 'apps']));
+    for (const e of roles.catalogue) {
+      expect(e.label, e.key).toMatch(/\w/);
+      expect(e.description, e.key).toMatch(/^\S.*\.$/);
+    }
   });
 
   it('renames and re-permissions a role, refusing a duplicate name', async () => {

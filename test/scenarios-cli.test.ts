@@ -32,7 +32,7 @@ describe('edu-emulator run scenarios/', () => {
     const res = await runCli(['run', 'scenarios/', '--reporter', 'junit', '--out', out], { cwd: ROOT });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/scenarios: 10 passed, 0 failed/);
+    expect(res.stdout).toMatch(/scenarios: 13 passed, 0 failed/);
     const xml = await readFile(out, 'utf8');
     const xsd = await readFile(join(ROOT, 'fixtures/junit/junit.xsd'), 'utf8');
     expect(validateXml(xml, xsd)).toEqual([]);
@@ -97,7 +97,7 @@ describe('edu-emulator run scenarios/', () => {
         status: s.status,
         steps: s.steps.map((st) => `${st.line}:${st.status}`),
       }));
-    expect(shape(parallel.stdout)).toHaveLength(10);
+    expect(shape(parallel.stdout)).toHaveLength(13);
     expect(shape(parallel.stdout)).toEqual(shape(serial.stdout));
   }, 120_000);
 

@@ -74,7 +74,7 @@ describe('password and social sign-in', () => {
     const res = await call('POST', '/w/default/login/password', { email: 'sam@x.example', password: 'password123' }, { auth: null });
     const denied = await call('GET', '/w/default/api/domains', undefined, { auth: null, headers: { Cookie: sessionCookie(res.headers) } });
     expect(denied.status).toBe(403);
-    expect(denied.body.error.code).toBe('forbidden');
+    expect(denied.body.error.code).toBe('insufficient_role');
   });
 
   it('refuses with the reason code and records every attempt', async () => {
@@ -156,9 +156,40 @@ describe('enforcement and sign-in/check', () => {
     expect(teacher.body.error.code).toBe('sso_required');
   });
 
+  it('automatic account creation adds verified-domain users by password and social sign-in, and needs a verified domain', async () => {
+    const { call } = inProcess();
+    const early = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('domain_not_verified');
+    expect(early.body.error.message).toMatch(/verify a domain/);
+    await verifyDomain(call, 'default', 'springfield.k12.us');
+    expect((await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true })).body.automaticAccountCreation).toBe(true);
+
+    const social = await call('POST', '/w/default/login/social', { email: 'kim@springfield.k12.us', provider: 'google' }, { auth: null });
+    expect(social.status).toBe(200);
+    expect(social.body.member).toMatchObject({ source: 'auto', status: 'active' });
+    // A password sign-in signs up with that password (long enough), and later needs the same one.
+    const short = await call('POST', '/w/default/login/password', { email: 'lee@springfield.k12.us', password: 'short' }, { auth: null });
+    expect(short.body.error.code).toBe('invalid_credentials');
+    expect((await call('GET', '/w/default/api/users?email=lee@springfield.k12.us')).body.users).toEqual([]);
+    const signup = await call('POST', '/w/default/login/password', { email: 'lee@springfield.k12.us', password: 'long enough pw' }, { auth: null });
+    expect(signup.status).toBe(200);
+    expect(signup.body.member).toMatchObject({ source: 'auto' });
+    const wrong = await call('POST', '/w/default/login/password', { email: 'lee@springfield.k12.us', password: 'another long pw' }, { auth: null });
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+    expect((await call('POST', '/w/default/login/password', { email: 'lee@springfield.k12.us', password: 'long enough pw' }, { auth: null })).status).toBe(200);
+    // Other domains never join automatically; enforcement still applies to the verified one.
+    const stranger = await call('POST', '/w/default/login/social', { email: 'max@elsewhere.example', provider: 'google' }, { auth: null });
+    expect(stranger.body.error.code).toBe('not_a_member');
+    const events = (await call('GET', '/w/default/api/events?type=member.created')).body.events;
+    expect(events.map((e: any) => e.detail.via).sort()).toEqual(['password', 'social']);
+  });
+
   it('sign-in/check has no side effects', async () => {
     const { call, state } = inProcess();
     await call('POST', '/w/default/api/invites', { email: 'ada@x.example' });
+    // Automatic account creation needs a verified domain.
+    await verifyDomain(call, 'default', 'x.example');
     await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true });
     const before = await state();
     expect((await call('POST', '/w/default/api/sign-in/check', { email: 'ada@x.example', method: 'social' })).body).toEqual({ outcome: 'allowed' });

@@ -6,6 +6,9 @@ import type {
   DnsRecord,
   Domain,
   EffectivePermissions,
+  UsageLimit,
+  UsageLimits,
+  UsageLimitsInput,
   EmulatorEvent,
   Enforcement,
   EnforcementLevel,
@@ -127,6 +130,13 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       update: (id: string, patch: MemberUpdate) => request<Member>('PATCH', `${api}/users/${seg(id)}`, patch),
       remove: (id: string) => request<void>('DELETE', `${api}/users/${seg(id)}`),
       permissions: (id: string) => request<EffectivePermissions>('GET', `${api}/users/${seg(id)}/permissions`),
+      /** The member's monthly credit limit and where it comes from. */
+      usageLimit: (id: string) => request<UsageLimit>('GET', `${api}/users/${seg(id)}/usage-limit`),
+    },
+    usageLimits: {
+      get: () => request<UsageLimits>('GET', `${api}/usage-limits`),
+      /** Replaces the usage-limit settings; a part left out becomes empty. */
+      set: (input: UsageLimitsInput) => request<UsageLimits>('PUT', `${api}/usage-limits`, input),
     },
     scimTokens: {
       /** Issues a token; the answer is the only time its secret is shown. */

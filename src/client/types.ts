@@ -1,7 +1,7 @@
 // The JSON shapes of the control plane and the workspace admin API as the typed client returns
 // them (docs/http-api.md). Fields the emulator may add later are allowed through the index signatures.
 
-export type MemberRole = 'owner' | 'admin' | 'member';
+export type MemberRole = 'owner' | 'admin' | 'member' | 'analytics_viewer';
 export type MemberSource = 'invite' | 'scim' | 'auto';
 export type MemberStatus = 'pending_invite' | 'active' | 'deactivated';
 export type EnforcementLevel = 'off' | 'no_passwords' | 'sso_only';
@@ -161,10 +161,14 @@ export interface Group {
 export type PermissionKey =
   | 'gpts.use'
   | 'gpts.create'
+  | 'gpts.edit'
   | 'gpts.share'
+  | 'gpts.delete'
   | 'gpts.publish_workspace'
   | 'skills.use'
   | 'skills.create'
+  | 'skills.file_upload'
+  | 'skills.share'
   | 'skills.publish_workspace'
   | 'skills.install_for_others'
   | 'models.advanced'
@@ -174,11 +178,14 @@ export type PermissionKey =
   | 'canvas.network'
   | 'agent.use'
   | 'search.web'
+  | 'search.agent_mode'
   | 'projects.use'
   | 'projects.share'
-  | 'record.use';
+  | 'record.use'
+  | 'record.past_notes'
+  | 'lockdown';
 
-export type Permissions = { [K in PermissionKey]?: boolean } & { apps?: string[]; 'credits.monthly_limit'?: number };
+export type Permissions = { [K in PermissionKey]?: boolean } & { apps?: string[]; /** Alias of the member's usage limit (null: none). */ 'credits.monthly_limit'?: number | null };
 
 export interface Role {
   id: string;
@@ -189,7 +196,35 @@ export interface Role {
 
 export interface EffectivePermissions {
   permissions: Permissions;
+  /** "default role: no custom role" or "custom roles X, Y through groups A, B". */
+  rule: string;
+  source: 'default' | 'custom' | 'deactivated';
   grants: { permission: string; role: string; group?: string }[];
+  usageLimit: UsageLimit;
+}
+
+export interface UsageLimit {
+  /** Credits per UTC calendar month; null: no limit. */
+  limit: number | null;
+  source: 'user' | 'group' | 'workspace' | 'none';
+  group?: string;
+  role?: string;
+}
+
+export interface UsageLimitsInput {
+  /** Credits per user per UTC calendar month; null: no limit. */
+  workspaceDefault?: number | null;
+  groups?: { group: string; limit: number | null }[];
+  users?: { user: string; limit: number | null }[];
+}
+
+export interface UsageLimits {
+  period: string;
+  workspaceDefault: number | null;
+  groups: { group: string; displayName: string; limit: number | null }[];
+  users: { user: string; email: string; limit: number | null }[];
+  /** Group defaults that come from a custom role's credits.monthly_limit. */
+  fromRoles: { group: string; displayName: string; role: string; limit: number | null }[];
 }
 
 export interface CatalogApp {

@@ -10,6 +10,9 @@ export interface AppEnv {
     ws: WorkspaceState;
     /** Who is acting, for the journal: `admin-key`, `user:<email>`, `scim:<token id>`. */
     actor: string;
+    /** The built-in role an admin API request acts with (a member's session, or the admin key
+     *  acting as a member); unset for the admin key itself, which has full power. */
+    actorRole?: 'owner' | 'admin' | 'member' | 'analytics_viewer';
   };
 }
 

@@ -1,5 +1,5 @@
 // Workspace members (docs/rules.md §5): sources invite/scim/auto, status pending_invite → active →
-// deactivated, built-in roles owner/admin/member. Lookups go through the workspace index.
+// deactivated, built-in roles owner/admin/member/analytics_viewer. Lookups go through the workspace index.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -7,7 +7,8 @@ import { newId } from '../ids.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
 export type MemberRole = MemberRecord['role'];
-export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'member'];
+/** The built-in roles of Enterprise and Edu workspaces (help-center article 8266401). */
+export const MEMBER_ROLES = ['owner', 'admin', 'member', 'analytics_viewer'] as const satisfies readonly MemberRole[];
 
 const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 
@@ -20,6 +21,9 @@ export function normalizeEmail(input: unknown): string {
 }
 
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/** The fewest characters a password may have. */
+export const MIN_PASSWORD = 8;
 
 /** scrypt with a random salt, stored as `scrypt$<salt>$<hash>`. */
 export function hashPassword(password: string): string {
@@ -117,7 +121,7 @@ export function inviteMember(
       { memberId: existing.id },
     );
   }
-  if (input.password !== undefined && input.password.length < 8) {
+  if (input.password !== undefined && input.password.length < MIN_PASSWORD) {
     throw badRequest('weak_password', 'A password needs at least 8 characters.');
   }
   const m = addMember(core, ws, {
@@ -141,7 +145,7 @@ export function updateMember(
   actor: string,
 ): MemberRecord {
   const m = requireMember(ws, id);
-  if (patch.password !== undefined && patch.password.length < 8) {
+  if (patch.password !== undefined && patch.password.length < MIN_PASSWORD) {
     throw badRequest('weak_password', 'A password needs at least 8 characters.');
   }
   const changes: Record<string, unknown> = {};
@@ -168,5 +172,6 @@ export function removeMember(core: EmulatorCore, ws: WorkspaceState, id: string,
   }
   core.index(ws).removeMember(m.id, m.email);
   delete ws.members[m.id];
+  delete ws.usageLimits.users[m.id];
   core.record(ws, 'member.removed', actor, { memberId: m.id, email: m.email });
 }

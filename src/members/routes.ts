@@ -3,10 +3,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
-import { effectivePermissions } from '../roles/roles.js';
-import { findMemberByEmail, inviteMember, memberView, removeMember, requireMember, updateMember } from './members.js';
+import { ROLE_ASSIGNMENT } from '../roles/admin-access.js';
+import { requireAuthority } from '../roles/access-middleware.js';
+import { memberUsageLimit, permissionsWithLimit } from '../usage-limits/usage-limits.js';
+import { findMemberByEmail, inviteMember, MEMBER_ROLES, memberView, removeMember, requireMember, updateMember } from './members.js';
 
-const role = z.enum(['owner', 'admin', 'member']);
+const role = z.enum(MEMBER_ROLES);
 export const inviteInput = z
   .object({
     // Checked by normalizeEmail (400 invalid_email); the meta tells the OpenAPI document.
@@ -27,6 +29,8 @@ export function inviteRoutes() {
   r.post('/', async (c) => {
     const input = await readBody(c, inviteInput);
     const { email, ...rest } = input;
+    // Only owners invite owners and admins (help-center article 8266401).
+    if (input.role === 'owner' || input.role === 'admin') requireAuthority(c);
     const clean = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     const m = inviteMember(c.get('core'), c.get('ws'), { email, ...clean }, c.get('actor'));
     return c.json(memberView(c.get('core'), c.get('ws'), m), 201);
@@ -50,15 +54,24 @@ export function userRoutes() {
   r.get('/:id/permissions', (c) => {
     const ws = c.get('ws');
     const member = requireMember(ws, c.req.param('id'));
-    return c.json({ userId: member.id, email: member.email, status: member.status, ...effectivePermissions(c.get('core'), ws, member) });
+    return c.json({ userId: member.id, email: member.email, status: member.status, ...permissionsWithLimit(c.get('core'), ws, member) });
+  });
+  r.get('/:id/usage-limit', (c) => {
+    const ws = c.get('ws');
+    const member = requireMember(ws, c.req.param('id'));
+    return c.json({ userId: member.id, email: member.email, ...memberUsageLimit(c.get('core'), ws, member) });
   });
   r.patch('/:id', async (c) => {
     const input = await readBody(c, updateInput);
     const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    // Only owners change roles (help-center article 8266401).
+    if (input.role !== undefined && input.role !== requireMember(c.get('ws'), c.req.param('id')).role) requireAuthority(c);
     const m = updateMember(c.get('core'), c.get('ws'), c.req.param('id'), patch, c.get('actor'));
     return c.json(memberView(c.get('core'), c.get('ws'), m));
   });
   r.delete('/:id', (c) => {
+    const target = requireMember(c.get('ws'), c.req.param('id'));
+    if (target.role === 'owner' || target.role === 'admin') requireAuthority(c, { ...ROLE_ASSIGNMENT, area: 'removing an owner or admin' });
     removeMember(c.get('core'), c.get('ws'), c.req.param('id'), c.get('actor'));
     return c.body(null, 204);
   });

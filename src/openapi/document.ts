@@ -85,7 +85,12 @@ export function openApiDocument(): Record<string, unknown> {
     security: [{ adminKey: [] }],
     components: {
       securitySchemes: {
-        adminKey: { type: 'http', scheme: 'bearer', description: 'The emulator admin key printed by `edu-emulator serve`, or an owner/admin session cookie on /w/{ws}/api.' },
+        adminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The emulator admin key printed by `edu-emulator serve` (full power; with `X-Emulator-Act-As: <email>` it acts as that member), or a member\'s session cookie on /w/{ws}/api. Who may use which route follows the built-in roles: 403 `insufficient_role` names the role needed (docs/roles-and-administration.md).',
+        },
       },
       schemas: { Error: errorSchema },
     },

@@ -11,12 +11,13 @@ import { faultsInput, groupUpdate, idpUpdate, moveInput, oidcAppInput, samlAppIn
 import { inviteInput, updateInput } from '../members/routes.js';
 import { defaultRoleInput, roleCreateInput, roleGroupsInput, roleUpdateInput } from '../roles/routes.js';
 import { tokenInput } from '../scim/routes.js';
+import { usageLimitsInput } from '../usage-limits/routes.js';
 import { settingsPatch } from '../settings/routes.js';
 import { checkInput, enforcementInput } from '../signin/admin-routes.js';
 import { connectionInput } from '../sso/connection.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Readiness' | 'Events' | 'Mock IdP';
+export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Mock IdP';
 
 export interface ApiOperation {
   method: HttpMethod;
@@ -90,7 +91,8 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Read a member' },
   { method: 'patch', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Change a member\'s role or password', body: updateInput },
   { method: 'delete', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Remove an invited or automatic member', status: 204 },
-  { method: 'get', path: `${ws}/users/{id}/permissions`, tag: 'Roles', summary: 'Effective permissions and the grant behind each' },
+  { method: 'get', path: `${ws}/users/{id}/permissions`, tag: 'Roles', summary: 'Effective permissions, the rule that applied and the grant behind each' },
+  { method: 'get', path: `${ws}/users/{id}/usage-limit`, tag: 'Usage limits', summary: 'A member\'s monthly credit limit and its source (user, group, workspace or none)' },
   { method: 'post', path: `${ws}/sign-in/check`, tag: 'Sign-in policy', summary: 'Evaluate a sign-in without side effects', body: checkInput },
   { method: 'get', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Read SSO enforcement' },
   { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in)', body: enforcementInput },
@@ -118,6 +120,8 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'delete', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Delete a custom role and its grants', status: 204 },
   { method: 'put', path: `${ws}/roles/{id}/groups`, tag: 'Roles', summary: 'Assign a role to groups', body: roleGroupsInput },
   { method: 'get', path: `${ws}/apps`, tag: 'Roles', summary: 'The workspace\'s app catalog' },
+  { method: 'get', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Monthly credit limits: workspace default, group defaults, user overrides' },
+  { method: 'put', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Replace the monthly credit limits (null: no limit)', body: usageLimitsInput },
   { method: 'get', path: `${ws}/readiness`, tag: 'Readiness', summary: 'The launch-readiness checklist' },
   { method: 'get', path: `${ws}/events`, tag: 'Events', summary: 'The workspace\'s journal (JSON or server-sent events)', query: { type: 'a type or prefix', after: 'after this sequence number', limit: 'at most this many' } },
 

@@ -3,7 +3,8 @@
 // which is fine for a report an admin opens, never on a sign-in or SCIM path.
 import type { EmulatorCore } from '../emulator.js';
 import { emailDomain } from '../members/members.js';
-import { baseline, type PermissionGrant } from '../roles/permissions.js';
+import { baseline, droppedEverydayTools, type PermissionGrant } from '../roles/permissions.js';
+import { roleSet } from '../roles/roles.js';
 import type { WorkspaceState } from '../store/state.js';
 
 export type ReadinessStatus = 'pass' | 'warn' | 'fail';
@@ -26,6 +27,7 @@ export const READINESS_ITEMS = [
   'duplicate_groups',
   'local_groups_in_roles',
   'default_role_elevated',
+  'custom_role_drops_tools',
   'unmanaged_members',
 ] as const;
 
@@ -127,8 +129,27 @@ export function readinessReport(core: EmulatorCore, ws: WorkspaceState): { items
   const elevated = ELEVATED.filter((k) => base[k]);
   add(
     elevated.length > 0
-      ? { id: 'default_role_elevated', status: 'warn', message: `The default role gives everyone ${elevated.join(', ')}: grant these through a custom role mapped to a group instead.`, subjects: [...elevated], fix: 'roles' }
+      ? { id: 'default_role_elevated', status: 'warn', message: `The default role gives ${elevated.join(', ')} to every member who holds no custom role: grant these through a custom role mapped to a group instead.`, subjects: [...elevated], fix: 'roles' }
       : { id: 'default_role_elevated', status: 'pass', message: 'The default role grants no publishing, Codex or advanced models.', fix: 'roles' },
+  );
+
+  // A custom role overrides the default role (RBAC article 11750701), so one that leaves out an
+  // everyday tool takes it from its members; say so unless the role is marked restrictive.
+  const dropping = Object.values(ws.roles.custom).flatMap((role) => {
+    if (role.restrictive) return [];
+    const dropped = droppedEverydayTools(base, roleSet(ws, role));
+    return dropped.length > 0 ? [`${role.name}: ${dropped.join(', ')}`] : [];
+  });
+  add(
+    dropping.length > 0
+      ? {
+          id: 'custom_role_drops_tools',
+          status: 'warn',
+          message: 'Custom roles override the default role, and these leave out everyday tools the default grants, so their members lose them. Add the tools to the role, or mark it "restrictive" if that is the intent.',
+          subjects: dropping,
+          fix: 'roles',
+        }
+      : { id: 'custom_role_drops_tools', status: 'pass', message: 'No custom role takes away an everyday tool by accident.', fix: 'roles' },
   );
 
   const unmanaged = Object.values(ws.members)

@@ -1,11 +1,12 @@
-// Custom roles and the default role (docs/rules.md §10): create, rename, change permissions, delete,
-// assign to groups; and a member's effective permissions with the grant behind each one, computed
-// from the member's own groups only, so the cost does not grow with the workspace.
+// Custom roles and the default role (docs/rules.md §10, RBAC article 11750701): create, rename, change
+// permissions, delete, assign to groups; and a member's effective permissions with the rule and
+// grants behind them, computed from the member's own groups only, so the cost does not grow with
+// the workspace.
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
-import { addsTo, baseline, BOOLEAN_PERMISSIONS, noPermissions, parseGrant, PERMISSION_KEYS, unite, type PermissionGrant, type PermissionKey, type Permissions } from './permissions.js';
+import { baseline, BOOLEAN_PERMISSIONS, CREDIT_LIMIT_ALIAS, fillFrom, grants, noPermissions, parseGrant, unite, type BooleanPermission, type PermissionGrant, type Permissions } from './permissions.js';
 import type { RoleRecord, RolesState } from '../store/role-state.js';
 
 export const DEFAULT_ROLE_ID = 'default';
@@ -54,39 +55,101 @@ function checkName(ws: WorkspaceState, name: unknown, except?: string): string {
   return trimmed;
 }
 
-/** The public shape of a role. */
+/** A custom role's full permission set (a role from an older state may name only some keys: the
+ *  rest read from the default role as it is now). */
+export function roleSet(ws: WorkspaceState, role: RoleRecord): Permissions {
+  return fillFrom(baseline(ws.roles.defaultPermissions as PermissionGrant), role.permissions as PermissionGrant);
+}
+
+/** The credit-limit alias a stored role carries (a default for the groups it is assigned to). */
+export function roleCreditLimit(role: RoleRecord): number | null | undefined {
+  const v = role.permissions[CREDIT_LIMIT_ALIAS];
+  return typeof v === 'number' || v === null ? v : undefined;
+}
+
+const withAlias = (set: Permissions, limit: number | null | undefined) => (limit === undefined ? set : { ...set, [CREDIT_LIMIT_ALIAS]: limit });
+
+/** The public shape of a role: its full permission set. */
 export function roleView(ws: WorkspaceState, role: RoleRecord) {
   const groups = role.groupIds.flatMap((id) => {
     const g = ws.groups[id];
     return g ? [{ id: g.id, displayName: g.displayName, source: g.source }] : [];
   });
-  return { id: role.id, name: role.name, permissions: role.permissions, groups, createdAt: role.createdAt, updatedAt: role.updatedAt };
+  return {
+    id: role.id,
+    name: role.name,
+    restrictive: role.restrictive,
+    permissions: withAlias(roleSet(ws, role), roleCreditLimit(role)),
+    groups,
+    createdAt: role.createdAt,
+    updatedAt: role.updatedAt,
+  };
+}
+
+/** The workspace usage-limit default: set through usage limits, else an older state's default-role alias, else none. */
+export function workspaceCreditDefault(ws: WorkspaceState): number | null {
+  if (ws.usageLimits.workspaceDefault !== undefined) return ws.usageLimits.workspaceDefault;
+  const legacy = ws.roles.defaultPermissions[CREDIT_LIMIT_ALIAS];
+  return typeof legacy === 'number' ? legacy : null;
 }
 
 export function defaultRoleView(ws: WorkspaceState) {
-  return { id: DEFAULT_ROLE_ID, name: DEFAULT_ROLE_NAME, default: true, permissions: baseline(ws.roles.defaultPermissions as PermissionGrant) };
+  return {
+    id: DEFAULT_ROLE_ID,
+    name: DEFAULT_ROLE_NAME,
+    default: true,
+    permissions: withAlias(baseline(ws.roles.defaultPermissions as PermissionGrant), workspaceCreditDefault(ws)),
+  };
 }
 
-export function createRole(core: EmulatorCore, ws: WorkspaceState, input: { name: unknown; permissions?: unknown }, actor: string): RoleRecord {
+function checkRestrictive(input: unknown): boolean | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== 'boolean') throw badRequest('invalid_request', `"restrictive" takes true or false, got ${JSON.stringify(input)}.`);
+  return input;
+}
+
+/** The stored form of a full set plus the alias, when given. */
+function stored(set: Permissions, limit: number | null | undefined): RoleRecord['permissions'] {
+  return withAlias(set, limit) as RoleRecord['permissions'];
+}
+
+/**
+ * Creates a custom role. It is a full permission set: keys the request leaves out are filled from
+ * the default role as it is now (the product's role form starts from the defaults); a later change
+ * to the default role does not change it.
+ */
+export function createRole(core: EmulatorCore, ws: WorkspaceState, input: { name: unknown; permissions?: unknown; restrictive?: unknown }, actor: string): RoleRecord {
   const name = checkName(ws, input.name);
-  const permissions = parseGrant(input.permissions ?? {}, appIds(ws));
+  const grant = parseGrant(input.permissions ?? {}, appIds(ws));
+  const restrictive = checkRestrictive(input.restrictive) ?? false;
+  const set = fillFrom(baseline(ws.roles.defaultPermissions as PermissionGrant), grant);
   const now = core.clockFor(ws.id).now().toISOString();
-  const role: RoleRecord = { id: newId('role'), name, permissions, groupIds: [], createdAt: now, updatedAt: now };
+  const permissions = stored(set, grant[CREDIT_LIMIT_ALIAS]);
+  const role: RoleRecord = { id: newId('role'), name, permissions, restrictive, groupIds: [], createdAt: now, updatedAt: now };
   ws.roles.custom[role.id] = role;
-  core.record(ws, 'role.created', actor, { roleId: role.id, name, permissions });
+  core.record(ws, 'role.created', actor, { roleId: role.id, name, permissions, restrictive, requested: grant });
   return role;
 }
 
-export function updateRole(core: EmulatorCore, ws: WorkspaceState, id: string, input: { name?: unknown; permissions?: unknown }, actor: string): RoleRecord {
+/** Renames a role, changes the permission keys named (the others stay), or its restrictive mark. */
+export function updateRole(core: EmulatorCore, ws: WorkspaceState, id: string, input: { name?: unknown; permissions?: unknown; restrictive?: unknown }, actor: string): RoleRecord {
   const role = requireRole(ws, id);
   const name = input.name === undefined ? role.name : checkName(ws, input.name, role.id);
-  const permissions = input.permissions === undefined ? role.permissions : parseGrant(input.permissions, appIds(ws));
+  const restrictive = checkRestrictive(input.restrictive) ?? role.restrictive;
+  let permissions = role.permissions;
+  if (input.permissions !== undefined) {
+    const grant = parseGrant(input.permissions, appIds(ws));
+    const limit = CREDIT_LIMIT_ALIAS in grant ? grant[CREDIT_LIMIT_ALIAS] : roleCreditLimit(role);
+    permissions = stored(fillFrom(roleSet(ws, role), grant), limit);
+  }
   const changes: Record<string, unknown> = {};
   if (name !== role.name) changes.name = { from: role.name, to: name };
+  if (restrictive !== role.restrictive) changes.restrictive = { from: role.restrictive, to: restrictive };
   if (JSON.stringify(permissions) !== JSON.stringify(role.permissions)) changes.permissions = { from: role.permissions, to: permissions };
   if (Object.keys(changes).length > 0) {
     role.name = name;
     role.permissions = permissions;
+    role.restrictive = restrictive;
     role.updatedAt = core.clockFor(ws.id).now().toISOString();
     core.record(ws, 'role.updated', actor, { roleId: role.id, changes });
   }
@@ -126,11 +189,18 @@ export function setRoleGroups(core: EmulatorCore, ws: WorkspaceState, id: string
   return role;
 }
 
-/** Changes the default role's values (what every member has). */
+/**
+ * Changes the default role's values (what members without a custom role have). Custom roles keep
+ * their own full sets. The `credits.monthly_limit` alias sets the workspace usage-limit default.
+ */
 export function setDefaultPermissions(core: EmulatorCore, ws: WorkspaceState, input: unknown, actor: string) {
   const grant = parseGrant(input, appIds(ws));
-  const from = baseline(ws.roles.defaultPermissions as PermissionGrant);
-  ws.roles.defaultPermissions = { ...ws.roles.defaultPermissions, ...grant };
+  const from = defaultRoleView(ws).permissions;
+  const { [CREDIT_LIMIT_ALIAS]: limit, ...rest } = grant;
+  const next: Record<string, unknown> = { ...ws.roles.defaultPermissions, ...rest };
+  delete next[CREDIT_LIMIT_ALIAS];
+  ws.roles.defaultPermissions = next as RolesState['defaultPermissions'];
+  if (CREDIT_LIMIT_ALIAS in grant) ws.usageLimits.workspaceDefault = limit ?? null;
   core.record(ws, 'role.default_changed', actor, { changes: grant, from });
   return defaultRoleView(ws);
 }
@@ -150,6 +220,8 @@ export function forgetGroup(core: EmulatorCore, ws: WorkspaceState, groupId: str
   }
   index.delete(groupId);
   if (roleIds.length > 0) core.record(ws, 'role.group_unmapped', actor, { groupId, roles: roleIds });
+  // The group's usage-limit default goes with it.
+  delete ws.usageLimits.groups[groupId];
   return roleIds;
 }
 
@@ -166,33 +238,44 @@ export function moveGroupMappings(ws: WorkspaceState, fromGroup: string, toGroup
     target!.add(roleId);
   }
   index.delete(fromGroup);
+  // A usage-limit default moves too, unless the target group has its own.
+  if (Object.hasOwn(ws.usageLimits.groups, fromGroup)) {
+    if (!Object.hasOwn(ws.usageLimits.groups, toGroup)) ws.usageLimits.groups[toGroup] = ws.usageLimits.groups[fromGroup]!;
+    delete ws.usageLimits.groups[fromGroup];
+  }
   return roleIds;
 }
 
 export interface Grant {
-  permission: PermissionKey;
+  permission: BooleanPermission | 'apps';
   role: string;
   roleId: string;
   group?: string;
   groupId?: string;
-  value: boolean | number | string[];
+  value: boolean | string[];
 }
 
-/**
- * A member's effective permissions and, for each permission, the grants behind it: the default
- * role for the baseline, and every role (through which group) that adds to it.
- */
-export function effectivePermissions(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): { permissions: Permissions; grants: Grant[] } {
-  if (member.status === 'deactivated') return { permissions: noPermissions(), grants: [] };
-  const base = baseline(ws.roles.defaultPermissions as PermissionGrant);
-  const permissions: Permissions = { ...base, apps: [...base.apps] };
-  const grants: Grant[] = [];
-  for (const key of BOOLEAN_PERMISSIONS) {
-    if (base[key]) grants.push({ permission: key, role: DEFAULT_ROLE_NAME, roleId: DEFAULT_ROLE_ID, value: true });
-  }
-  if (base.apps.length > 0) grants.push({ permission: 'apps', role: DEFAULT_ROLE_NAME, roleId: DEFAULT_ROLE_ID, value: [...base.apps] });
-  grants.push({ permission: 'credits.monthly_limit', role: DEFAULT_ROLE_NAME, roleId: DEFAULT_ROLE_ID, value: base['credits.monthly_limit'] });
+/** A custom role a member holds, and the groups it reaches them through. */
+export interface HeldRole {
+  id: string;
+  name: string;
+  groups: { id: string; displayName: string }[];
+}
 
+export interface EffectivePermissions {
+  permissions: Permissions;
+  /** Which rule applied, in words: "default role: no custom role" or "custom roles X, Y through groups A, B". */
+  rule: string;
+  source: 'default' | 'custom' | 'deactivated';
+  roles: HeldRole[];
+  grants: Grant[];
+}
+
+const names = (list: string[]) => list.map((n) => `"${n}"`).join(', ');
+
+/** The custom roles a member holds through their groups (from their own groups only). */
+export function heldRoles(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): HeldRole[] {
+  const held = new Map<string, HeldRole>();
   const index = roleIndex(ws);
   for (const groupId of core.index(ws).memberGroups.get(member.id) ?? []) {
     const group = ws.groups[groupId];
@@ -200,14 +283,42 @@ export function effectivePermissions(core: EmulatorCore, ws: WorkspaceState, mem
     for (const roleId of index.get(groupId) ?? []) {
       const role = ws.roles.custom[roleId];
       if (!role) continue;
-      const grant = role.permissions as PermissionGrant;
-      unite(permissions, grant);
-      for (const key of PERMISSION_KEYS) {
-        if (addsTo(base, grant, key)) {
-          grants.push({ permission: key, role: role.name, roleId: role.id, group: group.displayName, groupId: group.id, value: grant[key] as Grant['value'] });
-        }
-      }
+      let h = held.get(roleId);
+      if (!h) held.set(roleId, (h = { id: role.id, name: role.name, groups: [] }));
+      h.groups.push({ id: group.id, displayName: group.displayName });
     }
   }
-  return { permissions, grants };
+  return [...held.values()];
+}
+
+/**
+ * A member's effective permissions (RBAC article 11750701): a member who holds one or more custom
+ * roles through their groups gets the union of those roles only (how several combine is not
+ * documented; union is the natural reading); a member with none gets the default role. Each
+ * permission granted comes with the grants behind it.
+ */
+export function effectivePermissions(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): EffectivePermissions {
+  if (member.status === 'deactivated') return { permissions: noPermissions(), rule: 'deactivated: no permissions', source: 'deactivated', roles: [], grants: [] };
+  const keys = [...BOOLEAN_PERMISSIONS, 'apps'] as const;
+  const held = heldRoles(core, ws, member);
+  const grantsOf = (set: Permissions, role: string, roleId: string, group?: { id: string; displayName: string }): Grant[] =>
+    keys.flatMap((permission) =>
+      grants(set, permission)
+        ? [{ permission, role, roleId, ...(group ? { group: group.displayName, groupId: group.id } : {}), value: permission === 'apps' ? [...set.apps] : true }]
+        : [],
+    );
+  if (held.length === 0) {
+    const base = baseline(ws.roles.defaultPermissions as PermissionGrant);
+    return { permissions: base, rule: 'default role: no custom role', source: 'default', roles: [], grants: grantsOf(base, DEFAULT_ROLE_NAME, DEFAULT_ROLE_ID) };
+  }
+  const permissions = noPermissions();
+  const grantList: Grant[] = [];
+  for (const h of held) {
+    const set = roleSet(ws, ws.roles.custom[h.id]!);
+    unite(permissions, set);
+    for (const g of h.groups) grantList.push(...grantsOf(set, h.name, h.id, g));
+  }
+  const groupNames = [...new Set(held.flatMap((h) => h.groups.map((g) => g.displayName)))];
+  const rule = `custom role${held.length > 1 ? 's' : ''} ${names(held.map((h) => h.name))} through group${groupNames.length > 1 ? 's' : ''} ${names(groupNames)}`;
+  return { permissions, rule, source: 'custom', roles: held, grants: grantList };
 }

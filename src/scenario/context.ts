@@ -26,6 +26,8 @@ export class ScenarioContext {
   readonly vars: Record<string, unknown> = {};
   /** Passwords given in invite steps, by lower-case email. */
   readonly passwords = new Map<string, string>();
+  /** The member the current step acts as (`as: EMAIL`): its admin API calls carry X-Emulator-Act-As. */
+  actAs: string | undefined;
 
   constructor(
     readonly target: RunTarget,
@@ -36,16 +38,21 @@ export class ScenarioContext {
     this.idp = scenario.doc.idp ? this.ws : undefined;
   }
 
-  /** An HTTP call to the emulator; `auth` picks the admin key, the scenario's SCIM token, or none. */
+  /**
+   * An HTTP call to the emulator; `auth` picks the admin key, the scenario's SCIM token, or none.
+   * With the admin key on the workspace admin API, the step's `as:` member is acted as unless `asKey`.
+   */
   async call(
     method: string,
     path: string,
     body?: unknown,
     auth: 'admin' | 'scim' | 'none' = 'admin',
     headers: Record<string, string> = {},
+    asKey = false,
   ): Promise<HttpResult> {
     const h: Record<string, string> = { ...headers };
     if (auth === 'admin') h.Authorization = `Bearer ${this.target.adminKey}`;
+    if (auth === 'admin' && !asKey && this.actAs && path.startsWith(`/w/${this.ws}/api/`)) h['X-Emulator-Act-As'] ??= this.actAs;
     if (auth === 'scim') {
       if (!this.scimToken) await this.ensureScimToken();
       h.Authorization = `Bearer ${this.scimToken}`;
@@ -63,6 +70,11 @@ export class ScenarioContext {
     return this.call(method, `/w/${this.ws}/api${sub}`, body);
   }
 
+  /** An admin API call with the admin key's own power: the runner's lookups, never acted as. */
+  private keyApi(method: string, sub: string, body?: unknown) {
+    return this.call(method, `/w/${this.ws}/api${sub}`, body, 'admin', {}, true);
+  }
+
   idpCall(method: string, sub: string, body?: unknown) {
     if (!this.idp) throw new StepError('this step needs the scenario\'s identity provider: add an `idp:` section to the scenario');
     return this.call(method, `/idp/${this.idp}${sub}`, body);
@@ -71,7 +83,7 @@ export class ScenarioContext {
   /** Creates a SCIM token for the scenario when it has none yet. */
   async ensureScimToken(): Promise<string> {
     if (!this.scimToken) {
-      const res = await this.api('POST', '/scim/tokens', { name: 'scenario' });
+      const res = await this.keyApi('POST', '/scim/tokens', { name: 'scenario' });
       if (res.status !== 201) throw new StepError(`could not create a SCIM token: HTTP ${res.status} ${describeError(res)}`);
       this.scimToken = res.body.token as string;
     }
@@ -79,7 +91,7 @@ export class ScenarioContext {
   }
 
   async member(email: string): Promise<any | undefined> {
-    const res = await this.api('GET', `/users?email=${encodeURIComponent(email)}`);
+    const res = await this.keyApi('GET', `/users?email=${encodeURIComponent(email)}`);
     return res.body?.users?.[0];
   }
 
@@ -91,7 +103,7 @@ export class ScenarioContext {
 
   /** A group by display name; `source` settles a name that a local and a SCIM group share. */
   async group(name: string, source?: 'local' | 'scim'): Promise<any> {
-    const groups = ((await this.api('GET', '/groups')).body.groups as any[]).filter(
+    const groups = ((await this.keyApi('GET', '/groups')).body.groups as any[]).filter(
       (g) => g.displayName.toLowerCase() === name.toLowerCase() && (source === undefined || g.source === source),
     );
     if (groups.length === 0) throw new StepError(`no ${source ? `${source} ` : ''}group named "${name}" in the workspace`);
@@ -100,7 +112,7 @@ export class ScenarioContext {
   }
 
   async role(name: string): Promise<any> {
-    const roles = (await this.api('GET', '/roles')).body.roles as any[];
+    const roles = (await this.keyApi('GET', '/roles')).body.roles as any[];
     const role = roles.find((r) => r.name.toLowerCase() === name.toLowerCase());
     if (!role) throw new StepError(`no custom role named "${name}"`);
     return role;

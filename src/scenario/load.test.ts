@@ -31,6 +31,27 @@ steps:
     expect(scenario!.idpUsers[0]!.groups).toEqual(['Teachers']);
   });
 
+  it('reads `as:` on admin steps and refuses it where it means nothing or is not an email', async () => {
+    const good = await load(`name: Admin
+steps:
+  - create_group: { name: Pilot }
+    as: admin@springfield.k12.us
+`);
+    expect(good.issues).toEqual([]);
+    expect(good.scenario!.steps[0]!.actAs).toBe('admin@springfield.k12.us');
+    const { issues } = await load(`name: Wrong
+steps:
+  - advance_clock: 1d
+    as: admin@springfield.k12.us
+  - create_group: { name: Pilot }
+    as: admin
+`);
+    expect(issues.map(formatIssue)).toEqual([
+      'district.yaml:4:9 advance_clock makes no admin API call, so as: means nothing here; put as: on admin steps (create_group, map_group, request…)',
+      'district.yaml:6:9 as must be the email of a workspace member to act as, e.g. as: ada@springfield.k12.us',
+    ]);
+  });
+
   it('reports three mistakes (bad step name, wrong type, missing field) as three file:line:col messages', async () => {
     const { scenario, issues } = await load(`name: Broken
 steps:

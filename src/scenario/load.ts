@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { scenarioSchema, STEP_ARGS, STEP_MODIFIERS, STEP_NAMES, type ScenarioDocument, type StepName } from './schema.js';
+import { scenarioSchema, STEP_ARGS, STEP_MODIFIERS, STEP_NAMES, STEPS_WITHOUT_ACT_AS, type ScenarioDocument, type StepName } from './schema.js';
 
 export interface ScenarioIssue {
   file: string;
@@ -23,6 +23,8 @@ export interface LoadedStep {
   expect?: Record<string, unknown>;
   save?: Record<string, string>;
   label?: string;
+  /** `as: EMAIL`: the member the step acts as. */
+  actAs?: string;
 }
 
 export interface IdpUserInput {
@@ -191,7 +193,14 @@ export async function loadScenarioText(text: string, file: string): Promise<{ sc
       const value = (step as Record<string, unknown>)[stepName];
       const args = STEP_ARGS[stepName].safeParse(value ?? (stepName === 'configure_sso' || stepName === 'issue_scim_token' || stepName === 'scim_sync' ? null : value));
       if (!args.success) zodIssues(args.error, [...path, stepName], pos, file, issues);
-      const s = step as { expect?: unknown; save?: unknown; name?: unknown };
+      const s = step as { expect?: unknown; save?: unknown; name?: unknown; as?: unknown };
+      if (s.as !== undefined) {
+        if (typeof s.as !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.as)) {
+          issues.push({ file, ...pos.of([...path, 'as']), message: 'as must be the email of a workspace member to act as, e.g. as: ada@springfield.k12.us' });
+        } else if (STEPS_WITHOUT_ACT_AS.has(stepName)) {
+          issues.push({ file, ...pos.of([...path, 'as']), message: `${stepName} makes no admin API call, so as: means nothing here; put as: on admin steps (create_group, map_group, request…)` });
+        }
+      }
       if (s.expect !== undefined && (typeof s.expect !== 'object' || s.expect === null || Array.isArray(s.expect))) {
         issues.push({ file, ...pos.of([...path, 'expect']), message: 'expect must be a mapping of fields to expected values, e.g. {outcome: allowed}' });
       }
@@ -208,6 +217,7 @@ export async function loadScenarioText(text: string, file: string): Promise<{ sc
           ...(s.expect !== undefined ? { expect: s.expect as Record<string, unknown> } : {}),
           ...(s.save !== undefined ? { save: s.save as Record<string, string> } : {}),
           ...(typeof s.name === 'string' ? { label: s.name } : {}),
+          ...(typeof s.as === 'string' ? { actAs: s.as } : {}),
         });
       }
     });

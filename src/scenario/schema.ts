@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { READINESS_ITEMS } from '../readiness/readiness.js';
 import { ENFORCEMENT_LEVELS, IDP_VENDORS } from '../store/state.js';
 
+const BUILT_IN_ROLES = ['owner', 'admin', 'member', 'analytics_viewer'] as const;
+
 const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as "ada@springfield.k12.us"');
 const duration = z.string().regex(/^(-?\d+(\.\d+)?[smhd])+$/, 'must be a duration such as "8d", "90m" or "1h30m"');
 const method = z.enum(['password', 'social', 'sso']);
@@ -25,14 +27,21 @@ export const STEP_ARGS = {
   configure_sso: z.union([z.object({ protocol: z.enum(['saml', 'oidc']).optional(), allowIdpInitiated: z.boolean().optional() }).strict(), z.null()]),
   invite: z.union([
     email,
-    z.array(z.union([email, z.object({ email, role: z.enum(['owner', 'admin', 'member']).optional(), password: z.string().optional() }).strict()])).min(1),
+    z.array(z.union([email, z.object({ email, role: z.enum(BUILT_IN_ROLES).optional(), password: z.string().optional() }).strict()])).min(1),
   ]),
   set_enforcement: z.union([z.enum(ENFORCEMENT_LEVELS), z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict()]),
   settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() }).strict(),
   issue_scim_token: z.union([z.object({ save: z.string().optional(), name: z.string().optional() }).strict(), z.null()]),
   create_group: z.object({ name: z.string().min(1), members: z.array(email).optional() }).strict(),
-  create_role: z.object({ name: z.string().min(1), permissions: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  create_role: z.object({ name: z.string().min(1), permissions: z.record(z.string(), z.unknown()).default({}), restrictive: z.boolean().optional() }).strict(),
   set_default_role: z.object({ permissions: z.record(z.string(), z.unknown()) }).strict(),
+  usage_limits: z
+    .object({
+      workspaceDefault: z.number().int().nonnegative().nullable().optional(),
+      groups: z.array(z.object({ group: z.string().min(1), limit: z.number().int().nonnegative().nullable() }).strict()).optional(),
+      users: z.array(z.object({ user: z.string().min(1), limit: z.number().int().nonnegative().nullable() }).strict()).optional(),
+    })
+    .strict(),
   map_group: z.object({ group: z.string().min(1), role: z.string().min(1), source: z.enum(['local', 'scim']).optional() }).strict(),
   adopt_group: z.object({ local: z.string().min(1), into: z.string().min(1) }).strict(),
   scim_sync: z.union([z.object({ dialect: z.enum(['entra', 'okta', 'generic']).optional() }).strict(), z.null()]),
@@ -68,8 +77,16 @@ export const STEP_ARGS = {
       exists: z.boolean().optional(),
       status: z.enum(['pending_invite', 'active', 'deactivated']).optional(),
       source: z.enum(['invite', 'scim', 'auto']).optional(),
-      role: z.enum(['owner', 'admin', 'member']).optional(),
+      role: z.enum(BUILT_IN_ROLES).optional(),
       groups: z.array(z.string()).optional(),
+    })
+    .strict(),
+  expect_usage_limit: z
+    .object({
+      user: email,
+      limit: z.number().int().nonnegative().nullable().optional(),
+      source: z.enum(['user', 'group', 'workspace', 'none']).optional(),
+      group: z.string().optional(),
     })
     .strict(),
   expect_readiness: z.partialRecord(z.enum(READINESS_ITEMS), z.enum(['pass', 'warn', 'fail'])),
@@ -80,7 +97,7 @@ export type StepName = keyof typeof STEP_ARGS;
 export const STEP_NAMES = Object.keys(STEP_ARGS) as StepName[];
 
 /** Keys a step may carry beside its one action. */
-export const STEP_MODIFIERS = ['expect', 'save', 'name'] as const;
+export const STEP_MODIFIERS = ['expect', 'save', 'name', 'as'] as const;
 const modifiers = {
   /** Compared field by field against the step's result (`status`, `body`, `outcome`, `reason`…). */
   expect: z.record(z.string(), z.unknown()).optional(),
@@ -88,7 +105,12 @@ const modifiers = {
   save: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits, underscores'), z.string()).optional(),
   /** A label for reports. */
   name: z.string().optional(),
+  /** Acts as this member: the step's admin API calls carry their built-in role (X-Emulator-Act-As). */
+  as: email.optional(),
 };
+
+/** Steps that make no admin API call of their own, where `as:` would mean nothing. */
+export const STEPS_WITHOUT_ACT_AS: ReadonlySet<string> = new Set(['sign_in', 'advance_clock', 'idp_add_user', 'idp_remove_user', 'idp_delete_user', 'idp_move_user', 'idp_fault']);
 
 /** One step: exactly one action key and its argument, plus the modifiers. */
 export const stepSchema = z.union(STEP_NAMES.map((n) => z.object({ [n]: STEP_ARGS[n], ...modifiers }).strict()) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);

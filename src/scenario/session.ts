@@ -29,7 +29,7 @@ export interface SessionOptions {
   setupOnly?: boolean;
 }
 
-const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_readiness', 'expect_events']);
+const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events']);
 
 /** A step as people read it: its label, or its name and arguments in full (displays wrap it). */
 export function stepLabel(step: LoadedStep): string {
@@ -140,7 +140,14 @@ export class ScenarioSession {
 
   private async run(step: LoadedStep): Promise<Pick<StepReport, 'status' | 'message' | 'diffs'>> {
     const { ctx, setupOnly } = this;
-    const outcome = await STEPS[step.name](ctx, interpolate(step.args, ctx.vars));
+    // `as:` acts as a member for this step only.
+    ctx.actAs = step.actAs;
+    let outcome;
+    try {
+      outcome = await STEPS[step.name](ctx, interpolate(step.args, ctx.vars));
+    } finally {
+      ctx.actAs = undefined;
+    }
     const diffs = [...(setupOnly ? [] : (outcome.diffs ?? []))];
     if (step.expect && !setupOnly) diffs.push(...compare(interpolate(step.expect, ctx.vars), outcome.result));
     // A step with `expect` may be meant to be refused; setting up without expectations lets it be.

@@ -116,11 +116,14 @@ export const STEPS: Record<StepName, Handler> = {
     for (const email of args.members) ids.push((await ctx.requireMember(email)).id);
     return ok(await ctx.api('PUT', `/groups/${created.body.id}/members`, { userIds: ids }));
   },
-  async create_role(ctx, args: { name: string; permissions: Record<string, unknown> }) {
+  async create_role(ctx, args: { name: string; permissions: Record<string, unknown>; restrictive?: boolean }) {
     return ok(await ctx.api('POST', '/roles', args));
   },
   async set_default_role(ctx, args: { permissions: Record<string, unknown> }) {
     return ok(await ctx.api('PUT', '/roles/default', args));
+  },
+  async usage_limits(ctx, args: Record<string, unknown>) {
+    return ok(await ctx.api('PUT', '/usage-limits', args));
   },
   async map_group(ctx, args: { group: string; role: string; source?: 'local' | 'scim' }) {
     const group = await ctx.group(args.group, args.source);
@@ -187,6 +190,13 @@ export const STEPS: Record<StepName, Handler> = {
     for (const k of ['status', 'source', 'role'] as const) if (args[k] !== undefined) expected[k] = args[k];
     if (args.groups) expected.groups = [...args.groups].sort();
     return { result: { exists: true, ...member }, diffs: compare(expected, actual) };
+  },
+  async expect_usage_limit(ctx, args: { user: string; limit?: number | null; source?: string; group?: string }) {
+    const member = await ctx.requireMember(args.user);
+    const res = await ctx.api('GET', `/users/${member.id}/usage-limit`);
+    const expected: Record<string, unknown> = {};
+    for (const k of ['limit', 'source', 'group'] as const) if (args[k] !== undefined) expected[k] = args[k];
+    return { result: { status: res.status, ...res.body }, diffs: compare(expected, res.body ?? {}) };
   },
   async expect_readiness(ctx, args: Record<string, string>) {
     const res = await ctx.api('GET', '/readiness');

@@ -1,5 +1,6 @@
 // Workspace settings (docs/rules.md §4): automatic account creation and owner break-glass sign-in.
 import type { EmulatorCore } from '../emulator.js';
+import { conflict } from '../errors.js';
 import type { WorkspaceSettings, WorkspaceState } from '../store/state.js';
 
 /** Applies a settings change; records one event listing what changed. */
@@ -9,6 +10,14 @@ export function updateSettings(
   patch: Partial<WorkspaceSettings>,
   actor: string,
 ): WorkspaceSettings {
+  // Automatic account creation needs a verified domain (help-center article 9672121): it adds
+  // users by their verified email domain, so without one it could add nobody.
+  if (patch.automaticAccountCreation === true && !ws.settings.automaticAccountCreation && !Object.values(ws.domains).some((d) => d.status === 'verified')) {
+    throw conflict(
+      'domain_not_verified',
+      'Automatic account creation adds users of the workspace\'s verified domains, and none is verified yet: verify a domain (POST /api/domains, then /verify) and switch it on again.',
+    );
+  }
   const changes: Record<string, { from: boolean; to: boolean }> = {};
   for (const key of Object.keys(patch) as (keyof WorkspaceSettings)[]) {
     const to = patch[key];

@@ -27,7 +27,12 @@ const RULES: [Cond, SignInDecision][] = [
   [{ method: 'sso', member: 'none' }, { outcome: 'denied', reason: 'not_a_member' }],
   [{ method: 'sso', member: 'deactivated' }, { outcome: 'denied', reason: 'deactivated' }],
   [{ method: 'sso' }, { outcome: 'allowed' }],
-  // Password and social: membership, deactivated, policy, credentials.
+  // Password and social: membership (automatic creation adds verified-domain users by any method
+  // the policy allows), deactivated, policy, credentials.
+  [{ member: 'none', automaticAccountCreation: true, domainVerified: true, method: 'password', enforcement: ['no_passwords', 'sso_only'] }, { outcome: 'denied', reason: 'sso_required' }],
+  [{ member: 'none', automaticAccountCreation: true, domainVerified: true, method: 'social', enforcement: 'sso_only' }, { outcome: 'denied', reason: 'sso_required' }],
+  [{ member: 'none', automaticAccountCreation: true, domainVerified: true, method: 'password', credentials: 'invalid' }, { outcome: 'denied', reason: 'invalid_credentials' }],
+  [{ member: 'none', automaticAccountCreation: true, domainVerified: true }, { outcome: 'allowed', createMember: true }],
   [{ member: 'none' }, { outcome: 'denied', reason: 'not_a_member' }],
   [{ member: 'deactivated' }, { outcome: 'denied', reason: 'deactivated' }],
   // Enforcement touches verified-domain users only; owners keep password sign-in with break-glass.
@@ -118,6 +123,8 @@ describe('evaluateSignIn', () => {
     ['a deactivated user is refused before the policy is told', { member: { status: 'deactivated', role: 'member' }, enforcement: 'sso_only' }, { outcome: 'denied', reason: 'deactivated' }],
     ['policy is told before credentials are checked', { enforcement: 'sso_only', credentialsValid: false }, { outcome: 'denied', reason: 'sso_required' }],
     ['SSO never adds a member without automatic account creation', { method: 'sso', member: null }, { outcome: 'denied', reason: 'not_a_member' }],
+    ['automatic account creation adds a verified-domain user by social sign-in too', { method: 'social', member: null, automaticAccountCreation: true }, { outcome: 'allowed', createMember: true }],
+    ['automatic account creation adds nobody from an unverified domain', { method: 'social', member: null, automaticAccountCreation: true, domainVerified: false }, { outcome: 'denied', reason: 'not_a_member' }],
     ['SSO of an unverified domain is refused before membership', { method: 'sso', member: null, domainVerified: false, automaticAccountCreation: true }, { outcome: 'denied', reason: 'domain_not_verified' }],
     ['break-glass is for owners only', { enforcement: 'sso_only', breakGlass: true, member: { status: 'active', role: 'admin' } }, { outcome: 'denied', reason: 'sso_required' }],
     ['break-glass is for passwords only', { method: 'social', enforcement: 'sso_only', breakGlass: true, member: { status: 'active', role: 'owner' } }, { outcome: 'denied', reason: 'sso_required' }],

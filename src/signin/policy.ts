@@ -20,7 +20,7 @@ export interface SignInFacts {
   /** Whether the workspace has verified the domain of the email. */
   domainVerified: boolean;
   /** The member with this email, if any. */
-  member: { status: 'pending_invite' | 'active' | 'deactivated'; role: 'owner' | 'admin' | 'member' } | null;
+  member: { status: 'pending_invite' | 'active' | 'deactivated'; role: 'owner' | 'admin' | 'member' | 'analytics_viewer' } | null;
   automaticAccountCreation: boolean;
   /** Owners keep an audited password sign-in when this is on. */
   breakGlass: boolean;
@@ -51,7 +51,8 @@ export function enforcementRefuses(level: EnforcementLevel, method: SignInMethod
 /**
  * Decides one sign-in attempt. SSO: the assertion or token was checked before (saml_/oidc_
  * reasons), then connection, domain, membership (or automatic creation), deactivated. Password and
- * social: membership, deactivated, policy, then credentials.
+ * social: membership (or automatic creation for a verified domain), deactivated, policy, then
+ * credentials (for a new account: the password it signs up with).
  */
 export function evaluateSignIn(f: SignInFacts): SignInDecision {
   if (f.method === 'sso') {
@@ -61,7 +62,14 @@ export function evaluateSignIn(f: SignInFacts): SignInDecision {
     if (f.member.status === 'deactivated') return deny('deactivated');
     return { outcome: 'allowed' };
   }
-  if (!f.member) return deny('not_a_member');
+  if (!f.member) {
+    // Automatic account creation adds verified-domain users who sign up or log in by any method
+    // the policy allows, not only SSO (help-center article 9672121).
+    if (!f.automaticAccountCreation || !f.domainVerified) return deny('not_a_member');
+    if (enforcementRefuses(f.enforcement, f.method)) return deny('sso_required');
+    if (f.method === 'password' && f.credentialsValid === false) return deny('invalid_credentials');
+    return { outcome: 'allowed', createMember: true };
+  }
   if (f.member.status === 'deactivated') return deny('deactivated');
   let breakGlass = false;
   if (f.domainVerified && enforcementRefuses(f.enforcement, f.method)) {

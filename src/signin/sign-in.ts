@@ -2,7 +2,7 @@
 // (automatic account creation) adds the member. Every attempt is one event in the journal.
 import type { EmulatorCore } from '../emulator.js';
 import { isVerifiedDomainOf } from '../domains/domains.js';
-import { addMember, findMemberByEmail, normalizeEmail, passwordMatches } from '../members/members.js';
+import { addMember, findMemberByEmail, MIN_PASSWORD, normalizeEmail, passwordMatches } from '../members/members.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 import { evaluateSignIn, type RefusalReason, type SignInDecision, type SignInFacts, type SignInMethod } from './policy.js';
 
@@ -75,7 +75,10 @@ export function recordRefusal(core: EmulatorCore, ws: WorkspaceState, attempt: O
 export function performSignIn(core: EmulatorCore, ws: WorkspaceState, attempt: SignInAttempt): SignInResult {
   const email = attempt.email.trim();
   const existing = findMemberByEmail(core, ws, email);
-  const credentialsValid = attempt.method === 'password' ? passwordMatches(existing?.passwordHash, attempt.password ?? '') : undefined;
+  // A password sign-in of someone who is not a member yet (automatic account creation) signs up
+  // with that password: it needs the length every password needs.
+  const credentialsValid =
+    attempt.method !== 'password' ? undefined : existing ? passwordMatches(existing.passwordHash, attempt.password ?? '') : (attempt.password ?? '').length >= MIN_PASSWORD;
   const decision = evaluateSignIn(signInFacts(core, ws, email, attempt.method, credentialsValid));
   const actor = `user:${email}`;
   const base = { method: attempt.method, email, ...(attempt.detail ?? {}) };
@@ -94,6 +97,7 @@ export function performSignIn(core: EmulatorCore, ws: WorkspaceState, attempt: S
       status: 'active',
       ...(attempt.givenName !== undefined ? { givenName: attempt.givenName } : {}),
       ...(attempt.familyName !== undefined ? { familyName: attempt.familyName } : {}),
+      ...(attempt.method === 'password' && attempt.password !== undefined ? { password: attempt.password } : {}),
     });
     core.record(ws, 'member.created', actor, { memberId: member.id, email, source: 'auto', via: attempt.method });
   } else if (member.status === 'pending_invite') {

@@ -3,12 +3,15 @@
 import { z } from 'zod';
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
-const grantSchema = z.record(z.string(), z.union([z.boolean(), z.number(), z.array(z.string())]));
+const grantSchema = z.record(z.string(), z.union([z.boolean(), z.number(), z.null(), z.array(z.string())]));
 
 export const roleRecordSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
+  /** A full permission set (filled from the default role at creation), plus the credit-limit alias if set. */
   permissions: grantSchema,
+  /** Meant to take everyday tools away (a student or Lockdown Mode role): readiness does not flag it. */
+  restrictive: z.boolean().default(false),
   groupIds: z.array(z.string()).default([]),
   createdAt: isoTime,
   updatedAt: isoTime,
@@ -29,7 +32,8 @@ export const SEEDED_APPS: AppRecord[] = [
 ];
 
 export const rolesStateSchema = z.object({
-  /** Overrides of the default role's baseline values (missing keys use the baseline). */
+  /** Overrides of the default role's baseline values (missing keys use the baseline). A
+   *  `credits.monthly_limit` here comes from an older state: it reads as the workspace usage limit. */
   defaultPermissions: grantSchema.default({}),
   custom: z.record(z.string(), roleRecordSchema).default({}),
   apps: z.array(appRecordSchema).default(SEEDED_APPS),

@@ -2,6 +2,7 @@
 // Lookup indexes are derived from it at load (see emulator.ts and store/workspace-index.ts) and never persisted.
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
+import { newUsageLimitsState, usageLimitsStateSchema } from './usage-limit-state.js';
 import { stateIssues } from './validate-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
@@ -46,7 +47,8 @@ export const memberRecordSchema = z.object({
   displayName: z.string().optional(),
   source: z.enum(['invite', 'scim', 'auto']),
   status: z.enum(['pending_invite', 'active', 'deactivated']),
-  role: z.enum(['owner', 'admin', 'member']),
+  /** Built-in workspace role (help-center article 8266401): who may administer what. */
+  role: z.enum(['owner', 'admin', 'member', 'analytics_viewer']),
   /** scrypt hash for password sign-in (`scrypt$<salt>$<hash>`), when the member has a password. */
   passwordHash: z.string().optional(),
   createdAt: isoTime,
@@ -108,6 +110,7 @@ export const workspaceStateSchema = z.object({
   scimTokens: z.record(z.string(), scimTokenRecordSchema).default({}),
   sso: ssoStateSchema.default({ connection: null, enforcement: 'off' }),
   roles: rolesStateSchema.default(newRolesState),
+  usageLimits: usageLimitsStateSchema.default(newUsageLimitsState),
   events: z.array(eventRecordSchema).default([]),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;

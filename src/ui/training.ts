@@ -96,6 +96,8 @@ export const STEP_PAGE: Record<string, string> = {
   invite: 'members',
   expect_member: 'members',
   expect_permissions: 'members',
+  usage_limits: 'members',
+  expect_usage_limit: 'members',
   idp_add_user: 'members',
   idp_remove_user: 'members',
   idp_move_user: 'members',

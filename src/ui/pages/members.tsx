@@ -1,6 +1,6 @@
 // Step 4, Members: who is in the workspace (source, status, role, groups), invitations, and a
 // member's permissions with each grant explained by role and group.
-import { BOOLEAN_PERMISSIONS, PERMISSION_KEYS } from '../../roles/permissions.js';
+import { describePermission, PERMISSION_KEYS } from '../../roles/permissions.js';
 import { callApi, expectOk } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, Time, type PageContext } from '../layout.js';
@@ -14,7 +14,7 @@ export interface MemberView {
   familyName: string | null;
   source: 'invite' | 'scim' | 'auto';
   status: 'pending_invite' | 'active' | 'deactivated';
-  role: 'owner' | 'admin' | 'member';
+  role: 'owner' | 'admin' | 'member' | 'analytics_viewer';
   groups: { id: string; displayName: string; source: string }[];
   lastSignInAt?: string;
 }
@@ -24,7 +24,14 @@ interface GrantView {
   role: string;
   roleId: string;
   group?: string;
-  value: boolean | number | string[];
+  value: boolean | string[];
+}
+
+interface UsageLimitView {
+  limit: number | null;
+  source: 'user' | 'group' | 'workspace' | 'none';
+  group?: string;
+  role?: string;
 }
 
 const SOURCE_TEXT: Record<string, string> = { invite: 'invited', scim: 'directory (SCIM)', auto: 'automatic' };
@@ -51,6 +58,7 @@ export async function membersPage(ctx: PageContext) {
               <label for="invite-role">Workspace role</label>
               <select id="invite-role" name="role">
                 <option value="member">member</option>
+                <option value="analytics_viewer">analytics viewer</option>
                 <option value="admin">admin</option>
                 <option value="owner">owner</option>
               </select>
@@ -107,6 +115,7 @@ export async function membersPage(ctx: PageContext) {
 }
 
 function showValue(v: unknown, apps: Map<string, string>) {
+  if (v === null) return 'no limit';
   if (typeof v === 'boolean') return v ? <span class="yes">✓ allowed</span> : <span class="no">✗ not allowed</span>;
   if (Array.isArray(v)) return v.length ? v.map((a) => apps.get(String(a)) ?? String(a)).join(', ') : <span class="no">none</span>;
   return String(v);
@@ -119,19 +128,28 @@ export async function memberPage(ctx: PageContext, id: string) {
   const appList = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
   const apps = new Map(appList.map((a) => [a.id, a.name]));
   const grants = (perms.grants ?? []) as GrantView[];
+  const usage = perms.usageLimit as UsageLimitView | undefined;
+  const explainLimit = (u: UsageLimitView) =>
+    u.source === 'user'
+      ? 'Their own usage limit.'
+      : u.source === 'group'
+        ? `The default of group "${u.group}"${u.role ? ` (from role "${u.role}"'s credit limit)` : ''}; with several groups the most permissive wins.`
+        : u.source === 'workspace'
+          ? 'The workspace default usage limit.'
+          : 'No usage limit is set.';
   const explain = (key: string) => {
-    const gs = grants.filter((g) => g.permission === key);
-    const value = perms.permissions?.[key];
     if (m.status === 'deactivated') return 'Deactivated members have no permissions.';
-    if (gs.length === 0) return (BOOLEAN_PERMISSIONS as readonly string[]).includes(key) ? 'No role grants it: not in the default role, and no custom role of their groups adds it.' : 'Not granted by any role.';
+    if (key === 'credits.monthly_limit') return usage ? explainLimit(usage) : '';
+    const gs = grants.filter((g) => g.permission === key);
+    if (gs.length === 0) return perms.source === 'custom' ? 'None of their custom roles grants it.' : 'Not in the default role.';
     return gs
       .map((g) =>
         g.group
-          ? `role "${g.role}" through group "${g.group}"${typeof g.value === 'number' ? ` (${g.value})` : Array.isArray(g.value) ? ` (${g.value.map((a) => apps.get(a) ?? a).join(', ')})` : ''}`
-          : `the default role (everyone)${typeof g.value === 'number' ? ` (${g.value})` : ''}`,
+          ? `role "${g.role}" through group "${g.group}"${Array.isArray(g.value) ? ` (${g.value.map((a) => apps.get(a) ?? a).join(', ')})` : ''}`
+          : 'the default role',
       )
       .join('; ')
-      .replace(/^/, typeof value === 'number' ? 'The highest of: ' : 'Granted by ');
+      .replace(/^/, 'Granted by ');
   };
   return (
     <Layout ctx={ctx} page="members" title={m.email}>
@@ -170,7 +188,7 @@ export async function memberPage(ctx: PageContext, id: string) {
                   <span class="muted">Role</span>
                 </label>
                 <select id="member-role" name="role">
-                  {['member', 'admin', 'owner'].map((r) => (
+                  {['member', 'analytics_viewer', 'admin', 'owner'].map((r) => (
                     <option value={r} selected={m.role === r}>
                       {r}
                     </option>
@@ -187,8 +205,11 @@ export async function memberPage(ctx: PageContext, id: string) {
       <section class="card" aria-labelledby="perm-h" id="permissions">
         <h2 id="perm-h">Permissions, explained</h2>
         <p class="muted">
-          Everyone starts from the default role; custom roles mapped to the member's groups add to it (never remove). Booleans are OR-ed,
-          app lists united, the credit limit is the highest.
+          A member who holds custom roles through their groups gets those roles only (united: on if any role turns it on); a member with
+          none gets the default role. The credit limit is the member's monthly usage limit.
+        </p>
+        <p id="permission-rule">
+          Rule applied: <strong>{perms.rule}</strong>
         </p>
         <table>
           <thead>
@@ -201,8 +222,8 @@ export async function memberPage(ctx: PageContext, id: string) {
           <tbody>
             {PERMISSION_KEYS.map((key) => (
               <tr data-permission={key}>
-                <td>
-                  <code>{key}</code>
+                <td title={describePermission(key).description}>
+                  {describePermission(key).label} <code class="muted">{key}</code>
                 </td>
                 <td>{showValue(perms.permissions?.[key], apps)}</td>
                 <td>{explain(key)}</td>

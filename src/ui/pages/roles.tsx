@@ -1,6 +1,6 @@
-// Step 6, Roles: the permission matrix of the default role and the custom roles, new roles, the
-// default role's baseline, and which groups each custom role is mapped to.
-import { BOOLEAN_PERMISSIONS } from '../../roles/permissions.js';
+// Step 6, Roles: the permission matrix of the default role and the custom roles (the catalogue in
+// words), new roles, the default role, and which groups each custom role is mapped to.
+import { BOOLEAN_PERMISSIONS, describePermission, PERMISSION_CATALOGUE } from '../../roles/permissions.js';
 import { callApi, expectOk } from '../admin-api.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Layout, type PageContext } from '../layout.js';
@@ -12,6 +12,7 @@ interface RoleView {
   id: string;
   name: string;
   default?: boolean;
+  restrictive?: boolean;
   permissions: Record<string, unknown>;
   groups?: { id: string; displayName: string; source: string }[];
 }
@@ -25,21 +26,35 @@ const Cell = ({ v }: { v: unknown }) =>
     <span class="no" aria-label="not granted">
       —
     </span>
+  ) : v === null ? (
+    <span>no limit</span>
   ) : Array.isArray(v) ? (
     <span>{v.length ? v.join(', ') : '—'}</span>
   ) : (
     <span>{String(v)}</span>
   );
 
-/** Checkboxes for the boolean permissions, plus apps and the credit limit. */
+/** A permission in words: its label, its key, and its description on hover. */
+const PermissionName = ({ k }: { k: string }) => (
+  <span title={describePermission(k).description}>
+    {describePermission(k).label} <code class="muted">{k}</code>
+  </span>
+);
+
+/**
+ * Checkboxes for the catalogue, plus apps and the credit limit. The form starts from `current` and
+ * says so (`full`), so every key is sent: what is unchecked is off (a role can take tools away).
+ */
 const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: Record<string, unknown>; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
   <>
+    <input type="hidden" name="full" value="1" />
     <fieldset>
       <legend>Permissions</legend>
       <div class="grid2">
-        {BOOLEAN_PERMISSIONS.map((k) => (
-          <label class="inline">
-            <input type="checkbox" name="perm" value={k} checked={current[k] === true} id={`${prefix}-${k}`} /> <code>{k}</code>
+        {PERMISSION_CATALOGUE.map((e) => (
+          <label class="inline" title={e.description}>
+            <input type="checkbox" name="perm" value={e.key} checked={current[e.key] === true} id={`${prefix}-${e.key}`} /> {e.label}{' '}
+            <code class="muted">{e.key}</code>
           </label>
         ))}
       </div>
@@ -54,8 +69,10 @@ const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: strin
         ))}
       </fieldset>
     ) : null}
-    <label for={`${prefix}-credits`}>Monthly credit limit{forDefault ? '' : ' (blank: leave to the default role)'}</label>
-    <input id={`${prefix}-credits`} name="credits" type="number" min="0" value={current['credits.monthly_limit'] === undefined ? '' : String(current['credits.monthly_limit'])} />
+    <label for={`${prefix}-credits`}>
+      {forDefault ? 'Workspace usage limit, credits a month (blank: no limit)' : "Usage limit for the role's groups, credits a month (blank: none)"}
+    </label>
+    <input id={`${prefix}-credits`} name="credits" type="number" min="0" value={current['credits.monthly_limit'] == null ? '' : String(current['credits.monthly_limit'])} />
   </>
 );
 
@@ -69,7 +86,8 @@ function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
   const apps = form.all('apps');
   if (apps.length || all) permissions.apps = apps;
   const credits = form.get('credits');
-  if (credits !== undefined) {
+  if (credits === '' && all) permissions['credits.monthly_limit'] = null;
+  else if (credits !== undefined && credits !== '') {
     const n = Number(credits);
     if (!Number.isFinite(n) || n < 0) throw new FormProblem(`The credit limit must be a number of 0 or more, not "${credits}".`);
     permissions['credits.monthly_limit'] = n;
@@ -89,8 +107,10 @@ export async function rolesPage(ctx: PageContext) {
     <Layout ctx={ctx} page="roles" title="Roles">
       <h1>6. Roles</h1>
       <p class="lead">
-        The default role is everyone's baseline. Custom roles add permissions (never remove) and reach members through the groups they are
-        mapped to. Map roles to directory (SCIM) groups so that the identity provider decides who gets what.
+        The default role applies to members who hold no custom role. Custom roles reach members through the groups they are mapped to
+        and override the default role: a member with custom roles gets what those roles grant, united, and nothing from the default. A new
+        role starts from the default role's values. Map roles to directory (SCIM) groups so that the identity provider decides who gets
+        what.
       </p>
       <section class="card" aria-labelledby="matrix-h">
         <h2 id="matrix-h">Permission matrix</h2>
@@ -100,7 +120,7 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="col">Permission</th>
                 {columns.map((r) => (
-                  <th scope="col">{r.default ? `${r.name} (everyone)` : r.name}</th>
+                  <th scope="col">{r.default ? `${r.name} (members without a custom role)` : `${r.name}${r.restrictive ? ' (restrictive)' : ''}`}</th>
                 ))}
               </tr>
             </thead>
@@ -108,7 +128,7 @@ export async function rolesPage(ctx: PageContext) {
               {[...BOOLEAN_PERMISSIONS, 'apps', 'credits.monthly_limit'].map((k) => (
                 <tr>
                   <th scope="row">
-                    <code>{k}</code>
+                    <PermissionName k={k} />
                   </th>
                   {columns.map((r) => (
                     <td>
@@ -120,7 +140,7 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="row">Mapped groups</th>
                 {columns.map((r) => (
-                  <td>{r.default ? 'all members' : r.groups?.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
+                  <td>{r.default ? 'members without a custom role' : r.groups?.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
                 ))}
               </tr>
             </tbody>
@@ -158,7 +178,11 @@ export async function rolesPage(ctx: PageContext) {
         <ActionForm action={`${base}/admin/roles/create`}>
           <label for="role-name">Role name</label>
           <input id="role-name" name="name" type="text" required placeholder="GPT Publishers" />
-          <PermissionFields prefix="new" current={{}} apps={apps} />
+          <PermissionFields prefix="new" current={{ ...def.permissions, 'credits.monthly_limit': undefined }} apps={apps} />
+          <label class="inline">
+            <input type="checkbox" name="restrictive" value="1" /> Restrictive: meant to take everyday tools away (a student or Lockdown
+            Mode role)
+          </label>
           <p>
             <button type="submit">Create role</button>
           </p>
@@ -166,7 +190,7 @@ export async function rolesPage(ctx: PageContext) {
       </section>
 
       <details>
-        <summary>Change the default role (everyone's baseline)</summary>
+        <summary>Change the default role (members without a custom role)</summary>
         <ActionForm action={`${base}/admin/roles/default`}>
           <PermissionFields prefix="default" current={def.permissions} apps={apps} forDefault />
           <p>
@@ -194,7 +218,11 @@ export async function rolesPage(ctx: PageContext) {
 export const roleActions: Record<string, Action> = {
   async create({ c, user, base }, form) {
     const name = required(form, 'name', 'the role name');
-    const r = expectOk(await callApi(c, user, 'POST', `${base}/api/roles`, { name, permissions: grantFrom(form, false) }));
+    const restrictive = form.get('restrictive') === '1';
+    const permissions = grantFrom(form, form.get('full') === '1');
+    // A blank limit on a role is no group default at all (not "no limit").
+    if (permissions['credits.monthly_limit'] === null) delete permissions['credits.monthly_limit'];
+    const r = expectOk(await callApi(c, user, 'POST', `${base}/api/roles`, { name, permissions, ...(restrictive ? { restrictive } : {}) }));
     return { tone: 'ok', text: `Role ${r.name} created. Map it to a group so that it reaches members.` };
   },
   async map({ c, user, base }, form) {
@@ -205,7 +233,7 @@ export const roleActions: Record<string, Action> = {
   },
   async default({ c, user, base }, form) {
     expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/default`, { permissions: grantFrom(form, true) }));
-    return { tone: 'ok', text: 'The default role is saved; it applies to every member.' };
+    return { tone: 'ok', text: 'The default role is saved; it applies to members who hold no custom role.' };
   },
   async delete({ c, user, base }, form) {
     const id = required(form, 'id', 'the role');
