@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
-import { effectivePermissions } from '../roles/roles.js';
+import { effectivePermissionsView } from '../roles/roles.js';
 import { findMemberByEmail, inviteMember, memberView, removeMember, requireMember, updateMember } from './members.js';
 
 const role = z.enum(['owner', 'admin', 'member']);
@@ -46,7 +46,7 @@ export function userRoutes() {
   r.get('/:id/permissions', (c) => {
     const ws = c.get('ws');
     const member = requireMember(ws, c.req.param('id'));
-    return c.json({ userId: member.id, email: member.email, status: member.status, ...effectivePermissions(c.get('core'), ws, member) });
+    return c.json(effectivePermissionsView(c.get('core'), ws, member));
   });
   r.patch('/:id', async (c) => {
     const input = await readBody(c, updateInput);

@@ -1,6 +1,7 @@
 // Permission keys of SPEC §1 and how permissions combine: a member's effective permissions are
 // the default role's united with every role reached through their groups — booleans OR-ed, app
 // lists united, the credit limit the maximum. Roles only add, never remove.
+import { z } from 'zod';
 import { badRequest } from '../errors.js';
 
 export const BOOLEAN_PERMISSIONS = [
@@ -32,6 +33,12 @@ export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 export type Permissions = { [K in BooleanPermission]: boolean } & { apps: string[]; 'credits.monthly_limit': number };
 /** What a role grants (any subset of keys). */
 export type PermissionGrant = Partial<Permissions>;
+
+const booleanShape = Object.fromEntries(BOOLEAN_PERMISSIONS.map((k) => [k, z.boolean()])) as { [K in BooleanPermission]: z.ZodBoolean };
+/** The documented shape of a full set of permissions (the default role, a member's effective permissions). */
+export const permissionsSchema = z.object({ ...booleanShape, apps: z.array(z.string()), 'credits.monthly_limit': z.number() });
+/** The documented shape of a role's grant. */
+export const permissionGrantSchema = permissionsSchema.partial();
 
 const BOOLEAN_SET: ReadonlySet<string> = new Set(BOOLEAN_PERMISSIONS);
 const KEY_SET: ReadonlySet<string> = new Set(PERMISSION_KEYS);

@@ -1,15 +1,29 @@
 // Custom roles and the default role (SPEC §1): create, rename, change permissions, delete,
 // assign to groups; and a member's effective permissions with the grant behind each one, computed
 // from the member's own groups only, so the cost does not grow with the workspace.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../members/members.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
-import { addsTo, baseline, BOOLEAN_PERMISSIONS, noPermissions, parseGrant, PERMISSION_KEYS, unite, type PermissionGrant, type PermissionKey, type Permissions } from './permissions.js';
+import {
+  addsTo,
+  baseline,
+  BOOLEAN_PERMISSIONS,
+  noPermissions,
+  parseGrant,
+  PERMISSION_KEYS,
+  permissionGrantSchema,
+  permissionsSchema,
+  unite,
+  type PermissionGrant,
+  type PermissionKey,
+  type Permissions,
+} from './permissions.js';
 import type { RoleRecord, RolesState } from './role-state.js';
 
-export const DEFAULT_ROLE_ID = 'default';
-export const DEFAULT_ROLE_NAME = 'Default';
+export const DEFAULT_ROLE_ID = 'default' as const;
+export const DEFAULT_ROLE_NAME = 'Default' as const;
 
 /** group id → role ids, derived from the roles' groupIds and kept in step with every change. */
 const roleIndexes = new WeakMap<RolesState, Map<string, Set<string>>>();
@@ -54,17 +68,31 @@ function checkName(ws: WorkspaceState, name: unknown, except?: string): string {
   return trimmed;
 }
 
-/** The public shape of a role. */
-export function roleView(ws: WorkspaceState, role: RoleRecord) {
+/** The public shape of a custom role: the one source of the view type and its documented schema. */
+export const roleViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  permissions: permissionGrantSchema,
+  groups: z.array(z.object({ id: z.string(), displayName: z.string(), source: z.enum(['scim', 'local']) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RoleView = z.output<typeof roleViewSchema>;
+
+/** The default role: every member's baseline, with every permission key present. */
+export const defaultRoleViewSchema = z.object({ id: z.literal(DEFAULT_ROLE_ID), name: z.literal(DEFAULT_ROLE_NAME), default: z.literal(true), permissions: permissionsSchema });
+export type DefaultRoleView = z.output<typeof defaultRoleViewSchema>;
+
+export function roleView(ws: WorkspaceState, role: RoleRecord): RoleView {
   const groups = role.groupIds.flatMap((id) => {
     const g = ws.groups[id];
     return g ? [{ id: g.id, displayName: g.displayName, source: g.source }] : [];
   });
-  return { id: role.id, name: role.name, permissions: role.permissions, groups, createdAt: role.createdAt, updatedAt: role.updatedAt };
+  return { id: role.id, name: role.name, permissions: role.permissions as PermissionGrant, groups, createdAt: role.createdAt, updatedAt: role.updatedAt };
 }
 
-export function defaultRoleView(ws: WorkspaceState) {
-  return { id: DEFAULT_ROLE_ID, name: DEFAULT_ROLE_NAME, default: true, permissions: baseline(ws.roles.defaultPermissions as PermissionGrant) };
+export function defaultRoleView(ws: WorkspaceState): DefaultRoleView {
+  return { id: DEFAULT_ROLE_ID, name: DEFAULT_ROLE_NAME, default: true as const, permissions: baseline(ws.roles.defaultPermissions as PermissionGrant) };
 }
 
 export function createRole(core: EmulatorCore, ws: WorkspaceState, input: { name: unknown; permissions?: unknown }, actor: string): RoleRecord {
@@ -169,13 +197,29 @@ export function moveGroupMappings(ws: WorkspaceState, fromGroup: string, toGroup
   return roleIds;
 }
 
-export interface Grant {
-  permission: PermissionKey;
-  role: string;
-  roleId: string;
-  group?: string;
-  groupId?: string;
-  value: boolean | number | string[];
+/** One grant behind an effective permission: the role (and the group it came through) and the value. */
+export const grantViewSchema = z.object({
+  permission: z.enum(PERMISSION_KEYS),
+  role: z.string(),
+  roleId: z.string(),
+  group: z.string().optional(),
+  groupId: z.string().optional(),
+  value: z.union([z.boolean(), z.number(), z.array(z.string())]),
+});
+export type Grant = z.output<typeof grantViewSchema>;
+
+/** A member's effective permissions as the admin API shows them (`GET /users/{id}/permissions`). */
+export const effectivePermissionsViewSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  status: z.enum(['pending_invite', 'active', 'deactivated']),
+  permissions: permissionsSchema,
+  grants: z.array(grantViewSchema),
+});
+export type EffectivePermissionsView = z.output<typeof effectivePermissionsViewSchema>;
+
+export function effectivePermissionsView(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): EffectivePermissionsView {
+  return { userId: member.id, email: member.email, status: member.status, ...effectivePermissions(core, ws, member) };
 }
 
 /**

@@ -1,6 +1,16 @@
 // Workspace settings (SPEC §1): automatic account creation and owner break-glass sign-in.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import type { WorkspaceSettings, WorkspaceState } from '../store/state.js';
+
+/** The settings as the admin API shows them; the one source of their documented schema. */
+export const settingsViewSchema = z.object({ automaticAccountCreation: z.boolean(), breakGlass: z.boolean() });
+export type SettingsView = z.output<typeof settingsViewSchema>;
+
+/** The settings' public shape (a copy). */
+export function settingsView(ws: WorkspaceState): SettingsView {
+  return { automaticAccountCreation: ws.settings.automaticAccountCreation, breakGlass: ws.settings.breakGlass };
+}
 
 /** Applies a settings change; records one event listing what changed. */
 export function updateSettings(
@@ -8,7 +18,7 @@ export function updateSettings(
   ws: WorkspaceState,
   patch: Partial<WorkspaceSettings>,
   actor: string,
-): WorkspaceSettings {
+): SettingsView {
   const changes: Record<string, { from: boolean; to: boolean }> = {};
   for (const key of Object.keys(patch) as (keyof WorkspaceSettings)[]) {
     const to = patch[key];
@@ -16,5 +26,5 @@ export function updateSettings(
   }
   for (const [key, change] of Object.entries(changes)) ws.settings[key as keyof WorkspaceSettings] = change.to;
   if (Object.keys(changes).length > 0) core.record(ws, 'settings.changed', actor, { changes });
-  return { ...ws.settings };
+  return settingsView(ws);
 }
