@@ -5,6 +5,7 @@ import type {
   Clock,
   DnsRecord,
   Domain,
+  DomainVerification,
   EffectivePermissions,
   EmulatorEvent,
   Enforcement,
@@ -103,13 +104,13 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       add: (domain: string) => request<Domain>('POST', `${api}/domains`, { domain }),
       list: async () => (await request<{ domains: Domain[] }>('GET', `${api}/domains`)).domains,
       get: (domain: string) => request<Domain>('GET', `${api}/domains/${seg(domain)}`),
-      verify: (domain: string) => request<Domain>('POST', `${api}/domains/${seg(domain)}/verify`),
+      verify: (domain: string) => request<DomainVerification>('POST', `${api}/domains/${seg(domain)}/verify`),
       remove: (domain: string) => request<void>('DELETE', `${api}/domains/${seg(domain)}`),
       /** Adds the domain, publishes its TXT value in the simulated zone and verifies it. */
       addAndVerify: async (domain: string) => {
         const added = await request<Domain>('POST', `${api}/domains`, { domain });
         await request('PUT', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
-        return request<Domain>('POST', `${api}/domains/${seg(added.domain)}/verify`);
+        return request<DomainVerification>('POST', `${api}/domains/${seg(added.domain)}/verify`);
       },
     },
     settings: {
@@ -152,7 +153,7 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
       create: (displayName: string) => request<Group>('POST', `${api}/groups`, { displayName }),
       setMembers: (id: string, userIds: string[]) => request<Group>('PUT', `${api}/groups/${seg(id)}/members`, { userIds }),
-      adopt: (id: string, into: string) => request<unknown>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
+      adopt: (id: string, into: string) => request<Group>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
     },
     roles: {
       list: async () => (await request<{ roles: Role[] }>('GET', `${api}/roles`)).roles,
