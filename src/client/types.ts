@@ -2,7 +2,9 @@
 // them (SPEC §5). The answers' types are re-exported from where the views are made (each inferred
 // from the zod schema the OpenAPI document also describes), so the three can never drift apart;
 // only the inputs the client sends are written here.
+import type { z } from 'zod';
 import type { MemberView } from '../members/members.js';
+import type { connectionInput } from '../sso/connection.js';
 
 export type MemberRole = MemberView['role'];
 export type MemberSource = MemberView['source'];
@@ -40,10 +42,15 @@ export interface MemberUpdate {
   password?: string;
 }
 
-export type SsoConnectionInput =
-  | { protocol: 'saml'; metadataXml: string }
-  | { protocol: 'saml'; idp: { entityId: string; ssoUrl: string; certificates: string[] } }
-  | { protocol: 'oidc'; issuer: string; clientId: string; clientSecret: string };
+/** A SAML connection (IdP metadata or fields) or an OIDC one, as `PUT /sso` validates it. */
+export type SsoConnectionInput = z.input<typeof connectionInput> | MockIdpConnectionInput;
+
+/** Connects the built-in mock IdP on both sides in one call. */
+export interface MockIdpConnectionInput {
+  protocol: 'saml' | 'oidc';
+  mockIdp: string;
+  allowIdpInitiated?: boolean;
+}
 
 export interface EventQuery {
   /** Exact type, or a prefix ending in `.` or `*` (`domain.` / `domain.*`). */

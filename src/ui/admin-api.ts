@@ -1,6 +1,7 @@
 // The console's only way to change anything: the emulator's own HTTP API (admin API, control
-// plane, mock IdP), called in process through the app with the console user's credentials.
-import { AdminApiError } from '../client/admin-client.js';
+// plane, mock IdP), called in process through the app with the console user's credentials, through
+// the typed admin client wherever it has the call.
+import { AdminApiError, createAdminClient, type AdminClient } from '../client/admin-client.js';
 import type { AppContext } from '../http/context.js';
 import type { ConsoleUser } from './console-auth.js';
 
@@ -55,6 +56,29 @@ export async function callHttp(
   }
   return { status: res.status, ok: res.status >= 200 && res.status < 300, body, headers: res.headers };
 }
+
+/**
+ * The typed admin client acting as the console user (admin key or session cookie), answered in
+ * process by the app (no socket). Its refusals are `ApiRefusal`s.
+ */
+export function consoleClient(c: AppContext, user: ConsoleUser): AdminClient {
+  return createAdminClient({
+    url: originOf(c),
+    headers: authHeaders(user),
+    fetch: async (request) => {
+      const body = request.body ? await request.text() : undefined;
+      return c.get('core').outboundFetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        redirect: 'manual',
+        ...(body !== undefined ? { body } : {}),
+      });
+    },
+  });
+}
+
+/** The admin API of the console's workspace, as the console user. */
+export const workspaceApi = (c: AppContext, user: ConsoleUser) => consoleClient(c, user).workspace(c.get('ws').id);
 
 /** An admin API call as the console user. */
 export function callApi(c: AppContext, user: ConsoleUser, method: string, path: string, body?: unknown): Promise<ApiResult> {

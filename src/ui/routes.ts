@@ -80,7 +80,7 @@ async function withConsole(c: AppContext, fn: (ctx: PageContext) => Promise<Resp
     return await fn({ c, user, base, origin: originOf(c), ...(flash ? { flash } : {}) });
   } catch (e) {
     // A refusal met while drawing a page (an unknown member id…) is the page's own error.
-    if (e instanceof ApiRefusal) throw new EmulatorError({ code: e.code, status: e.status, message: e.message });
+    if (e instanceof ApiRefusal) throw new EmulatorError({ code: e.code, status: e.status, message: e.detail });
     throw e;
   }
 }

@@ -1,20 +1,14 @@
 // Step 6, Roles: the permission matrix of the default role and the custom roles, new roles, the
 // default role's baseline, and which groups each custom role is mapped to.
-import { BOOLEAN_PERMISSIONS } from '../../roles/permissions.js';
-import { callApi, expectOk } from '../admin-api.js';
+import type { DefaultRole, Role } from '../../client/types.js';
+import { BOOLEAN_PERMISSIONS, PERMISSION_KEYS, type PermissionGrant } from '../../roles/permissions.js';
+import { workspaceApi } from '../admin-api.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Layout, type PageContext } from '../layout.js';
-import type { GroupView } from './groups.js';
 
-const enc = encodeURIComponent;
-
-interface RoleView {
-  id: string;
-  name: string;
-  default?: boolean;
-  permissions: Record<string, unknown>;
-  groups?: { id: string; displayName: string; source: string }[];
-}
+/** A column of the permission matrix: the default role, then each custom role. */
+type RoleColumn = DefaultRole | Role;
+const isDefault = (r: RoleColumn): r is DefaultRole => 'default' in r;
 
 const Cell = ({ v }: { v: unknown }) =>
   v === true ? (
@@ -32,7 +26,7 @@ const Cell = ({ v }: { v: unknown }) =>
   );
 
 /** Checkboxes for the boolean permissions, plus apps and the credit limit. */
-const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: Record<string, unknown>; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
+const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: PermissionGrant; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
   <>
     <fieldset>
       <legend>Permissions</legend>
@@ -59,9 +53,9 @@ const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: strin
   </>
 );
 
-function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
+function grantFrom(form: FormFields, all: boolean): PermissionGrant {
   const picked = new Set(form.all('perm'));
-  const permissions: Record<string, unknown> = {};
+  const permissions: PermissionGrant = {};
   for (const k of BOOLEAN_PERMISSIONS) {
     if (picked.has(k)) permissions[k] = true;
     else if (all) permissions[k] = false;
@@ -79,12 +73,12 @@ function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
 
 export async function rolesPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const data = expectOk(await callApi(c, user, 'GET', `${base}/api/roles`));
-  const groups = (expectOk(await callApi(c, user, 'GET', `${base}/api/groups`)).groups ?? []) as GroupView[];
-  const apps = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
-  const def = data.default as RoleView;
-  const roles = (data.roles ?? []) as RoleView[];
-  const columns = [def, ...roles];
+  const api = workspaceApi(c, user);
+  const def = await api.roles.getDefault();
+  const roles = await api.roles.list();
+  const groups = await api.groups.list();
+  const apps = await api.apps();
+  const columns: RoleColumn[] = [def, ...roles];
   return (
     <Layout ctx={ctx} page="roles" title="Roles">
       <h1>6. Roles</h1>
@@ -100,12 +94,12 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="col">Permission</th>
                 {columns.map((r) => (
-                  <th scope="col">{r.default ? `${r.name} (everyone)` : r.name}</th>
+                  <th scope="col">{isDefault(r) ? `${r.name} (everyone)` : r.name}</th>
                 ))}
               </tr>
             </thead>
             <tbody>
-              {[...BOOLEAN_PERMISSIONS, 'apps', 'credits.monthly_limit'].map((k) => (
+              {PERMISSION_KEYS.map((k) => (
                 <tr>
                   <th scope="row">
                     <code>{k}</code>
@@ -120,7 +114,7 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="row">Mapped groups</th>
                 {columns.map((r) => (
-                  <td>{r.default ? 'all members' : r.groups?.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
+                  <td>{isDefault(r) ? 'all members' : r.groups.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
                 ))}
               </tr>
             </tbody>
@@ -139,7 +133,7 @@ export async function rolesPage(ctx: PageContext) {
               {groups.length === 0 ? <span class="muted">No group yet.</span> : null}
               {groups.map((g) => (
                 <label class="inline">
-                  <input type="checkbox" name="groupIds" value={g.id} checked={r.groups?.some((x) => x.id === g.id)} /> {g.displayName}{' '}
+                  <input type="checkbox" name="groupIds" value={g.id} checked={r.groups.some((x) => x.id === g.id)} /> {g.displayName}{' '}
                   <span class="muted">({g.source === 'scim' ? 'SCIM' : 'local'})</span>
                 </label>
               ))}
@@ -192,24 +186,24 @@ export async function rolesPage(ctx: PageContext) {
 }
 
 export const roleActions: Record<string, Action> = {
-  async create({ c, user, base }, form) {
+  async create({ c, user }, form) {
     const name = required(form, 'name', 'the role name');
-    const r = expectOk(await callApi(c, user, 'POST', `${base}/api/roles`, { name, permissions: grantFrom(form, false) }));
+    const r = await workspaceApi(c, user).roles.create({ name, permissions: grantFrom(form, false) });
     return { tone: 'ok', text: `Role ${r.name} created. Map it to a group so that it reaches members.` };
   },
-  async map({ c, user, base }, form) {
+  async map({ c, user }, form) {
     const id = required(form, 'id', 'the role');
-    const r = expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/${enc(id)}/groups`, { groupIds: form.all('groupIds') }));
-    const names = (r.groups as { displayName: string }[]).map((g) => g.displayName);
+    const r = await workspaceApi(c, user).roles.setGroups(id, form.all('groupIds'));
+    const names = r.groups.map((g) => g.displayName);
     return { tone: 'ok', text: names.length ? `${r.name} is mapped to ${names.join(', ')}.` : `${r.name} is mapped to no group.` };
   },
-  async default({ c, user, base }, form) {
-    expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/default`, { permissions: grantFrom(form, true) }));
+  async default({ c, user }, form) {
+    await workspaceApi(c, user).roles.setDefault(grantFrom(form, true));
     return { tone: 'ok', text: 'The default role is saved; it applies to every member.' };
   },
-  async delete({ c, user, base }, form) {
+  async delete({ c, user }, form) {
     const id = required(form, 'id', 'the role');
-    expectOk(await callApi(c, user, 'DELETE', `${base}/api/roles/${enc(id)}`));
+    await workspaceApi(c, user).roles.remove(id);
     return { tone: 'ok', text: 'Role deleted.' };
   },
 };
