@@ -261,6 +261,9 @@ export function groupsOf(idp: IdpState, user: IdpUser): IdpGroup[] {
   return Object.values(idp.groups).filter((g) => g.members.includes(user.id));
 }
 
+/** A directory user as the mock IdP's management API shows it. */
+export type IdpUserView = ReturnType<typeof userView>;
+
 export function userView(idp: IdpState, user: IdpUser) {
   return {
     id: user.id,

@@ -72,6 +72,9 @@ export function idpEndpoints(origin: string, id: string) {
 }
 
 /** The IdP as the API shows it (secrets withheld). */
+/** A mock IdP as its management API shows it. */
+export type IdpView = ReturnType<typeof idpView>;
+
 export function idpView(idp: IdpState, origin: string) {
   const urls = idpEndpoints(origin, idp.id);
   return {

@@ -8,7 +8,7 @@ import type { ConsoleUser } from './console-auth.js';
 export interface ApiResult {
   status: number;
   ok: boolean;
-  body: any;
+  body: unknown;
   headers: Headers;
 }
 
@@ -85,11 +85,18 @@ export function callApi(c: AppContext, user: ConsoleUser, method: string, path: 
   return callHttp(c, method, path, { headers: authHeaders(user), ...(body !== undefined ? { body } : {}) });
 }
 
-/** The body of a successful answer, or an ApiRefusal carrying the API's error. */
-export function expectOk(res: ApiResult): any {
-  if (res.ok) return res.body;
-  const err = res.body?.error;
-  const code: string = err?.code ?? res.body?.scimType ?? `http_${res.status}`;
-  const message: string = err?.message ?? res.body?.detail ?? `The request was refused with HTTP ${res.status}.`;
+/**
+ * The body of a successful answer (typed by the caller: the mock IdP's routes have no typed
+ * client), or an ApiRefusal carrying the API's error (`{error}`, or SCIM's `scimType`/`detail`).
+ */
+export function expectOk<T = unknown>(res: ApiResult): T {
+  if (res.ok) return res.body as T;
+  const refusal = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as {
+    error?: { code?: string; message?: string };
+    scimType?: string;
+    detail?: string;
+  };
+  const code = refusal.error?.code ?? refusal.scimType ?? `http_${res.status}`;
+  const message = refusal.error?.message ?? refusal.detail ?? `The request was refused with HTTP ${res.status}.`;
   throw new AdminApiError(res.status, code, message, res.body);
 }

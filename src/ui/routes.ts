@@ -198,7 +198,7 @@ export function consoleRoutes() {
     const res = await callHttp(c, 'POST', `${base}/login/${action}`, { body });
     const back = new URLSearchParams({ email, ...(next ? { next } : {}) });
     if (!res.ok) {
-      back.set('error', String(res.body?.error?.code ?? 'invalid_credentials'));
+      back.set('error', String((res.body as { error?: { code?: string } } | undefined)?.error?.code ?? 'invalid_credentials'));
       return c.redirect(`${base}/login?${back}`, 303);
     }
     relay(res.headers);
