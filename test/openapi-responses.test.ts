@@ -150,6 +150,30 @@ describe('documented responses', () => {
     await call('get', `${api}/scim/tokens`);
   });
 
+  it("describe the real answers of the mock IdP's directory and faults", async () => {
+    const idpRes = await emulator.app.request('/_emulator/idps', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'district', vendor: 'okta', groups: ['Teachers', 'Staff'] }),
+    });
+    expect(idpRes.status).toBe(201);
+    const idp = '/idp/district';
+    const tom = await call('post', `${idp}/users`, { email: 'tom@springfield.k12.us', givenName: 'Tom', password: 'pw-tom' });
+    await call('post', `${idp}/users`, { email: 'sue@springfield.k12.us', attributes: { department: 'Science' } });
+    await call('get', `${idp}/users`);
+    await call('patch', `${idp}/users/${tom.id}`, { familyName: 'Lee' });
+    const teachers = (await call('get', `${idp}/groups`)).groups.find((g: { displayName: string }) => g.displayName === 'Teachers');
+    await call('put', `${idp}/groups/${teachers.id}/members/${tom.id}`);
+    await call('post', `${idp}/users/${tom.id}/move`, { from: 'Teachers', to: 'Staff' });
+    await call('get', `${idp}/users/tom@springfield.k12.us`);
+    const pilot = await call('post', `${idp}/groups`, { displayName: 'Pilot', members: [tom.id] });
+    await call('patch', `${idp}/groups/${pilot.id}`, { displayName: 'Pilot 2' });
+    await call('delete', `${idp}/groups/${pilot.id}/members/${tom.id}`);
+    await call('get', `${idp}/groups/${pilot.id}`);
+    await call('put', `${idp}/faults`, { next: 'expired', users: { 'tom@springfield.k12.us': 'wrong_audience' } });
+    await call('get', `${idp}/faults`);
+  });
+
   it('covers every documented JSON answer of the admin API and the control plane', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)

@@ -20,9 +20,9 @@ import { domainVerificationSchema, domainViewSchema } from '../domains/verificat
 import { eventRecordSchema } from '../store/state.js';
 import { groupViewSchema } from '../groups/groups.js';
 import { adoptInput, groupMembersInput, groupNameInput } from '../groups/routes.js';
-import { idpGroupInput, idpInput, idpUserInput, idpUserUpdate } from '../idp/directory.js';
+import { idpGroupInput, idpGroupViewSchema, idpInput, idpUserInput, idpUserUpdate, idpUserViewSchema } from '../idp/directory.js';
 import { provisionInput } from '../idp/provision.js';
-import { faultsInput, groupUpdate, idpUpdate, moveInput, oidcAppInput, samlAppInput } from '../idp/routes.js';
+import { faultsInput, faultsViewSchema, groupUpdate, idpUpdate, moveInput, oidcAppInput, samlAppInput } from '../idp/routes.js';
 import { memberViewSchema } from '../members/members.js';
 import { inviteInput, updateInput } from '../members/routes.js';
 import { readinessReportSchema } from '../readiness/readiness.js';
@@ -146,21 +146,21 @@ export const OPERATIONS: ApiOperation[] = [
   // Mock IdP management
   { method: 'get', path: idp, tag: 'Mock IdP', summary: 'The IdP, its endpoints and applications', public: true },
   { method: 'patch', path: idp, tag: 'Mock IdP', summary: 'Rename, or switch auto-approve', body: idpUpdate, public: true },
-  { method: 'get', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Directory users', query: { email: 'the user with this email' }, public: true },
-  { method: 'post', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Add a directory user', body: idpUserInput, status: 201, public: true },
-  { method: 'get', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Read a user (by id or email)', public: true },
-  { method: 'patch', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Change a user (provisioned: false takes them out of the SCIM scope)', body: idpUserUpdate, public: true },
+  { method: 'get', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Directory users', query: { email: 'the user with this email' }, public: true, response: list('users', idpUserViewSchema) },
+  { method: 'post', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Add a directory user', body: idpUserInput, status: 201, public: true, response: idpUserViewSchema },
+  { method: 'get', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Read a user (by id or email)', public: true, response: idpUserViewSchema },
+  { method: 'patch', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Change a user (provisioned: false takes them out of the SCIM scope)', body: idpUserUpdate, public: true, response: idpUserViewSchema },
   { method: 'delete', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Delete a user', status: 204, public: true },
-  { method: 'post', path: `${idp}/users/{user}/move`, tag: 'Mock IdP', summary: 'Move a user from one group to another', body: moveInput, public: true },
-  { method: 'get', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Directory groups', public: true },
-  { method: 'post', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Add a group', body: idpGroupInput, status: 201, public: true },
-  { method: 'get', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Read a group', public: true },
-  { method: 'patch', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Rename a group or set its members', body: groupUpdate, public: true },
+  { method: 'post', path: `${idp}/users/{user}/move`, tag: 'Mock IdP', summary: 'Move a user from one group to another', body: moveInput, public: true, response: idpUserViewSchema },
+  { method: 'get', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Directory groups', public: true, response: list('groups', idpGroupViewSchema) },
+  { method: 'post', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Add a group', body: idpGroupInput, status: 201, public: true, response: idpGroupViewSchema },
+  { method: 'get', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Read a group', public: true, response: idpGroupViewSchema },
+  { method: 'patch', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Rename a group or set its members', body: groupUpdate, public: true, response: idpGroupViewSchema },
   { method: 'delete', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Delete a group', status: 204, public: true },
-  { method: 'put', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Add a user to a group', public: true },
-  { method: 'delete', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Take a user out of a group', public: true },
-  { method: 'get', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Armed faults', public: true },
-  { method: 'put', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Arm faults for the next sign-in or per user', body: faultsInput, public: true },
+  { method: 'put', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Add a user to a group', public: true, response: idpGroupViewSchema },
+  { method: 'delete', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Take a user out of a group', public: true, response: idpGroupViewSchema },
+  { method: 'get', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Armed faults', public: true, response: faultsViewSchema },
+  { method: 'put', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Arm faults for the next sign-in or per user', body: faultsInput, public: true, response: faultsViewSchema },
   { method: 'delete', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Disarm every fault', public: true },
   { method: 'get', path: `${idp}/apps`, tag: 'Mock IdP', summary: 'Registered SAML SPs and OIDC clients', public: true },
   { method: 'post', path: `${idp}/apps/saml`, tag: 'Mock IdP', summary: 'Register a SAML service provider', body: samlAppInput, public: true },
