@@ -3,8 +3,10 @@
 import type {
   CatalogApp,
   Clock,
+  DefaultRole,
   DnsRecord,
   Domain,
+  DomainVerification,
   EffectivePermissions,
   UsageLimit,
   UsageLimits,
@@ -21,7 +23,9 @@ import type {
   MemberUpdate,
   Permissions,
   ReadinessItem,
+  ReadinessReport,
   Role,
+  ScimRequest,
   ScimToken,
   Settings,
   SignInCheck,
@@ -37,8 +41,13 @@ export type FetchLike = (request: Request) => Response | Promise<Response>;
 export interface AdminClientOptions {
   /** Where the emulator is served, e.g. `http://127.0.0.1:4000` (a trailing slash is fine). */
   url: string;
-  /** The emulator admin key. */
-  adminKey: string;
+  /** The emulator admin key, sent as a bearer token. */
+  adminKey?: string;
+  /**
+   * Headers sent with every request, e.g. `{ Cookie: 'edu_session=…' }` to act as a signed-in
+   * workspace owner or admin instead of with the admin key.
+   */
+  headers?: Record<string, string>;
   /** Sends the requests; the global fetch (looked up at each call, so MSW sees it) by default. */
   fetch?: FetchLike;
 }
@@ -46,13 +55,17 @@ export interface AdminClientOptions {
 /** A refusal from the emulator: the HTTP status and the error's stable `code`. */
 export class AdminApiError extends Error {
   override readonly name = 'AdminApiError';
+  /** The emulator's own message (what was wrong and what to do), without the request line. */
+  readonly detail: string;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly body: unknown,
+    detail?: string,
   ) {
     super(message);
+    this.detail = detail ?? message;
   }
 }
 
@@ -62,7 +75,11 @@ type Requester = <T>(method: Method, path: string, body?: unknown) => Promise<T>
 function requester(options: AdminClientOptions): Requester {
   const base = options.url.replace(/\/+$/, '');
   return async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${options.adminKey}`, Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...(options.adminKey !== undefined ? { Authorization: `Bearer ${options.adminKey}` } : {}),
+      ...options.headers,
+      Accept: 'application/json',
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const request = new Request(`${base}${path}`, {
       method,
@@ -84,7 +101,7 @@ function requester(options: AdminClientOptions): Requester {
       const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
       const message = typeof error?.message === 'string' ? error.message : text.slice(0, 300);
-      throw new AdminApiError(response.status, code, `${method} ${path} → ${response.status} ${code}: ${message}`, parsed);
+      throw new AdminApiError(response.status, code, `${method} ${path} → ${response.status} ${code}: ${message}`, parsed, message);
     }
     return parsed as T;
   };
@@ -106,13 +123,13 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       add: (domain: string) => request<Domain>('POST', `${api}/domains`, { domain }),
       list: async () => (await request<{ domains: Domain[] }>('GET', `${api}/domains`)).domains,
       get: (domain: string) => request<Domain>('GET', `${api}/domains/${seg(domain)}`),
-      verify: (domain: string) => request<Domain>('POST', `${api}/domains/${seg(domain)}/verify`),
+      verify: (domain: string) => request<DomainVerification>('POST', `${api}/domains/${seg(domain)}/verify`),
       remove: (domain: string) => request<void>('DELETE', `${api}/domains/${seg(domain)}`),
       /** Adds the domain, publishes its TXT value in the simulated zone and verifies it. */
       addAndVerify: async (domain: string) => {
         const added = await request<Domain>('POST', `${api}/domains`, { domain });
         await request('PUT', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
-        return request<Domain>('POST', `${api}/domains/${seg(added.domain)}/verify`);
+        return request<DomainVerification>('POST', `${api}/domains/${seg(added.domain)}/verify`);
       },
     },
     settings: {
@@ -143,6 +160,8 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       issue: (input: { name?: string } = {}) => request<IssuedScimToken>('POST', `${api}/scim/tokens`, input),
       list: async () => (await request<{ tokens: ScimToken[] }>('GET', `${api}/scim/tokens`)).tokens,
       revoke: (id: string) => request<void>('DELETE', `${api}/scim/tokens/${seg(id)}`),
+      /** The last SCIM requests (newest first), with their status and the token used. */
+      requests: async () => (await request<{ requests: ScimRequest[] }>('GET', `${api}/scim/requests`)).requests,
     },
     sso: {
       get: () => request<SsoConnection>('GET', `${api}/sso`),
@@ -162,16 +181,22 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
       create: (displayName: string) => request<Group>('POST', `${api}/groups`, { displayName }),
       setMembers: (id: string, userIds: string[]) => request<Group>('PUT', `${api}/groups/${seg(id)}/members`, { userIds }),
-      adopt: (id: string, into: string) => request<unknown>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
+      adopt: (id: string, into: string) => request<Group>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
+      remove: (id: string) => request<void>('DELETE', `${api}/groups/${seg(id)}`),
     },
     roles: {
       list: async () => (await request<{ roles: Role[] }>('GET', `${api}/roles`)).roles,
-      create: (input: { name: string; permissions: Permissions }) => request<Role>('POST', `${api}/roles`, input),
+      create: (input: { name: string; permissions: Permissions; restrictive?: boolean }) => request<Role>('POST', `${api}/roles`, input),
       setGroups: (id: string, groupIds: string[]) => request<Role>('PUT', `${api}/roles/${seg(id)}/groups`, { groupIds }),
-      setDefault: (permissions: Permissions) => request<Role>('PUT', `${api}/roles/default`, { permissions }),
+      /** The default role: every member's baseline, with every permission key. */
+      getDefault: () => request<DefaultRole>('GET', `${api}/roles/default`),
+      setDefault: (permissions: Permissions) => request<DefaultRole>('PUT', `${api}/roles/default`, { permissions }),
+      remove: (id: string) => request<void>('DELETE', `${api}/roles/${seg(id)}`),
     },
     apps: async () => (await request<{ apps: CatalogApp[] }>('GET', `${api}/apps`)).apps,
     readiness: async () => (await request<{ items: ReadinessItem[] }>('GET', `${api}/readiness`)).items,
+    /** The checklist with the count of items in each status. */
+    readinessReport: () => request<ReadinessReport>('GET', `${api}/readiness`),
     events: async (q: EventQuery = {}) => (await request<{ events: EmulatorEvent[] }>('GET', `${api}/events${query({ ...q })}`)).events,
     /** Any other admin route of this workspace, path relative to `/w/{ws}/api` (e.g. `/scim/requests`). */
     request: <T = unknown>(method: Method, path: string, body?: unknown) => request<T>(method, `${api}${path}`, body),

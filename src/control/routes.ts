@@ -36,15 +36,37 @@ export const clockInput = z
   .refine((v) => (v.advance === undefined) !== (v.set === undefined), 'send exactly one of "advance" (e.g. "8d") or "set" (an ISO time)');
 export const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) }).strict();
 
+// The control plane's answers: the one source of their types (re-exported by the typed client)
+// and of the responses the OpenAPI document describes.
+export const healthViewSchema = z.object({ status: z.literal('ok'), version: z.string() });
+export type HealthView = z.output<typeof healthViewSchema>;
+
 /** Public description of a workspace, with the base URL its routes live under. */
-export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string }) {
+export const workspaceViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), baseUrl: z.string() });
+export type WorkspaceView = z.output<typeof workspaceViewSchema>;
+
+export const resetViewSchema = z.union([
+  z.object({ reset: z.literal('workspace'), workspace: workspaceViewSchema }),
+  z.object({ reset: z.literal('all') }),
+]);
+export const stateImportedSchema = z.object({ imported: z.literal(true), workspaces: z.array(z.string()) });
+
+export const clockViewSchema = z.object({ now: z.string(), workspace: z.string().optional() });
+export type ClockView = z.output<typeof clockViewSchema>;
+
+export const dnsRecordViewSchema = z.object({ name: z.string(), txt: z.array(z.string()) });
+export type DnsRecordView = z.output<typeof dnsRecordViewSchema>;
+/** The whole simulated zone: TXT values by name. */
+export const dnsZoneViewSchema = z.object({ records: z.record(z.string(), z.array(z.string())) });
+
+export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string }): WorkspaceView {
   return { id: ws.id, name: ws.name, createdAt: ws.createdAt, baseUrl: `${origin}/w/${ws.id}` };
 }
 
 export function controlRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/health', (c) => c.json({ status: 'ok', version: VERSION }));
+  r.get('/health', (c) => c.json({ status: 'ok', version: VERSION } satisfies HealthView));
 
   r.get('/workspaces', (c) => {
     const origin = new URL(c.req.url).origin;

@@ -4,7 +4,7 @@ import type { EmulatorCore } from '../emulator.js';
 import { conflict, notFound } from '../errors.js';
 import type { DomainRecord, WorkspaceState } from '../store/state.js';
 import { normalizeDomainName } from './domain-name.js';
-import { domainStatus, domainView, expectedTxtValue, newDomainRecord, txtMatches } from './verification.js';
+import { domainStatus, domainView, expectedTxtValue, newDomainRecord, txtMatches, type DomainVerificationView } from './verification.js';
 
 function claimedError(domain: string) {
   return conflict(
@@ -64,7 +64,7 @@ export function addDomain(core: EmulatorCore, ws: WorkspaceState, input: unknown
 }
 
 /** Looks the TXT record up and verifies the domain when it holds the expected value. */
-export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input: string, actor: string) {
+export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input: string, actor: string): Promise<DomainVerificationView> {
   const record = requireDomain(core, ws, input);
   const name = record.domain;
   const clock = core.clockFor(ws.id);

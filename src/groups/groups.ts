@@ -1,6 +1,7 @@
 // Groups in the workspace admin API (docs/rules.md §9): local groups (for pilots) created, renamed,
 // deleted and filled here; SCIM groups visible but read-only; a local group adopted into a SCIM
 // group hands over its role mappings. At most 10,000 groups a workspace.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -35,8 +36,22 @@ export function hasDuplicateName(core: EmulatorCore, ws: WorkspaceState, g: Grou
   return false;
 }
 
-/** The public shape of a group (docs/http-api.md §8). */
-export function groupView(core: EmulatorCore, ws: WorkspaceState, g: GroupRecord) {
+/** The public shape of a group (docs/http-api.md §8): the one source of the view type, the typed client's and the OpenAPI document's. */
+export const groupViewSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  source: z.enum(['scim', 'local']),
+  memberCount: z.number().int(),
+  externalId: z.string().optional(),
+  /** The custom roles assigned to this group. */
+  roles: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** A local and a SCIM group share this name (the readiness report flags it). */
+  duplicateName: z.boolean(),
+  createdAt: z.string(),
+});
+export type GroupView = z.output<typeof groupViewSchema>;
+
+export function groupView(core: EmulatorCore, ws: WorkspaceState, g: GroupRecord): GroupView {
   return {
     id: g.id,
     displayName: g.displayName,

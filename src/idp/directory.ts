@@ -267,7 +267,23 @@ export function groupsOf(idp: IdpState, user: IdpUser): IdpGroup[] {
   return Object.values(idp.groups).filter((g) => g.members.includes(user.id));
 }
 
-export function userView(idp: IdpState, user: IdpUser) {
+/** A directory user as the mock IdP's management API shows it; the one source of its type and documented schema. */
+export const idpUserViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  /** In the provisioning (SCIM app) scope. */
+  provisioned: z.boolean(),
+  hasPassword: z.boolean(),
+  groups: z.array(z.object({ id: z.string(), displayName: z.string() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type IdpUserView = z.output<typeof idpUserViewSchema>;
+
+export function userView(idp: IdpState, user: IdpUser): IdpUserView {
   return {
     id: user.id,
     email: user.email,
@@ -282,7 +298,18 @@ export function userView(idp: IdpState, user: IdpUser) {
   };
 }
 
-export function groupView(idp: IdpState, group: IdpGroup) {
+/** A directory group as the mock IdP's management API shows it; the one source of its type and documented schema. */
+export const idpGroupViewSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  memberCount: z.number().int(),
+  members: z.array(z.object({ id: z.string(), email: z.string() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type IdpGroupView = z.output<typeof idpGroupViewSchema>;
+
+export function groupView(idp: IdpState, group: IdpGroup): IdpGroupView {
   return {
     id: group.id,
     displayName: group.displayName,

@@ -71,6 +71,9 @@ export function idpEndpoints(origin: string, id: string) {
   };
 }
 
+/** A mock IdP as its management API shows it (secrets withheld). */
+export type IdpView = ReturnType<typeof idpView>;
+
 /** The IdP as the API shows it (secrets withheld). */
 export function idpView(idp: IdpState, origin: string) {
   const urls = idpEndpoints(origin, idp.id);

@@ -41,6 +41,9 @@ export const idpUpdate = z.object({ name: z.string().min(1).max(200).optional(),
 export const groupUpdate = z.object({ displayName: idpGroupName.optional(), members: z.array(z.string()).optional() }).strict();
 export const moveInput = z.object({ from: z.string().min(1), to: z.string().min(1) }).strict();
 const faultName = z.string().min(1).max(64);
+/** The armed faults as the API shows them: the next sign-in's, and per user (lower-case email). */
+export const faultsViewSchema = z.object({ next: z.string().optional(), users: z.record(z.string(), z.string()) });
+
 export const faultsInput = z
   .object({ next: faultName.nullable().optional(), users: z.record(z.string(), faultName.nullable()).optional() })
   .strict();

@@ -1,6 +1,7 @@
 // Workspace members (docs/rules.md §5): sources invite/scim/auto, status pending_invite → active →
 // deactivated, built-in roles owner/admin/member/analytics_viewer. Lookups go through the workspace index.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -51,8 +52,23 @@ export function requireMember(ws: WorkspaceState, id: string): MemberRecord {
   return m;
 }
 
-/** The public shape of a member (docs/http-api.md §5). */
-export function memberView(core: EmulatorCore, ws: WorkspaceState, m: MemberRecord) {
+/** The public shape of a member (docs/http-api.md §5): the one source of the view type, the typed client's and the OpenAPI document's. */
+export const memberViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  source: z.enum(['invite', 'scim', 'auto']),
+  status: z.enum(['pending_invite', 'active', 'deactivated']),
+  role: z.enum(['owner', 'admin', 'member', 'analytics_viewer']),
+  groups: z.array(z.object({ id: z.string(), displayName: z.string(), source: z.enum(['scim', 'local']) })),
+  createdAt: z.string(),
+  lastSignInAt: z.string().optional(),
+  deactivatedAt: z.string().optional(),
+});
+export type MemberView = z.output<typeof memberViewSchema>;
+
+export function memberView(core: EmulatorCore, ws: WorkspaceState, m: MemberRecord): MemberView {
   const groupIds = core.index(ws).memberGroups.get(m.id);
   const groups = groupIds
     ? [...groupIds].flatMap((id) => {

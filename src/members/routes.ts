@@ -5,7 +5,7 @@ import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { ROLE_ASSIGNMENT } from '../roles/admin-access.js';
 import { requireAuthority } from '../roles/access-middleware.js';
-import { memberUsageLimit, permissionsWithLimit } from '../usage-limits/usage-limits.js';
+import { effectivePermissionsView, memberUsageLimitView } from '../usage-limits/usage-limits.js';
 import { findMemberByEmail, inviteMember, MEMBER_ROLES, memberView, removeMember, requireMember, updateMember } from './members.js';
 
 const role = z.enum(MEMBER_ROLES);
@@ -54,12 +54,12 @@ export function userRoutes() {
   r.get('/:id/permissions', (c) => {
     const ws = c.get('ws');
     const member = requireMember(ws, c.req.param('id'));
-    return c.json({ userId: member.id, email: member.email, status: member.status, ...permissionsWithLimit(c.get('core'), ws, member) });
+    return c.json(effectivePermissionsView(c.get('core'), ws, member));
   });
   r.get('/:id/usage-limit', (c) => {
     const ws = c.get('ws');
     const member = requireMember(ws, c.req.param('id'));
-    return c.json({ userId: member.id, email: member.email, ...memberUsageLimit(c.get('core'), ws, member) });
+    return c.json(memberUsageLimitView(c.get('core'), ws, member));
   });
   r.patch('/:id', async (c) => {
     const input = await readBody(c, updateInput);

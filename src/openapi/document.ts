@@ -25,6 +25,14 @@ function bodySchema(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
+/** A success answer's JSON Schema, from the zod schema the route's view is typed by (closed objects: a field the schema does not name is drift). */
+function responseSchema(schema: z.ZodType | undefined): Record<string, unknown> {
+  if (!schema) return { type: 'object' };
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
 const paramDescription: Record<string, string> = {
   ws: 'Workspace id (`default` exists at start).',
   idp: 'Mock IdP id.',
@@ -59,7 +67,7 @@ function operationObject(op: ApiOperation) {
           ? { description: 'Done; no body.' }
           : op.responseType === 'text/html'
             ? { description: 'Success.', content: { 'text/html': { schema: { type: 'string' } } } }
-            : { description: 'Success.', content: { 'application/json': { schema: { type: 'object' } } } },
+            : { description: 'Success.', content: { 'application/json': { schema: responseSchema(op.response) } } },
       '4XX': { description: 'Refused; nothing changed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
   };

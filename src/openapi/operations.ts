@@ -2,19 +2,44 @@
 // API, with the zod schemas that validate its request body (imported from the route modules, so
 // the document is generated from the very schemas that check requests).
 import { z } from 'zod';
-import { clockInput, dnsInput, resetInput, workspaceInput } from '../control/routes.js';
+import {
+  clockInput,
+  clockViewSchema,
+  dnsInput,
+  dnsRecordViewSchema,
+  dnsZoneViewSchema,
+  healthViewSchema,
+  resetInput,
+  resetViewSchema,
+  stateImportedSchema,
+  workspaceInput,
+  workspaceViewSchema,
+} from '../control/routes.js';
 import { addInput } from '../domains/routes.js';
+import { domainVerificationSchema, domainViewSchema } from '../domains/verification.js';
+import { eventRecordSchema } from '../store/state.js';
+import { groupViewSchema } from '../groups/groups.js';
 import { adoptInput, groupMembersInput, groupNameInput } from '../groups/routes.js';
-import { idpGroupInput, idpInput, idpUserInput, idpUserUpdate } from '../idp/directory.js';
+import { idpGroupInput, idpGroupViewSchema, idpInput, idpUserInput, idpUserUpdate, idpUserViewSchema } from '../idp/directory.js';
 import { provisionInput } from '../idp/provision.js';
-import { faultsInput, groupUpdate, idpUpdate, moveInput, oidcAppInput, samlAppInput } from '../idp/routes.js';
+import { faultsInput, faultsViewSchema, groupUpdate, idpUpdate, moveInput, oidcAppInput, samlAppInput } from '../idp/routes.js';
+import { memberViewSchema } from '../members/members.js';
 import { inviteInput, updateInput } from '../members/routes.js';
-import { defaultRoleInput, roleCreateInput, roleGroupsInput, roleUpdateInput } from '../roles/routes.js';
+import { readinessReportSchema } from '../readiness/readiness.js';
+import { appRecordSchema } from '../store/role-state.js';
+import { defaultRoleViewSchema, roleViewSchema } from '../roles/roles.js';
+import { effectivePermissionsViewSchema } from '../usage-limits/usage-limits.js';
+import { catalogueEntrySchema, defaultRoleInput, roleCreateInput, roleGroupsInput, roleUpdateInput } from '../roles/routes.js';
+import { scimRequestEntrySchema } from '../scim/request-log.js';
 import { tokenInput } from '../scim/routes.js';
 import { usageLimitsInput } from '../usage-limits/routes.js';
+import { issuedScimTokenSchema, scimTokenViewSchema } from '../scim/tokens.js';
+import { memberUsageLimitViewSchema, usageLimitsViewSchema } from '../usage-limits/usage-limits.js';
 import { settingsPatch } from '../settings/routes.js';
-import { checkInput, enforcementInput } from '../signin/admin-routes.js';
-import { connectionInput } from '../sso/connection.js';
+import { settingsViewSchema } from '../settings/settings.js';
+import { checkInput, enforcementInput, signInCheckViewSchema } from '../signin/admin-routes.js';
+import { enforcementViewSchema } from '../signin/enforcement.js';
+import { connectionInput, connectionViewSchema } from '../sso/connection.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Mock IdP';
@@ -28,6 +53,8 @@ export interface ApiOperation {
   body?: z.ZodType;
   /** Query parameters and what they mean. */
   query?: Record<string, string>;
+  /** The success answer's shape: the schema the route's view is typed by (an object of any shape when absent). */
+  response?: z.ZodType;
   /** Success status (200 by default). */
   status?: number;
   /** Needs no admin key. */
@@ -44,27 +71,29 @@ const mockIdpConnection = z
   })
   .meta({ description: 'Connects the built-in mock IdP on both sides in one call.' });
 
+const list = <K extends string>(key: K, item: z.ZodType) => z.object({ [key]: z.array(item) } as Record<K, z.ZodArray<z.ZodType>>);
+
 const ws = '/w/{ws}/api';
 const idp = '/idp/{idp}';
 
 export const OPERATIONS: ApiOperation[] = [
   // Control plane
-  { method: 'get', path: '/_emulator/health', tag: 'Control plane', summary: 'Health and version', public: true },
+  { method: 'get', path: '/_emulator/health', tag: 'Control plane', summary: 'Health and version', public: true, response: healthViewSchema },
   { method: 'get', path: '/_emulator/openapi.json', tag: 'Control plane', summary: 'This document (OpenAPI 3.1)', public: true },
   { method: 'get', path: '/_emulator/docs', tag: 'Control plane', summary: 'This document as a readable page', public: true, responseType: 'text/html' },
-  { method: 'get', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'List workspaces' },
-  { method: 'post', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'Create a workspace', body: workspaceInput, status: 201 },
-  { method: 'get', path: '/_emulator/workspaces/{id}', tag: 'Control plane', summary: 'Read a workspace' },
+  { method: 'get', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'List workspaces', response: list('workspaces', workspaceViewSchema) },
+  { method: 'post', path: '/_emulator/workspaces', tag: 'Control plane', summary: 'Create a workspace', body: workspaceInput, status: 201, response: workspaceViewSchema },
+  { method: 'get', path: '/_emulator/workspaces/{id}', tag: 'Control plane', summary: 'Read a workspace', response: workspaceViewSchema },
   { method: 'delete', path: '/_emulator/workspaces/{id}', tag: 'Control plane', summary: 'Delete a workspace', status: 204 },
-  { method: 'post', path: '/_emulator/workspaces/{id}/reset', tag: 'Control plane', summary: 'Reset one workspace to its state at creation' },
-  { method: 'post', path: '/_emulator/reset', tag: 'Control plane', summary: 'Reset everything, or one workspace', body: resetInput },
+  { method: 'post', path: '/_emulator/workspaces/{id}/reset', tag: 'Control plane', summary: 'Reset one workspace to its state at creation', response: workspaceViewSchema },
+  { method: 'post', path: '/_emulator/reset', tag: 'Control plane', summary: 'Reset everything, or one workspace', body: resetInput, response: resetViewSchema },
   { method: 'get', path: '/_emulator/state', tag: 'Control plane', summary: 'Export the whole state' },
-  { method: 'put', path: '/_emulator/state', tag: 'Control plane', summary: 'Import a state (validated; an invalid one changes nothing)' },
-  { method: 'get', path: '/_emulator/clock', tag: 'Control plane', summary: 'Read the emulator clock', query: { workspace: 'a workspace whose own clock to read' } },
-  { method: 'post', path: '/_emulator/clock', tag: 'Control plane', summary: 'Advance or set the emulator clock (all workspaces, or one)', body: clockInput },
-  { method: 'get', path: '/_emulator/dns', tag: 'Control plane', summary: 'The simulated DNS zone' },
-  { method: 'get', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'TXT records at a name' },
-  { method: 'put', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Publish TXT records at a name', body: dnsInput },
+  { method: 'put', path: '/_emulator/state', tag: 'Control plane', summary: 'Import a state (validated; an invalid one changes nothing)', response: stateImportedSchema },
+  { method: 'get', path: '/_emulator/clock', tag: 'Control plane', summary: 'Read the emulator clock', query: { workspace: 'a workspace whose own clock to read' }, response: clockViewSchema },
+  { method: 'post', path: '/_emulator/clock', tag: 'Control plane', summary: 'Advance or set the emulator clock (all workspaces, or one)', body: clockInput, response: clockViewSchema },
+  { method: 'get', path: '/_emulator/dns', tag: 'Control plane', summary: 'The simulated DNS zone', response: dnsZoneViewSchema },
+  { method: 'get', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'TXT records at a name', response: dnsRecordViewSchema },
+  { method: 'put', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Publish TXT records at a name', body: dnsInput, response: dnsRecordViewSchema },
   { method: 'delete', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Remove a name from the zone', status: 204 },
   {
     method: 'get',
@@ -72,6 +101,7 @@ export const OPERATIONS: ApiOperation[] = [
     tag: 'Events',
     summary: 'The event journal (JSON, or server-sent events with Accept: text/event-stream)',
     query: { workspace: 'only this workspace', type: 'a type, or a prefix such as `domain.` or `scim.*`', after: 'events after this sequence number', limit: 'at most this many (newest)' },
+    response: list('events', eventRecordSchema),
   },
   { method: 'get', path: '/_emulator/idps', tag: 'Mock IdP', summary: 'List mock IdPs' },
   { method: 'post', path: '/_emulator/idps', tag: 'Mock IdP', summary: 'Create a mock IdP with its directory', body: idpInput, status: 201 },
@@ -79,70 +109,70 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'delete', path: '/_emulator/idps/{id}', tag: 'Mock IdP', summary: 'Delete a mock IdP', status: 204 },
 
   // Workspace admin API
-  { method: 'get', path: `${ws}/domains`, tag: 'Domains', summary: 'List domains' },
-  { method: 'post', path: `${ws}/domains`, tag: 'Domains', summary: 'Add a domain; answers the TXT record to publish', body: addInput, status: 201 },
-  { method: 'get', path: `${ws}/domains/{domain}`, tag: 'Domains', summary: 'Read a domain' },
+  { method: 'get', path: `${ws}/domains`, tag: 'Domains', summary: 'List domains', response: list('domains', domainViewSchema) },
+  { method: 'post', path: `${ws}/domains`, tag: 'Domains', summary: 'Add a domain; answers the TXT record to publish', body: addInput, status: 201, response: domainViewSchema },
+  { method: 'get', path: `${ws}/domains/{domain}`, tag: 'Domains', summary: 'Read a domain', response: domainViewSchema },
   { method: 'delete', path: `${ws}/domains/{domain}`, tag: 'Domains', summary: 'Remove a domain', status: 204 },
-  { method: 'post', path: `${ws}/domains/{domain}/verify`, tag: 'Domains', summary: 'Look the TXT record up and verify' },
-  { method: 'get', path: `${ws}/settings`, tag: 'Settings', summary: 'Read settings' },
-  { method: 'patch', path: `${ws}/settings`, tag: 'Settings', summary: 'Automatic account creation and break-glass', body: settingsPatch },
-  { method: 'post', path: `${ws}/invites`, tag: 'Members', summary: 'Invite a member', body: inviteInput, status: 201 },
-  { method: 'get', path: `${ws}/users`, tag: 'Members', summary: 'List members', query: { email: 'the member with this email (case-insensitive)' } },
-  { method: 'get', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Read a member' },
-  { method: 'patch', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Change a member\'s role or password', body: updateInput },
+  { method: 'post', path: `${ws}/domains/{domain}/verify`, tag: 'Domains', summary: 'Look the TXT record up and verify', response: domainVerificationSchema },
+  { method: 'get', path: `${ws}/settings`, tag: 'Settings', summary: 'Read settings', response: settingsViewSchema },
+  { method: 'patch', path: `${ws}/settings`, tag: 'Settings', summary: 'Automatic account creation and break-glass', body: settingsPatch, response: settingsViewSchema },
+  { method: 'post', path: `${ws}/invites`, tag: 'Members', summary: 'Invite a member', body: inviteInput, status: 201, response: memberViewSchema },
+  { method: 'get', path: `${ws}/users`, tag: 'Members', summary: 'List members', query: { email: 'the member with this email (case-insensitive)' }, response: list('users', memberViewSchema) },
+  { method: 'get', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Read a member', response: memberViewSchema },
+  { method: 'patch', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Change a member\'s role or password', body: updateInput, response: memberViewSchema },
   { method: 'delete', path: `${ws}/users/{id}`, tag: 'Members', summary: 'Remove an invited or automatic member', status: 204 },
-  { method: 'get', path: `${ws}/users/{id}/permissions`, tag: 'Roles', summary: 'Effective permissions, the rule that applied and the grant behind each' },
-  { method: 'get', path: `${ws}/users/{id}/usage-limit`, tag: 'Usage limits', summary: 'A member\'s monthly credit limit and its source (user, group, workspace or none)' },
-  { method: 'post', path: `${ws}/sign-in/check`, tag: 'Sign-in policy', summary: 'Evaluate a sign-in without side effects', body: checkInput },
-  { method: 'get', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Read SSO enforcement' },
-  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in)', body: enforcementInput },
-  { method: 'get', path: `${ws}/sso`, tag: 'SSO', summary: 'The SSO connection and the workspace\'s own values (entity ID, ACS URL, redirect URI)' },
-  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP)', body: z.union([connectionInput, mockIdpConnection]) },
+  { method: 'get', path: `${ws}/users/{id}/permissions`, tag: 'Roles', summary: 'Effective permissions, the rule that applied and the grant behind each', response: effectivePermissionsViewSchema },
+  { method: 'get', path: `${ws}/users/{id}/usage-limit`, tag: 'Usage limits', summary: 'A member\'s monthly credit limit and its source (user, group, workspace or none)', response: memberUsageLimitViewSchema },
+  { method: 'post', path: `${ws}/sign-in/check`, tag: 'Sign-in policy', summary: 'Evaluate a sign-in without side effects', body: checkInput, response: signInCheckViewSchema },
+  { method: 'get', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Read SSO enforcement', response: enforcementViewSchema },
+  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in)', body: enforcementInput, response: enforcementViewSchema },
+  { method: 'get', path: `${ws}/sso`, tag: 'SSO', summary: 'The SSO connection and the workspace\'s own values (entity ID, ACS URL, redirect URI)', response: connectionViewSchema },
+  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP)', body: z.union([connectionInput, mockIdpConnection]), response: connectionViewSchema },
   { method: 'delete', path: `${ws}/sso`, tag: 'SSO', summary: 'Remove the SSO connection', status: 204 },
-  { method: 'get', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'List SCIM tokens (never their secrets)' },
-  { method: 'post', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'Create a SCIM token (shown once)', body: tokenInput, status: 201 },
+  { method: 'get', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'List SCIM tokens (never their secrets)', response: list('tokens', scimTokenViewSchema) },
+  { method: 'post', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'Create a SCIM token (shown once)', body: tokenInput, status: 201, response: issuedScimTokenSchema },
   { method: 'delete', path: `${ws}/scim/tokens/{id}`, tag: 'SCIM tokens', summary: 'Revoke a SCIM token', status: 204 },
-  { method: 'get', path: `${ws}/scim/requests`, tag: 'SCIM tokens', summary: 'The last SCIM requests and their statuses' },
-  { method: 'get', path: `${ws}/groups`, tag: 'Groups', summary: 'List groups (local and SCIM)', query: { source: '`local` or `scim`' } },
-  { method: 'post', path: `${ws}/groups`, tag: 'Groups', summary: 'Create a local group', body: groupNameInput, status: 201 },
-  { method: 'get', path: `${ws}/groups/{id}`, tag: 'Groups', summary: 'Read a group' },
-  { method: 'patch', path: `${ws}/groups/{id}`, tag: 'Groups', summary: 'Rename a local group (409 scim_managed for SCIM groups)', body: groupNameInput },
+  { method: 'get', path: `${ws}/scim/requests`, tag: 'SCIM tokens', summary: 'The last SCIM requests and their statuses', response: list('requests', scimRequestEntrySchema) },
+  { method: 'get', path: `${ws}/groups`, tag: 'Groups', summary: 'List groups (local and SCIM)', query: { source: '`local` or `scim`' }, response: list('groups', groupViewSchema) },
+  { method: 'post', path: `${ws}/groups`, tag: 'Groups', summary: 'Create a local group', body: groupNameInput, status: 201, response: groupViewSchema },
+  { method: 'get', path: `${ws}/groups/{id}`, tag: 'Groups', summary: 'Read a group', response: groupViewSchema },
+  { method: 'patch', path: `${ws}/groups/{id}`, tag: 'Groups', summary: 'Rename a local group (409 scim_managed for SCIM groups)', body: groupNameInput, response: groupViewSchema },
   { method: 'delete', path: `${ws}/groups/{id}`, tag: 'Groups', summary: 'Delete a local group and its role mappings', status: 204 },
-  { method: 'get', path: `${ws}/groups/{id}/members`, tag: 'Groups', summary: 'Members of a group' },
-  { method: 'put', path: `${ws}/groups/{id}/members`, tag: 'Groups', summary: 'Set a local group\'s members', body: groupMembersInput },
-  { method: 'post', path: `${ws}/groups/{id}/adopt`, tag: 'Groups', summary: 'Move a local group\'s role mappings onto a SCIM group and remove it', body: adoptInput },
-  { method: 'get', path: `${ws}/roles`, tag: 'Roles', summary: 'The default role and custom roles' },
-  { method: 'post', path: `${ws}/roles`, tag: 'Roles', summary: 'Create a custom role', body: roleCreateInput, status: 201 },
-  { method: 'get', path: `${ws}/roles/default`, tag: 'Roles', summary: 'The default role (every member\'s baseline)' },
-  { method: 'put', path: `${ws}/roles/default`, tag: 'Roles', summary: 'Change the default role', body: defaultRoleInput },
-  { method: 'get', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Read a custom role' },
-  { method: 'patch', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Rename or re-permission a custom role', body: roleUpdateInput },
+  { method: 'get', path: `${ws}/groups/{id}/members`, tag: 'Groups', summary: 'Members of a group', response: list('members', memberViewSchema) },
+  { method: 'put', path: `${ws}/groups/{id}/members`, tag: 'Groups', summary: 'Set a local group\'s members', body: groupMembersInput, response: groupViewSchema },
+  { method: 'post', path: `${ws}/groups/{id}/adopt`, tag: 'Groups', summary: 'Move a local group\'s role mappings onto a SCIM group and remove it', body: adoptInput, response: groupViewSchema },
+  { method: 'get', path: `${ws}/roles`, tag: 'Roles', summary: 'The default role and custom roles', response: z.object({ default: defaultRoleViewSchema, roles: z.array(roleViewSchema), catalogue: z.array(catalogueEntrySchema) }) },
+  { method: 'post', path: `${ws}/roles`, tag: 'Roles', summary: 'Create a custom role', body: roleCreateInput, status: 201, response: roleViewSchema },
+  { method: 'get', path: `${ws}/roles/default`, tag: 'Roles', summary: 'The default role (every member\'s baseline)', response: defaultRoleViewSchema },
+  { method: 'put', path: `${ws}/roles/default`, tag: 'Roles', summary: 'Change the default role', body: defaultRoleInput, response: defaultRoleViewSchema },
+  { method: 'get', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Read a custom role', response: roleViewSchema },
+  { method: 'patch', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Rename or re-permission a custom role', body: roleUpdateInput, response: roleViewSchema },
   { method: 'delete', path: `${ws}/roles/{id}`, tag: 'Roles', summary: 'Delete a custom role and its grants', status: 204 },
-  { method: 'put', path: `${ws}/roles/{id}/groups`, tag: 'Roles', summary: 'Assign a role to groups', body: roleGroupsInput },
-  { method: 'get', path: `${ws}/apps`, tag: 'Roles', summary: 'The workspace\'s app catalog' },
-  { method: 'get', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Monthly credit limits: workspace default, group defaults, user overrides' },
-  { method: 'put', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Replace the monthly credit limits (null: no limit)', body: usageLimitsInput },
-  { method: 'get', path: `${ws}/readiness`, tag: 'Readiness', summary: 'The launch-readiness checklist' },
-  { method: 'get', path: `${ws}/events`, tag: 'Events', summary: 'The workspace\'s journal (JSON or server-sent events)', query: { type: 'a type or prefix', after: 'after this sequence number', limit: 'at most this many' } },
+  { method: 'put', path: `${ws}/roles/{id}/groups`, tag: 'Roles', summary: 'Assign a role to groups', body: roleGroupsInput, response: roleViewSchema },
+  { method: 'get', path: `${ws}/apps`, tag: 'Roles', summary: 'The workspace\'s app catalog', response: list('apps', appRecordSchema) },
+  { method: 'get', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Monthly credit limits: workspace default, group defaults, user overrides', response: usageLimitsViewSchema },
+  { method: 'put', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Replace the monthly credit limits (null: no limit)', body: usageLimitsInput, response: usageLimitsViewSchema },
+  { method: 'get', path: `${ws}/readiness`, tag: 'Readiness', summary: 'The launch-readiness checklist', response: readinessReportSchema },
+  { method: 'get', path: `${ws}/events`, tag: 'Events', summary: 'The workspace\'s journal (JSON or server-sent events)', query: { type: 'a type or prefix', after: 'after this sequence number', limit: 'at most this many' }, response: list('events', eventRecordSchema) },
 
   // Mock IdP management
   { method: 'get', path: idp, tag: 'Mock IdP', summary: 'The IdP, its endpoints and applications', public: true },
   { method: 'patch', path: idp, tag: 'Mock IdP', summary: 'Rename, or switch auto-approve', body: idpUpdate, public: true },
-  { method: 'get', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Directory users', query: { email: 'the user with this email' }, public: true },
-  { method: 'post', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Add a directory user', body: idpUserInput, status: 201, public: true },
-  { method: 'get', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Read a user (by id or email)', public: true },
-  { method: 'patch', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Change a user (provisioned: false takes them out of the SCIM scope)', body: idpUserUpdate, public: true },
+  { method: 'get', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Directory users', query: { email: 'the user with this email' }, public: true, response: list('users', idpUserViewSchema) },
+  { method: 'post', path: `${idp}/users`, tag: 'Mock IdP', summary: 'Add a directory user', body: idpUserInput, status: 201, public: true, response: idpUserViewSchema },
+  { method: 'get', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Read a user (by id or email)', public: true, response: idpUserViewSchema },
+  { method: 'patch', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Change a user (provisioned: false takes them out of the SCIM scope)', body: idpUserUpdate, public: true, response: idpUserViewSchema },
   { method: 'delete', path: `${idp}/users/{user}`, tag: 'Mock IdP', summary: 'Delete a user', status: 204, public: true },
-  { method: 'post', path: `${idp}/users/{user}/move`, tag: 'Mock IdP', summary: 'Move a user from one group to another', body: moveInput, public: true },
-  { method: 'get', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Directory groups', public: true },
-  { method: 'post', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Add a group', body: idpGroupInput, status: 201, public: true },
-  { method: 'get', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Read a group', public: true },
-  { method: 'patch', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Rename a group or set its members', body: groupUpdate, public: true },
+  { method: 'post', path: `${idp}/users/{user}/move`, tag: 'Mock IdP', summary: 'Move a user from one group to another', body: moveInput, public: true, response: idpUserViewSchema },
+  { method: 'get', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Directory groups', public: true, response: list('groups', idpGroupViewSchema) },
+  { method: 'post', path: `${idp}/groups`, tag: 'Mock IdP', summary: 'Add a group', body: idpGroupInput, status: 201, public: true, response: idpGroupViewSchema },
+  { method: 'get', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Read a group', public: true, response: idpGroupViewSchema },
+  { method: 'patch', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Rename a group or set its members', body: groupUpdate, public: true, response: idpGroupViewSchema },
   { method: 'delete', path: `${idp}/groups/{group}`, tag: 'Mock IdP', summary: 'Delete a group', status: 204, public: true },
-  { method: 'put', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Add a user to a group', public: true },
-  { method: 'delete', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Take a user out of a group', public: true },
-  { method: 'get', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Armed faults', public: true },
-  { method: 'put', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Arm faults for the next sign-in or per user', body: faultsInput, public: true },
+  { method: 'put', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Add a user to a group', public: true, response: idpGroupViewSchema },
+  { method: 'delete', path: `${idp}/groups/{group}/members/{user}`, tag: 'Mock IdP', summary: 'Take a user out of a group', public: true, response: idpGroupViewSchema },
+  { method: 'get', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Armed faults', public: true, response: faultsViewSchema },
+  { method: 'put', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Arm faults for the next sign-in or per user', body: faultsInput, public: true, response: faultsViewSchema },
   { method: 'delete', path: `${idp}/faults`, tag: 'Mock IdP', summary: 'Disarm every fault', status: 204, public: true },
   { method: 'get', path: `${idp}/apps`, tag: 'Mock IdP', summary: 'Registered SAML SPs and OIDC clients', public: true },
   { method: 'post', path: `${idp}/apps/saml`, tag: 'Mock IdP', summary: 'Register a SAML service provider', body: samlAppInput, status: 201, public: true },

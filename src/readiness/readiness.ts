@@ -1,21 +1,12 @@
 // The launch-readiness report (docs/rules.md §12): the district plan's checklist, each item pass, warn or
 // fail with a message and the objects involved. Read-only; computed over the whole workspace,
 // which is fine for a report an admin opens, never on a sign-in or SCIM path.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { emailDomain } from '../members/members.js';
 import { baseline, droppedEverydayTools, type PermissionGrant } from '../roles/permissions.js';
 import { roleSet } from '../roles/roles.js';
 import type { WorkspaceState } from '../store/state.js';
-
-export type ReadinessStatus = 'pass' | 'warn' | 'fail';
-export interface ReadinessItem {
-  id: string;
-  status: ReadinessStatus;
-  message: string;
-  subjects?: string[];
-  /** Where in the admin API (and console) this is fixed. */
-  fix: string;
-}
 
 export const READINESS_ITEMS = [
   'domain_verified',
@@ -31,10 +22,28 @@ export const READINESS_ITEMS = [
   'unmanaged_members',
 ] as const;
 
+/** One checklist item as the admin API shows it; the one source of its type and documented schema. */
+export const readinessItemSchema = z.object({
+  id: z.enum(READINESS_ITEMS),
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string(),
+  subjects: z.array(z.string()).optional(),
+  /** Where in the admin API (and console) this is fixed. */
+  fix: z.string(),
+});
+export type ReadinessItem = z.output<typeof readinessItemSchema>;
+export type ReadinessStatus = ReadinessItem['status'];
+
+export const readinessReportSchema = z.object({
+  items: z.array(readinessItemSchema),
+  summary: z.object({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int() }),
+});
+export type ReadinessReport = z.output<typeof readinessReportSchema>;
+
 /** Permissions that should not be everyone's by default. */
 const ELEVATED = ['gpts.publish_workspace', 'skills.publish_workspace', 'skills.install_for_others', 'codex.use', 'models.advanced'] as const;
 
-export function readinessReport(core: EmulatorCore, ws: WorkspaceState): { items: ReadinessItem[]; summary: Record<ReadinessStatus, number> } {
+export function readinessReport(core: EmulatorCore, ws: WorkspaceState): ReadinessReport {
   const items: ReadinessItem[] = [];
   const add = (item: ReadinessItem) => items.push(item);
   const domains = Object.values(ws.domains);

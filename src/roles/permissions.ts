@@ -1,6 +1,7 @@
 // The permission catalogue of the product's RBAC article (help.openai.com article 11750701): each
 // key once, with its label and one-line description, used by the API, the console and the docs; and
 // how full permission sets combine (a union: booleans OR-ed, app lists united).
+import { z } from 'zod';
 import { badRequest } from '../errors.js';
 
 /** One boolean permission of the catalogue. */
@@ -76,6 +77,12 @@ export type PermissionKey = BooleanPermission | 'apps' | typeof CREDIT_LIMIT_ALI
 export type Permissions = { [K in BooleanPermission]: boolean } & { apps: string[] };
 /** What a request or a stored role names (any subset), possibly with the credit-limit alias. */
 export type PermissionGrant = Partial<Permissions> & { [CREDIT_LIMIT_ALIAS]?: number | null };
+
+const booleanShape = Object.fromEntries(BOOLEAN_PERMISSIONS.map((k) => [k, z.boolean()])) as { [K in BooleanPermission]: z.ZodBoolean };
+/** The documented shape of a full set of permissions (the default role, a member's effective permissions). */
+export const permissionsSchema = z.object({ ...booleanShape, apps: z.array(z.string()), [CREDIT_LIMIT_ALIAS]: z.number().nullable() });
+/** The documented shape of a role's grant. */
+export const permissionGrantSchema = permissionsSchema.partial();
 
 const BOOLEAN_SET: ReadonlySet<string> = new Set(BOOLEAN_PERMISSIONS);
 const KEY_SET: ReadonlySet<string> = new Set(PERMISSION_KEYS);

@@ -2,15 +2,16 @@
 // permissions, delete, assign to groups; and a member's effective permissions with the rule and
 // grants behind them, computed from the member's own groups only, so the cost does not grow with
 // the workspace.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
-import { baseline, BOOLEAN_PERMISSIONS, CREDIT_LIMIT_ALIAS, fillFrom, grants, noPermissions, parseGrant, unite, type BooleanPermission, type PermissionGrant, type Permissions } from './permissions.js';
+import { baseline, BOOLEAN_PERMISSIONS, CREDIT_LIMIT_ALIAS, fillFrom, grants, noPermissions, parseGrant, permissionsSchema, unite, type BooleanPermission, type PermissionGrant, type Permissions } from './permissions.js';
 import type { RoleRecord, RolesState } from '../store/role-state.js';
 
-export const DEFAULT_ROLE_ID = 'default';
-export const DEFAULT_ROLE_NAME = 'Default';
+export const DEFAULT_ROLE_ID = 'default' as const;
+export const DEFAULT_ROLE_NAME = 'Default' as const;
 
 /** group id → role ids, derived from the roles' groupIds and kept in step with every change. */
 const roleIndexes = new WeakMap<RolesState, Map<string, Set<string>>>();
@@ -69,8 +70,26 @@ export function roleCreditLimit(role: RoleRecord): number | null | undefined {
 
 const withAlias = (set: Permissions, limit: number | null | undefined) => (limit === undefined ? set : { ...set, [CREDIT_LIMIT_ALIAS]: limit });
 
+const roleGroupSchema = z.object({ id: z.string(), displayName: z.string(), source: z.enum(['scim', 'local']) });
+
+/** The public shape of a custom role, its full permission set: the one source of the view type and its documented schema. */
+export const roleViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  restrictive: z.boolean(),
+  permissions: permissionsSchema.extend({ [CREDIT_LIMIT_ALIAS]: z.number().nullable().optional() }),
+  groups: z.array(roleGroupSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RoleView = z.output<typeof roleViewSchema>;
+
+/** The default role: the permissions of every member who holds no custom role. */
+export const defaultRoleViewSchema = z.object({ id: z.literal(DEFAULT_ROLE_ID), name: z.literal(DEFAULT_ROLE_NAME), default: z.literal(true), permissions: permissionsSchema });
+export type DefaultRoleView = z.output<typeof defaultRoleViewSchema>;
+
 /** The public shape of a role: its full permission set. */
-export function roleView(ws: WorkspaceState, role: RoleRecord) {
+export function roleView(ws: WorkspaceState, role: RoleRecord): RoleView {
   const groups = role.groupIds.flatMap((id) => {
     const g = ws.groups[id];
     return g ? [{ id: g.id, displayName: g.displayName, source: g.source }] : [];
@@ -93,12 +112,12 @@ export function workspaceCreditDefault(ws: WorkspaceState): number | null {
   return typeof legacy === 'number' ? legacy : null;
 }
 
-export function defaultRoleView(ws: WorkspaceState) {
+export function defaultRoleView(ws: WorkspaceState): DefaultRoleView {
   return {
     id: DEFAULT_ROLE_ID,
     name: DEFAULT_ROLE_NAME,
-    default: true,
-    permissions: withAlias(baseline(ws.roles.defaultPermissions as PermissionGrant), workspaceCreditDefault(ws)),
+    default: true as const,
+    permissions: { ...baseline(ws.roles.defaultPermissions as PermissionGrant), [CREDIT_LIMIT_ALIAS]: workspaceCreditDefault(ws) },
   };
 }
 
@@ -246,14 +265,19 @@ export function moveGroupMappings(ws: WorkspaceState, fromGroup: string, toGroup
   return roleIds;
 }
 
-export interface Grant {
-  permission: BooleanPermission | 'apps';
-  role: string;
-  roleId: string;
-  group?: string;
-  groupId?: string;
-  value: boolean | string[];
-}
+/** One grant behind an effective permission: the role (and the group it came through) and the value. */
+export const grantViewSchema = z.object({
+  permission: z.enum([...BOOLEAN_PERMISSIONS, 'apps'] as unknown as readonly [BooleanPermission | 'apps', ...(BooleanPermission | 'apps')[]]),
+  role: z.string(),
+  roleId: z.string(),
+  group: z.string().optional(),
+  groupId: z.string().optional(),
+  value: z.union([z.boolean(), z.array(z.string())]),
+});
+export type Grant = z.output<typeof grantViewSchema>;
+
+/** A custom role a member holds, and the groups it reaches them through (documented shape). */
+export const heldRoleSchema = z.object({ id: z.string(), name: z.string(), groups: z.array(z.object({ id: z.string(), displayName: z.string() })) });
 
 /** A custom role a member holds, and the groups it reaches them through. */
 export interface HeldRole {

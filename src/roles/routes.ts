@@ -17,8 +17,18 @@ export const roleUpdateInput = z.object({ name: z.string().trim().min(1).max(100
 export const roleGroupsInput = z.object({ groupIds: z.array(z.string()).max(10_000) }).strict();
 export const defaultRoleInput = z.object({ permissions: permissionMap }).strict();
 
+/** One entry of the permission catalogue in words (documented shape). */
+export const catalogueEntrySchema = z.object({
+  key: z.string(),
+  area: z.string(),
+  label: z.string(),
+  description: z.string(),
+  default: z.union([z.boolean(), z.array(z.string())]).optional(),
+  alias: z.boolean().optional(),
+});
+
 /** The permission catalogue in words, as GET /roles gives it (the console and clients label keys with it). */
-const PERMISSION_CATALOGUE_VIEW = [
+const PERMISSION_CATALOGUE_VIEW: z.output<typeof catalogueEntrySchema>[] = [
   ...PERMISSION_CATALOGUE.map((e) => ({ key: e.key, area: e.area, label: e.label, description: e.description, default: e.default })),
   { key: APPS_ENTRY.key, area: APPS_ENTRY.area, label: APPS_ENTRY.label, description: APPS_ENTRY.description, default: [] },
   { key: CREDIT_LIMIT_ALIAS, area: 'Usage limits', ...PERMISSION_ALIASES[CREDIT_LIMIT_ALIAS], alias: true },

@@ -1,20 +1,23 @@
 // The last SCIM requests of each workspace, in memory only (never persisted): what the web
 // console shows a trainer while an IdP syncs.
+import { z } from 'zod';
 import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import type { WorkspaceState } from '../store/state.js';
 
 export const REQUEST_LOG_SIZE = 200;
 
-export interface ScimRequestEntry {
-  time: string;
-  method: string;
-  path: string;
+/** One logged SCIM request as the admin API shows it; the one source of its type and documented schema. */
+export const scimRequestEntrySchema = z.object({
+  time: z.string(),
+  method: z.string(),
+  path: z.string(),
   /** The query string without `?`, when there was one. */
-  query?: string;
-  status: number;
+  query: z.string().optional(),
+  status: z.number().int(),
   /** The SCIM token that authenticated the request; null when none did. */
-  tokenId: string | null;
-}
+  tokenId: z.string().nullable(),
+});
+export type ScimRequestEntry = z.output<typeof scimRequestEntrySchema>;
 
 /** A fixed-size ring: adding is O(1) and the oldest entry falls out. */
 class RequestRing {

@@ -1,6 +1,7 @@
 // SCIM bearer tokens of a workspace (docs/rules.md §7): issued once in clear, stored as
 // sha256, revocable, several at once for rotation; and the check of a SCIM request's token.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -11,15 +12,29 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The public view of a token: never its secret or hash. */
-export function tokenView(t: ScimTokenRecord) {
+/** The public view of a token: never its secret or hash. The one source of the view type and its documented schema. */
+export const scimTokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().optional(),
+  status: z.enum(['active', 'revoked']),
+});
+export type ScimTokenView = z.output<typeof scimTokenViewSchema>;
+
+/** The one answer that shows a token's secret: the token's view and the secret. */
+export const issuedScimTokenSchema = scimTokenViewSchema.extend({ token: z.string() });
+export type IssuedScimTokenView = z.output<typeof issuedScimTokenSchema>;
+
+export function tokenView(t: ScimTokenRecord): ScimTokenView {
   return {
     id: t.id,
     ...(t.name !== undefined ? { name: t.name } : {}),
     createdAt: t.createdAt,
     lastUsedAt: t.lastUsedAt ?? null,
     ...(t.revokedAt !== undefined ? { revokedAt: t.revokedAt } : {}),
-    status: t.revokedAt !== undefined ? 'revoked' : 'active',
+    status: t.revokedAt !== undefined ? ('revoked' as const) : ('active' as const),
   };
 }
 

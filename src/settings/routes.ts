@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
-import { updateSettings } from './settings.js';
+import { settingsView, updateSettings } from './settings.js';
 
 export const settingsPatch = z
   .object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() })
@@ -11,7 +11,7 @@ export const settingsPatch = z
 
 export function settingsRoutes() {
   const r = new Hono<AppEnv>();
-  r.get('/', (c) => c.json({ ...c.get('ws').settings }));
+  r.get('/', (c) => c.json(settingsView(c.get('ws'))));
   r.patch('/', async (c) => {
     const input = await readBody(c, settingsPatch);
     const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

@@ -1,7 +1,17 @@
 // Workspace settings (docs/rules.md §4): automatic account creation and owner break-glass sign-in.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { conflict } from '../errors.js';
 import type { WorkspaceSettings, WorkspaceState } from '../store/state.js';
+
+/** The settings as the admin API shows them; the one source of their documented schema. */
+export const settingsViewSchema = z.object({ automaticAccountCreation: z.boolean(), breakGlass: z.boolean() });
+export type SettingsView = z.output<typeof settingsViewSchema>;
+
+/** The settings' public shape (a copy). */
+export function settingsView(ws: WorkspaceState): SettingsView {
+  return { automaticAccountCreation: ws.settings.automaticAccountCreation, breakGlass: ws.settings.breakGlass };
+}
 
 /** Applies a settings change; records one event listing what changed. */
 export function updateSettings(
@@ -9,7 +19,7 @@ export function updateSettings(
   ws: WorkspaceState,
   patch: Partial<WorkspaceSettings>,
   actor: string,
-): WorkspaceSettings {
+): SettingsView {
   // Automatic account creation needs a verified domain (help-center article 9672121): it adds
   // users by their verified email domain, so without one it could add nobody.
   if (patch.automaticAccountCreation === true && !ws.settings.automaticAccountCreation && !Object.values(ws.domains).some((d) => d.status === 'verified')) {
@@ -25,5 +35,5 @@ export function updateSettings(
   }
   for (const [key, change] of Object.entries(changes)) ws.settings[key as keyof WorkspaceSettings] = change.to;
   if (Object.keys(changes).length > 0) core.record(ws, 'settings.changed', actor, { changes });
-  return { ...ws.settings };
+  return settingsView(ws);
 }

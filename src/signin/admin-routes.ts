@@ -6,17 +6,26 @@ import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { ENFORCEMENT_LEVELS } from '../store/state.js';
 import { enforcementView, setEnforcement } from './enforcement.js';
+import { REFUSAL_REASONS } from './policy.js';
 import { refusalMessage, checkSignIn } from './sign-in.js';
 
 export const checkInput = z.object({ email: z.string(), method: z.enum(['password', 'social', 'sso']) }).strict();
 export const enforcementInput = z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict();
+
+/** The answer of `sign-in/check`: the decision, and for a refusal its reason and what to do. */
+export const signInCheckViewSchema = z.union([
+  z.object({ outcome: z.literal('allowed'), createMember: z.literal(true).optional(), breakGlass: z.literal(true).optional() }),
+  z.object({ outcome: z.literal('denied'), reason: z.enum(REFUSAL_REASONS), message: z.string() }),
+]);
+export type SignInCheckView = z.output<typeof signInCheckViewSchema>;
 
 export function signInCheckRoutes() {
   const r = new Hono<AppEnv>();
   r.post('/', async (c) => {
     const input = await readBody(c, checkInput);
     const decision = checkSignIn(c.get('core'), c.get('ws'), input.email, input.method);
-    return c.json(decision.outcome === 'denied' ? { ...decision, message: refusalMessage(decision.reason) } : decision);
+    const view: SignInCheckView = decision.outcome === 'denied' ? { ...decision, message: refusalMessage(decision.reason) } : decision;
+    return c.json(view);
   });
   return r;
 }

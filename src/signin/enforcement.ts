@@ -1,10 +1,22 @@
 // SSO enforcement (docs/rules.md §3): raising it above `off` needs a configured connection and a
 // successful SSO sign-in since the connection last changed, unless forced (which is recorded).
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { conflict } from '../errors.js';
-import type { EnforcementLevel, WorkspaceState } from '../store/state.js';
+import { ENFORCEMENT_LEVELS, type EnforcementLevel, type WorkspaceState } from '../store/state.js';
 
-export function enforcementView(ws: WorkspaceState) {
+/** SSO enforcement as the admin API shows it; the one source of its type and documented schema. */
+export const enforcementViewSchema = z.object({
+  level: z.enum(ENFORCEMENT_LEVELS),
+  ssoConfigured: z.boolean(),
+  /** A successful SSO sign-in since the connection last changed. */
+  tested: z.boolean(),
+  lastSuccessfulSsoAt: z.string().optional(),
+  changedAt: z.string().optional(),
+});
+export type EnforcementView = z.output<typeof enforcementViewSchema>;
+
+export function enforcementView(ws: WorkspaceState): EnforcementView {
   return {
     level: ws.sso.enforcement,
     ssoConfigured: ws.sso.connection !== null,
@@ -14,7 +26,7 @@ export function enforcementView(ws: WorkspaceState) {
   };
 }
 
-export function setEnforcement(core: EmulatorCore, ws: WorkspaceState, level: EnforcementLevel, force: boolean, actor: string) {
+export function setEnforcement(core: EmulatorCore, ws: WorkspaceState, level: EnforcementLevel, force: boolean, actor: string): EnforcementView {
   const from = ws.sso.enforcement;
   if (level !== 'off' && level !== from) {
     if (ws.sso.connection === null) {

@@ -5,13 +5,8 @@ import type { EnforcementLevel } from '../store/state.js';
 export type SignInMethod = 'password' | 'social' | 'sso';
 export const SIGN_IN_METHODS: readonly SignInMethod[] = ['password', 'social', 'sso'];
 
-export type RefusalReason =
-  | 'not_a_member'
-  | 'deactivated'
-  | 'sso_required'
-  | 'sso_not_configured'
-  | 'domain_not_verified'
-  | 'invalid_credentials';
+export const REFUSAL_REASONS = ['not_a_member', 'deactivated', 'sso_required', 'sso_not_configured', 'domain_not_verified', 'invalid_credentials'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export interface SignInFacts {
   method: SignInMethod;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, badRequest, conflict } from '../errors.js';
 import { describeIssues } from '../http/body.js';
-import type { WorkspaceState } from '../store/state.js';
+import { ENFORCEMENT_LEVELS, type WorkspaceState } from '../store/state.js';
 import { parseIssuer } from './oidc/issuer-policy.js';
 import { parseIdpMetadata } from './saml/idp-metadata.js';
 import { toCertificatePem } from './saml/certificates.js';
@@ -174,8 +174,53 @@ export function spValues(origin: string, wsId: string) {
   };
 }
 
-/** The connection as the admin API shows it: secrets withheld, the SP's own values added. */
-export function connectionView(ws: WorkspaceState, origin: string) {
+const connectionCommon = {
+  /** The workspace's own SAML entity ID, ACS URL and metadata, and its OIDC redirect URI. */
+  entityId: z.string(),
+  acsUrl: z.string(),
+  metadataUrl: z.string(),
+  redirectUri: z.string(),
+  enforcement: z.enum(ENFORCEMENT_LEVELS),
+  tested: z.boolean(),
+  lastSuccessfulSsoAt: z.string().optional(),
+  changedAt: z.string().optional(),
+};
+const clockSkewSeconds = z.number().int();
+
+/**
+ * The connection as the admin API shows it (secrets withheld, the SP's own values added): the one
+ * source of the view type, the typed client's and the OpenAPI document's.
+ */
+export const connectionViewSchema = z.union([
+  z.object({ configured: z.literal(false), ...connectionCommon }),
+  z.object({
+    configured: z.literal(true),
+    protocol: z.literal('saml'),
+    idp: z.object({ entityId: z.string(), ssoUrl: z.string(), certificates: z.array(z.string()) }),
+    allowIdpInitiated: z.boolean(),
+    requireSignedAssertion: z.boolean(),
+    clockSkewSeconds,
+    attributeMap: z.object({ email: z.string().optional(), givenName: z.string().optional(), familyName: z.string().optional() }).optional(),
+    mockIdp: z.string().optional(),
+    loginUrl: z.string(),
+    ...connectionCommon,
+  }),
+  z.object({
+    configured: z.literal(true),
+    protocol: z.literal('oidc'),
+    issuer: z.string(),
+    clientId: z.string(),
+    clientSecretSet: z.literal(true),
+    tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']),
+    clockSkewSeconds,
+    mockIdp: z.string().optional(),
+    loginUrl: z.string(),
+    ...connectionCommon,
+  }),
+]);
+export type ConnectionView = z.output<typeof connectionViewSchema>;
+
+export function connectionView(ws: WorkspaceState, origin: string): ConnectionView {
   const c = currentConnection(ws);
   const sp = spValues(origin, ws.id);
   const common = {
@@ -188,12 +233,12 @@ export function connectionView(ws: WorkspaceState, origin: string) {
     ...(ws.sso.lastSuccessAt ? { lastSuccessfulSsoAt: ws.sso.lastSuccessAt } : {}),
     ...(ws.sso.connectionChangedAt ? { changedAt: ws.sso.connectionChangedAt } : {}),
   };
-  if (!c) return { configured: false, ...common };
+  if (!c) return { configured: false as const, ...common };
   if (c.protocol === 'oidc') {
     const { clientSecret: _secret, ...rest } = c;
-    return { configured: true, ...rest, clientSecretSet: true, loginUrl: sp.oidc.loginUrl, ...common };
+    return { configured: true as const, ...rest, clientSecretSet: true as const, loginUrl: sp.oidc.loginUrl, ...common };
   }
-  return { configured: true, ...c, loginUrl: sp.saml.loginUrl, ...common };
+  return { configured: true as const, ...c, loginUrl: sp.saml.loginUrl, ...common };
 }
 
 export function requireConnection<P extends SsoConnection['protocol']>(ws: WorkspaceState, protocol: P): Extract<SsoConnection, { protocol: P }> {

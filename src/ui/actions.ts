@@ -42,7 +42,7 @@ export async function readForm(body: Record<string, string | File | (string | Fi
 
 /** A refusal from the API (or a missing field) as a message that says what to do. */
 export function refusalFlash(e: unknown): Flash {
-  if (e instanceof ApiRefusal) return { tone: 'error', text: e.message, code: e.code };
+  if (e instanceof ApiRefusal) return { tone: 'error', text: e.detail, code: e.code };
   if (e instanceof FormProblem) return { tone: 'error', text: e.message };
   throw e;
 }

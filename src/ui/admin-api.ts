@@ -1,13 +1,14 @@
 // The console's only way to change anything: the emulator's own HTTP API (admin API, control
-// plane, mock IdP), called in process through the app with the console user's credentials.
-import { AdminApiError } from '../client/admin-client.js';
+// plane, mock IdP), called in process through the app with the console user's credentials, through
+// the typed admin client wherever it has the call.
+import { AdminApiError, createAdminClient, type AdminClient } from '../client/admin-client.js';
 import type { AppContext } from '../http/context.js';
 import type { ConsoleUser } from './console-user.js';
 
 export interface ApiResult {
   status: number;
   ok: boolean;
-  body: any;
+  body: unknown;
   headers: Headers;
 }
 
@@ -56,16 +57,46 @@ export async function callHttp(
   return { status: res.status, ok: res.status >= 200 && res.status < 300, body, headers: res.headers };
 }
 
+/**
+ * The typed admin client acting as the console user (admin key or session cookie), answered in
+ * process by the app (no socket). Its refusals are `ApiRefusal`s.
+ */
+export function consoleClient(c: AppContext, user: ConsoleUser): AdminClient {
+  return createAdminClient({
+    url: originOf(c),
+    headers: authHeaders(user),
+    fetch: async (request) => {
+      const body = request.body ? await request.text() : undefined;
+      return c.get('core').outboundFetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        redirect: 'manual',
+        ...(body !== undefined ? { body } : {}),
+      });
+    },
+  });
+}
+
+/** The admin API of the console's workspace, as the console user. */
+export const workspaceApi = (c: AppContext, user: ConsoleUser) => consoleClient(c, user).workspace(c.get('ws').id);
+
 /** An admin API call as the console user. */
 export function callApi(c: AppContext, user: ConsoleUser, method: string, path: string, body?: unknown): Promise<ApiResult> {
   return callHttp(c, method, path, { headers: authHeaders(user), ...(body !== undefined ? { body } : {}) });
 }
 
-/** The body of a successful answer, or an ApiRefusal carrying the API's error. */
-export function expectOk(res: ApiResult): any {
-  if (res.ok) return res.body;
-  const err = res.body?.error;
-  const code: string = err?.code ?? res.body?.scimType ?? `http_${res.status}`;
-  const message: string = err?.message ?? res.body?.detail ?? `The request was refused with HTTP ${res.status}.`;
+/**
+ * The body of a successful answer (typed by the caller: the mock IdP's routes have no typed
+ * client), or an ApiRefusal carrying the API's error (`{error}`, or SCIM's `scimType`/`detail`).
+ */
+export function expectOk<T = unknown>(res: ApiResult): T {
+  if (res.ok) return res.body as T;
+  const refusal = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as {
+    error?: { code?: string; message?: string };
+    scimType?: string;
+    detail?: string;
+  };
+  const code = refusal.error?.code ?? refusal.scimType ?? `http_${res.status}`;
+  const message = refusal.error?.message ?? refusal.detail ?? `The request was refused with HTTP ${res.status}.`;
   throw new AdminApiError(res.status, code, message, res.body);
 }

@@ -80,7 +80,7 @@ async function withConsole(c: AppContext, fn: (ctx: PageContext) => Promise<Resp
     return await fn({ c, user, base, origin: originOf(c), ...(flash ? { flash } : {}) });
   } catch (e) {
     // A refusal met while drawing a page (an unknown member id…) is the page's own error.
-    if (e instanceof ApiRefusal) throw new EmulatorError({ code: e.code, status: e.status, message: e.message });
+    if (e instanceof ApiRefusal) throw new EmulatorError({ code: e.code, status: e.status, message: e.detail });
     throw e;
   }
 }
@@ -198,7 +198,7 @@ export function consoleRoutes() {
     const res = await callHttp(c, 'POST', `${base}/login/${action}`, { body });
     const back = new URLSearchParams({ email, ...(next ? { next } : {}) });
     if (!res.ok) {
-      back.set('error', String(res.body?.error?.code ?? 'invalid_credentials'));
+      back.set('error', String((res.body as { error?: { code?: string } } | undefined)?.error?.code ?? 'invalid_credentials'));
       return c.redirect(`${base}/login?${back}`, 303);
     }
     relay(res.headers);

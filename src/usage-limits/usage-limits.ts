@@ -2,25 +2,47 @@
 // 20001001): monthly credits per user, per UTC calendar month, from a user override, else the
 // user's group defaults, else the workspace default; null is "No limit". A custom role's
 // `credits.monthly_limit` (the older per-role limit) reads as a default for the groups it is assigned to.
+import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest } from '../errors.js';
 import { findMemberByEmail } from '../members/members.js';
-import { CREDIT_LIMIT_ALIAS } from '../roles/permissions.js';
-import { effectivePermissions, roleCreditLimit, rolesOfGroup, workspaceCreditDefault, type EffectivePermissions } from '../roles/roles.js';
+import { CREDIT_LIMIT_ALIAS, permissionsSchema } from '../roles/permissions.js';
+import { effectivePermissions, grantViewSchema, heldRoleSchema, roleCreditLimit, rolesOfGroup, workspaceCreditDefault, type EffectivePermissions } from '../roles/roles.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
-export type UsageLimitSource = 'user' | 'group' | 'workspace' | 'none';
-
-export interface MemberUsageLimit {
+/** A member's monthly credit limit and its source: the one source of the view type and its documented schema. */
+export const memberUsageLimitSchema = z.object({
   /** Credits per UTC calendar month; null: no limit. */
-  limit: number | null;
-  source: UsageLimitSource;
+  limit: z.number().nullable(),
+  source: z.enum(['user', 'group', 'workspace', 'none']),
   /** The group whose default applied (source `group`). */
-  group?: string;
-  groupId?: string;
+  group: z.string().optional(),
+  groupId: z.string().optional(),
   /** The custom role whose `credits.monthly_limit` gave that group default (the alias). */
-  role?: string;
-}
+  role: z.string().optional(),
+});
+export type MemberUsageLimit = z.output<typeof memberUsageLimitSchema>;
+export type UsageLimitSource = MemberUsageLimit['source'];
+
+const memberRef = { userId: z.string(), email: z.string() };
+
+/** `GET /users/{id}/usage-limit`. */
+export const memberUsageLimitViewSchema = memberUsageLimitSchema.extend(memberRef);
+export type MemberUsageLimitView = z.output<typeof memberUsageLimitViewSchema>;
+
+/** A member's effective permissions as the admin API shows them (`GET /users/{id}/permissions`). */
+export const effectivePermissionsViewSchema = z.object({
+  ...memberRef,
+  status: z.enum(['pending_invite', 'active', 'deactivated']),
+  permissions: permissionsSchema,
+  /** Which rule applied, in words. */
+  rule: z.string(),
+  source: z.enum(['default', 'custom', 'deactivated']),
+  roles: z.array(heldRoleSchema),
+  grants: z.array(grantViewSchema),
+  usageLimit: memberUsageLimitSchema,
+});
+export type EffectivePermissionsView = z.output<typeof effectivePermissionsViewSchema>;
 
 /** Whether limit `a` lets a member use more than `b` (null, no limit, is the most). */
 const moreThan = (a: number | null, b: number | null) => (a === null ? b !== null : b !== null && a > b);
@@ -66,8 +88,29 @@ export function permissionsWithLimit(core: EmulatorCore, ws: WorkspaceState, mem
   return { ...effective, permissions: { ...effective.permissions, [CREDIT_LIMIT_ALIAS]: usage.limit }, usageLimit: usage };
 }
 
+/** The member's effective permissions with their usage limit, as `GET /users/{id}/permissions` answers. */
+export function effectivePermissionsView(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): EffectivePermissionsView {
+  return { userId: member.id, email: member.email, status: member.status, ...permissionsWithLimit(core, ws, member) };
+}
+
+/** The member's usage limit, as `GET /users/{id}/usage-limit` answers. */
+export function memberUsageLimitView(core: EmulatorCore, ws: WorkspaceState, member: MemberRecord): MemberUsageLimitView {
+  return { userId: member.id, email: member.email, ...memberUsageLimit(core, ws, member) };
+}
+
+/** The public shape of the usage-limit settings: the one source of the view type and its documented schema. */
+export const usageLimitsViewSchema = z.object({
+  period: z.string(),
+  workspaceDefault: z.number().nullable(),
+  groups: z.array(z.object({ group: z.string(), displayName: z.string(), limit: z.number().nullable() })),
+  users: z.array(z.object({ user: z.string(), email: z.string(), limit: z.number().nullable() })),
+  /** Group defaults that come from a custom role's credits.monthly_limit (the alias), read-only here. */
+  fromRoles: z.array(z.object({ group: z.string(), displayName: z.string(), role: z.string(), limit: z.number().nullable() })),
+});
+export type UsageLimitsView = z.output<typeof usageLimitsViewSchema>;
+
 /** The public shape of the usage-limit settings. */
-export function usageLimitsView(ws: WorkspaceState) {
+export function usageLimitsView(ws: WorkspaceState): UsageLimitsView {
   const groups = Object.entries(ws.usageLimits.groups).flatMap(([id, limit]) => {
     const g = ws.groups[id];
     return g ? [{ group: id, displayName: g.displayName, limit }] : [];

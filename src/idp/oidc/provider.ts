@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { base64url, type JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import { faultIdentityClaims, faultIdTokenClaims, type MockOidcFault } from './faults.js';
+import { GrantStore, type CodeGrant } from './grant-store.js';
 import { renderPickerPage } from './picker-page.js';
 import { createIdTokenSigner, type IdTokenSigner, type MockOidcSigningKey } from './signing.js';
 import { vendorClaims, type MockOidcUser, type MockOidcVendor } from './vendor-claims.js';
@@ -73,23 +74,6 @@ export interface MockOidcProvider {
   jwks(): Promise<{ keys: JWK[] }>;
 }
 
-interface CodeGrant {
-  clientId: string;
-  redirectUri: string;
-  codeChallenge: string;
-  nonce: string | undefined;
-  scope: string;
-  email: string;
-  fault: MockOidcFault | undefined;
-  authTime: number;
-  expiresAtMs: number;
-}
-
-interface AccessGrant {
-  claims: Record<string, unknown>;
-  expiresAtMs: number;
-}
-
 /** Error of the authorization or token endpoint (RFC 6749 §4.1.2.1, §5.2). */
 class OAuthError extends Error {
   constructor(
@@ -114,6 +98,47 @@ const CLAIMS_SUPPORTED: Record<MockOidcVendor, string[]> = {
   clever: ['sub', 'user_id', 'user_type', 'district', 'multi_role_user_id', 'email', 'given_name', 'family_name'],
 };
 
+/** The faults armed at the provider: the next sign-in's, per user, then the options' own. */
+class FaultSelector {
+  private next: MockOidcFault | undefined;
+  private readonly byUser = new Map<string, MockOidcFault>();
+
+  constructor(private readonly options: Pick<MockOidcProviderOptions, 'getFault' | 'fault'>) {}
+
+  setNext(fault: MockOidcFault | undefined): void {
+    this.next = fault;
+  }
+
+  setForUser(email: string, fault: MockOidcFault | undefined): void {
+    if (fault === undefined) this.byUser.delete(email.toLowerCase());
+    else this.byUser.set(email.toLowerCase(), fault);
+  }
+
+  /** The fault of this sign-in (using up the next-sign-in fault). */
+  take(user: MockOidcUser, clientId: string): MockOidcFault | undefined {
+    if (this.next !== undefined) {
+      const fault = this.next;
+      this.next = undefined;
+      return fault;
+    }
+    return this.byUser.get(user.email.toLowerCase()) ?? this.options.getFault?.({ user, clientId }) ?? this.options.fault;
+  }
+}
+
+/** What every endpoint handler of one provider shares. */
+interface Provider {
+  options: MockOidcProviderOptions;
+  issuer: string;
+  vendor: MockOidcVendor;
+  autoApprove: NonNullable<MockOidcProviderOptions['autoApprove']>;
+  tokenTtl: number;
+  clock: Clock;
+  endpoints: { authorization: string; token: string; userinfo: string; jwks: string };
+  grants: GrantStore;
+  faults: FaultSelector;
+  signer(): Promise<IdTokenSigner>;
+}
+
 /**
  * Creates the mock OpenID provider. Routes (relative to where `app` is mounted, which must be the
  * issuer's path): `GET /.well-known/openid-configuration`, `GET /jwks`, `GET|POST /authorize`,
@@ -122,254 +147,237 @@ const CLAIMS_SUPPORTED: Record<MockOidcVendor, string[]> = {
 export function createMockOidcProvider(options: MockOidcProviderOptions): MockOidcProvider {
   const issuer = options.issuer;
   const base = issuer.replace(/\/+$/, '');
-  const vendor = options.vendor ?? 'generic';
-  const autoApprove = options.autoApprove ?? true;
-  const codeTtlMs = (options.codeTtlSeconds ?? 60) * 1000;
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
-  const { clock } = options;
-  const endpoints = {
-    authorization: `${base}/authorize`,
-    token: `${base}/token`,
-    userinfo: `${base}/userinfo`,
-    jwks: `${base}/jwks`,
-  };
-
   let signer: Promise<IdTokenSigner> | undefined;
-  const getSigner = () => (signer ??= createIdTokenSigner(options.signingKey));
-  const codes = new Map<string, CodeGrant>();
-  const accessTokens = new Map<string, AccessGrant>();
-  const userFaults = new Map<string, MockOidcFault>();
-  let nextFault: MockOidcFault | undefined;
-
-  // Codes and tokens each share one lifetime, so insertion order is expiry order: drop expired
-  // ones from the front and stop at the first live one (constant cost per request).
-  const dropExpired = (map: Map<string, { expiresAtMs: number }>, now: number) => {
-    for (const [key, grant] of map) {
-      if (grant.expiresAtMs > now) break;
-      map.delete(key);
-    }
-  };
-  const sweep = () => {
-    const now = clock.nowMs();
-    dropExpired(codes, now);
-    dropExpired(accessTokens, now);
-  };
-
-  const faultFor = (user: MockOidcUser, clientId: string): MockOidcFault | undefined => {
-    if (nextFault !== undefined) {
-      const fault = nextFault;
-      nextFault = undefined;
-      return fault;
-    }
-    return userFaults.get(user.email.toLowerCase()) ?? options.getFault?.({ user, clientId }) ?? options.fault;
+  const p: Provider = {
+    options,
+    issuer,
+    vendor: options.vendor ?? 'generic',
+    autoApprove: options.autoApprove ?? true,
+    tokenTtl,
+    clock: options.clock,
+    endpoints: { authorization: `${base}/authorize`, token: `${base}/token`, userinfo: `${base}/userinfo`, jwks: `${base}/jwks` },
+    grants: new GrantStore(options.clock, (options.codeTtlSeconds ?? 60) * 1000, tokenTtl * 1000),
+    faults: new FaultSelector(options),
+    signer: () => (signer ??= createIdTokenSigner(options.signingKey)),
   };
 
   const app = new Hono();
-
-  // OIDC Discovery §3.
-  app.get('/.well-known/openid-configuration', (c) =>
-    c.json({
-      issuer,
-      authorization_endpoint: endpoints.authorization,
-      token_endpoint: endpoints.token,
-      userinfo_endpoint: endpoints.userinfo,
-      jwks_uri: endpoints.jwks,
-      response_types_supported: ['code'],
-      response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code'],
-      subject_types_supported: [vendor === 'entra' ? 'pairwise' : 'public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid', 'email', 'profile'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      code_challenge_methods_supported: ['S256'],
-      claims_supported: CLAIMS_SUPPORTED[vendor],
-      // RFC 9207: the authorization response names its issuer.
-      authorization_response_iss_parameter_supported: true,
-    }),
-  );
-
-  app.get('/jwks', async (c) => c.json((await getSigner()).jwks()));
-
-  const authorize = async (c: Context, params: URLSearchParams) => {
-    const clientId = params.get('client_id') ?? '';
-    const client = clientId ? await options.clients(clientId) : undefined;
-    const redirectUri = params.get('redirect_uri') ?? '';
-    // RFC 6749 §4.1.2.1: without a known client and registered redirect_uri, never redirect.
-    if (!client) return oauthErrorJson(c, new OAuthError('invalid_client', `Unknown client_id "${clientId}"; register the client at the mock provider.`));
-    if (!client.redirectUris.includes(redirectUri)) {
-      return oauthErrorJson(
-        c,
-        new OAuthError('invalid_request', `redirect_uri "${redirectUri}" is not registered for client "${clientId}"; registered: ${client.redirectUris.join(', ') || '(none)'}.`),
-      );
-    }
-    const state = params.get('state');
-    const back = (query: Record<string, string>) => {
-      const target = new URL(redirectUri);
-      for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-      if (state !== null) target.searchParams.set('state', state);
-      target.searchParams.set('iss', issuer);
-      return c.redirect(target.href, 302);
-    };
-    const refuse = (error: string, description: string) => back({ error, error_description: description });
-
-    if (params.get('response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported.');
-    const scope = params.get('scope') ?? '';
-    if (!scope.split(' ').includes('openid')) return refuse('invalid_scope', 'The scope must include "openid".');
-    const codeChallenge = params.get('code_challenge');
-    // RFC 7636 §4.4.1: PKCE is required here, with S256 only.
-    if (!codeChallenge) return refuse('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.');
-    if (params.get('code_challenge_method') !== 'S256') return refuse('invalid_request', 'Only code_challenge_method=S256 is supported.');
-
-    const chosen = params.getAll('login_email').find((v) => v.trim() !== '');
-    const hint = params.get('login_hint');
-    let user: MockOidcUser | undefined;
-    let notice: string | undefined;
-    const password = params.get('login_password') ?? '';
-    if (chosen !== undefined) {
-      user = await options.users.find(chosen.trim());
-      if (!user) notice = `No user ${chosen} in this directory.`;
-      else if (password !== '' && options.users.verifyPassword && !(await options.users.verifyPassword(user.email, password))) {
-        notice = `Wrong password for ${user.email}.`;
-        user = undefined;
-      }
-    } else if (hint && (typeof autoApprove === 'function' ? autoApprove(params) : autoApprove)) {
-      user = await options.users.find(hint.trim());
-      if (!user) notice = `No user ${hint} in this directory; pick one.`;
-    }
-    if (!user) {
-      // OIDC Core §3.1.2.6: prompt=none cannot show a page.
-      if (params.get('prompt')?.split(' ').includes('none')) return refuse('login_required', 'The user must pick an account; prompt=none was requested.');
-      const users = await options.users.list();
-      const askPassword = options.users.verifyPassword !== undefined;
-      return c.html(
-        renderPickerPage({ action: endpoints.authorization, vendor, clientId, params, users, askPassword, ...(notice ? { notice } : {}) }),
-        notice && chosen ? 400 : 200,
-      );
-    }
-
-    sweep();
-    const code = randomToken();
-    codes.set(code, {
-      clientId,
-      redirectUri,
-      codeChallenge,
-      nonce: params.get('nonce') ?? undefined,
-      scope,
-      email: user.email,
-      fault: faultFor(user, clientId),
-      authTime: Math.floor(clock.nowMs() / 1000),
-      expiresAtMs: clock.nowMs() + codeTtlMs,
-    });
-    return back({ code });
-  };
-
-  app.get('/authorize', (c) => authorize(c, new URL(c.req.url).searchParams));
-  app.post('/authorize', async (c) => {
-    // OIDC Core §3.1.2.1: the authorization endpoint accepts the request as a form post too.
-    const params = new URLSearchParams(new URL(c.req.url).searchParams);
-    for (const [name, value] of new URLSearchParams(await c.req.text())) {
-      if (name === 'login_email' || name === 'login_password') params.append(name, value);
-      else params.set(name, value);
-    }
-    return authorize(c, params);
-  });
-
-  app.post('/token', async (c) => {
-    try {
-      const type = c.req.header('content-type') ?? '';
-      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-        throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3).');
-      }
-      const body = new URLSearchParams(await c.req.text());
-      const clientId = await authenticateClient(c.req.header('authorization'), body, options.clients);
-      if (body.get('grant_type') !== 'authorization_code') {
-        throw new OAuthError('unsupported_grant_type', `grant_type "${body.get('grant_type') ?? ''}" is not supported; use authorization_code.`);
-      }
-      const code = body.get('code') ?? '';
-      const grant = codes.get(code);
-      // One-time codes (RFC 6749 §4.1.2): consumed on first use, whatever the outcome.
-      codes.delete(code);
-      if (!grant) throw new OAuthError('invalid_grant', 'The authorization code is unknown or was already used.');
-      if (grant.expiresAtMs <= clock.nowMs()) throw new OAuthError('invalid_grant', 'The authorization code has expired.');
-      if (grant.clientId !== clientId) throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.');
-      if (body.get('redirect_uri') !== grant.redirectUri) {
-        throw new OAuthError('invalid_grant', `redirect_uri "${body.get('redirect_uri') ?? ''}" does not match the authorization request's "${grant.redirectUri}".`);
-      }
-      const verifier = body.get('code_verifier');
-      // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
-      if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) {
-        throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or not 43–128 unreserved characters.');
-      }
-      if (base64url.encode(await sha256(verifier)) !== grant.codeChallenge) {
-        throw new OAuthError('invalid_grant', 'PKCE verification failed: the code_verifier does not match the code_challenge.');
-      }
-      const user = await options.users.find(grant.email);
-      if (!user) throw new OAuthError('invalid_grant', `The user ${grant.email} no longer exists at the provider.`);
-
-      const now = Math.floor(clock.nowMs() / 1000);
-      const identity = faultIdentityClaims(grant.fault, await vendorClaims(vendor, user, { issuer, clientId }));
-      const accessToken = randomToken();
-      accessTokens.set(accessToken, { claims: identity, expiresAtMs: clock.nowMs() + tokenTtl * 1000 });
-      // OIDC Core §3.1.3.6: at_hash is the left half of the access token's SHA-256.
-      const atHash = base64url.encode((await sha256(accessToken)).slice(0, 16));
-      const claims = faultIdTokenClaims(
-        grant.fault,
-        {
-          ...identity,
-          iss: issuer,
-          aud: clientId,
-          iat: now,
-          ...(vendor === 'entra' ? { nbf: now } : {}),
-          exp: now + tokenTtl,
-          auth_time: grant.authTime,
-          ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-          at_hash: atHash,
-        },
-        now,
-      );
-      const idToken = await (await getSigner()).sign(claims, grant.fault);
-      c.header('Cache-Control', 'no-store');
-      c.header('Pragma', 'no-cache');
-      return c.json({ access_token: accessToken, token_type: 'Bearer', expires_in: tokenTtl, id_token: idToken, scope: grant.scope });
-    } catch (err) {
-      if (err instanceof OAuthError) return oauthErrorJson(c, err, c.req.header('authorization')?.startsWith('Basic ') === true);
-      throw err;
-    }
-  });
-
-  const userinfo = async (c: Context) => {
-    const header = c.req.header('authorization') ?? '';
-    let token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-    if (token === undefined && c.req.method === 'POST') {
-      // RFC 6750 §2.2: the token may come in the form body.
-      token = new URLSearchParams(await c.req.text()).get('access_token') ?? undefined;
-    }
-    const grant = token === undefined ? undefined : accessTokens.get(token);
-    if (!grant || grant.expiresAtMs <= clock.nowMs()) {
-      // RFC 6750 §3.1.
-      c.header('WWW-Authenticate', token === undefined ? 'Bearer' : 'Bearer error="invalid_token", error_description="The access token is unknown or expired"');
-      return c.body(null, 401);
-    }
-    c.header('Cache-Control', 'no-store');
-    return c.json(grant.claims);
-  };
-  app.get('/userinfo', userinfo);
-  app.post('/userinfo', userinfo);
+  app.get('/.well-known/openid-configuration', (c) => c.json(discoveryDocument(p)));
+  app.get('/jwks', async (c) => c.json((await p.signer()).jwks()));
+  app.get('/authorize', (c) => authorizationEndpoint(p, c, new URL(c.req.url).searchParams));
+  app.post('/authorize', async (c) => authorizationEndpoint(p, c, await authorizationFormParams(c)));
+  app.post('/token', (c) => tokenEndpoint(p, c));
+  app.get('/userinfo', (c) => userinfoEndpoint(p, c));
+  app.post('/userinfo', (c) => userinfoEndpoint(p, c));
 
   return {
     app,
     issuer,
-    setNextFault(fault) {
-      nextFault = fault;
-    },
-    setUserFault(email, fault) {
-      if (fault === undefined) userFaults.delete(email.toLowerCase());
-      else userFaults.set(email.toLowerCase(), fault);
-    },
-    async jwks() {
-      return (await getSigner()).jwks();
-    },
+    setNextFault: (fault) => p.faults.setNext(fault),
+    setUserFault: (email, fault) => p.faults.setForUser(email, fault),
+    jwks: async () => (await p.signer()).jwks(),
   };
+}
+
+/** OIDC Discovery §3: the provider metadata. */
+function discoveryDocument(p: Provider) {
+  return {
+    issuer: p.issuer,
+    authorization_endpoint: p.endpoints.authorization,
+    token_endpoint: p.endpoints.token,
+    userinfo_endpoint: p.endpoints.userinfo,
+    jwks_uri: p.endpoints.jwks,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code'],
+    subject_types_supported: [p.vendor === 'entra' ? 'pairwise' : 'public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    claims_supported: CLAIMS_SUPPORTED[p.vendor],
+    // RFC 9207: the authorization response names its issuer.
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+/** OIDC Core §3.1.2.1: the authorization endpoint accepts the request as a form post too. */
+async function authorizationFormParams(c: Context): Promise<URLSearchParams> {
+  const params = new URLSearchParams(new URL(c.req.url).searchParams);
+  for (const [name, value] of new URLSearchParams(await c.req.text())) {
+    if (name === 'login_email' || name === 'login_password') params.append(name, value);
+    else params.set(name, value);
+  }
+  return params;
+}
+
+/** The authorization endpoint: checks the request, signs a user in (picker page or hint), answers a code. */
+async function authorizationEndpoint(p: Provider, c: Context, params: URLSearchParams): Promise<Response> {
+  const clientId = params.get('client_id') ?? '';
+  const client = clientId ? await p.options.clients(clientId) : undefined;
+  const redirectUri = params.get('redirect_uri') ?? '';
+  // RFC 6749 §4.1.2.1: without a known client and registered redirect_uri, never redirect.
+  if (!client) return oauthErrorJson(c, new OAuthError('invalid_client', `Unknown client_id "${clientId}"; register the client at the mock provider.`));
+  if (!client.redirectUris.includes(redirectUri)) {
+    return oauthErrorJson(
+      c,
+      new OAuthError('invalid_request', `redirect_uri "${redirectUri}" is not registered for client "${clientId}"; registered: ${client.redirectUris.join(', ') || '(none)'}.`),
+    );
+  }
+  const state = params.get('state');
+  const back = (query: Record<string, string>) => {
+    const target = new URL(redirectUri);
+    for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
+    if (state !== null) target.searchParams.set('state', state);
+    target.searchParams.set('iss', p.issuer);
+    return c.redirect(target.href, 302);
+  };
+  const refuse = (error: string, description: string) => back({ error, error_description: description });
+
+  if (params.get('response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported.');
+  const scope = params.get('scope') ?? '';
+  if (!scope.split(' ').includes('openid')) return refuse('invalid_scope', 'The scope must include "openid".');
+  const codeChallenge = params.get('code_challenge');
+  // RFC 7636 §4.4.1: PKCE is required here, with S256 only.
+  if (!codeChallenge) return refuse('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.');
+  if (params.get('code_challenge_method') !== 'S256') return refuse('invalid_request', 'Only code_challenge_method=S256 is supported.');
+
+  const { user, notice, chosen } = await signedInUser(p, params);
+  if (!user) {
+    // OIDC Core §3.1.2.6: prompt=none cannot show a page.
+    if (params.get('prompt')?.split(' ').includes('none')) return refuse('login_required', 'The user must pick an account; prompt=none was requested.');
+    const users = await p.options.users.list();
+    const askPassword = p.options.users.verifyPassword !== undefined;
+    return c.html(
+      renderPickerPage({ action: p.endpoints.authorization, vendor: p.vendor, clientId, params, users, askPassword, ...(notice ? { notice } : {}) }),
+      notice && chosen ? 400 : 200,
+    );
+  }
+
+  const code = randomToken();
+  p.grants.issueCode(code, {
+    clientId,
+    redirectUri,
+    codeChallenge,
+    nonce: params.get('nonce') ?? undefined,
+    scope,
+    email: user.email,
+    fault: p.faults.take(user, clientId),
+    authTime: Math.floor(p.clock.nowMs() / 1000),
+  });
+  return back({ code });
+}
+
+/** The user picked on the sign-in page (with their password, when asked), or the auto-approved `login_hint`. */
+async function signedInUser(p: Provider, params: URLSearchParams): Promise<{ user?: MockOidcUser; notice?: string; chosen?: string }> {
+  const { users } = p.options;
+  const chosen = params.getAll('login_email').find((v) => v.trim() !== '');
+  if (chosen !== undefined) {
+    const user = await users.find(chosen.trim());
+    if (!user) return { notice: `No user ${chosen} in this directory.`, chosen };
+    const password = params.get('login_password') ?? '';
+    if (password !== '' && users.verifyPassword && !(await users.verifyPassword(user.email, password))) {
+      return { notice: `Wrong password for ${user.email}.`, chosen };
+    }
+    return { user, chosen };
+  }
+  const hint = params.get('login_hint');
+  if (hint && (typeof p.autoApprove === 'function' ? p.autoApprove(params) : p.autoApprove)) {
+    const user = await users.find(hint.trim());
+    return user ? { user } : { notice: `No user ${hint} in this directory; pick one.` };
+  }
+  return {};
+}
+
+/** The token endpoint: authenticates the client, redeems the code, answers the tokens. */
+async function tokenEndpoint(p: Provider, c: Context): Promise<Response> {
+  try {
+    const type = c.req.header('content-type') ?? '';
+    if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3).');
+    }
+    const body = new URLSearchParams(await c.req.text());
+    const clientId = await authenticateClient(c.req.header('authorization'), body, p.options.clients);
+    if (body.get('grant_type') !== 'authorization_code') {
+      throw new OAuthError('unsupported_grant_type', `grant_type "${body.get('grant_type') ?? ''}" is not supported; use authorization_code.`);
+    }
+    const { grant, user } = await redeemCode(p, body, clientId);
+    const tokens = await issueTokens(p, grant, user, clientId);
+    c.header('Cache-Control', 'no-store');
+    c.header('Pragma', 'no-cache');
+    return c.json(tokens);
+  } catch (err) {
+    if (err instanceof OAuthError) return oauthErrorJson(c, err, c.req.header('authorization')?.startsWith('Basic ') === true);
+    throw err;
+  }
+}
+
+/** Checks a code against its grant: known and unused, live, same client and redirect URI, PKCE; and its user. */
+async function redeemCode(p: Provider, body: URLSearchParams, clientId: string): Promise<{ grant: CodeGrant; user: MockOidcUser }> {
+  const grant = p.grants.takeCode(body.get('code') ?? '');
+  if (!grant) throw new OAuthError('invalid_grant', 'The authorization code is unknown or was already used.');
+  if (p.grants.isExpired(grant)) throw new OAuthError('invalid_grant', 'The authorization code has expired.');
+  if (grant.clientId !== clientId) throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.');
+  if (body.get('redirect_uri') !== grant.redirectUri) {
+    throw new OAuthError('invalid_grant', `redirect_uri "${body.get('redirect_uri') ?? ''}" does not match the authorization request's "${grant.redirectUri}".`);
+  }
+  const verifier = body.get('code_verifier');
+  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
+  if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) {
+    throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or not 43–128 unreserved characters.');
+  }
+  if (base64url.encode(await sha256(verifier)) !== grant.codeChallenge) {
+    throw new OAuthError('invalid_grant', 'PKCE verification failed: the code_verifier does not match the code_challenge.');
+  }
+  const user = await p.options.users.find(grant.email);
+  if (!user) throw new OAuthError('invalid_grant', `The user ${grant.email} no longer exists at the provider.`);
+  return { grant, user };
+}
+
+/** The access token (remembered for userinfo) and the signed ID token, with the grant's fault applied. */
+async function issueTokens(p: Provider, grant: CodeGrant, user: MockOidcUser, clientId: string) {
+  const now = Math.floor(p.clock.nowMs() / 1000);
+  const identity = faultIdentityClaims(grant.fault, await vendorClaims(p.vendor, user, { issuer: p.issuer, clientId }));
+  const accessToken = randomToken();
+  p.grants.issueAccessToken(accessToken, identity);
+  // OIDC Core §3.1.3.6: at_hash is the left half of the access token's SHA-256.
+  const atHash = base64url.encode((await sha256(accessToken)).slice(0, 16));
+  const claims = faultIdTokenClaims(
+    grant.fault,
+    {
+      ...identity,
+      iss: p.issuer,
+      aud: clientId,
+      iat: now,
+      ...(p.vendor === 'entra' ? { nbf: now } : {}),
+      exp: now + p.tokenTtl,
+      auth_time: grant.authTime,
+      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+      at_hash: atHash,
+    },
+    now,
+  );
+  const idToken = await (await p.signer()).sign(claims, grant.fault);
+  return { access_token: accessToken, token_type: 'Bearer', expires_in: p.tokenTtl, id_token: idToken, scope: grant.scope };
+}
+
+/** The userinfo endpoint: the claims behind a live access token. */
+async function userinfoEndpoint(p: Provider, c: Context): Promise<Response> {
+  const header = c.req.header('authorization') ?? '';
+  let token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+  if (token === undefined && c.req.method === 'POST') {
+    // RFC 6750 §2.2: the token may come in the form body.
+    token = new URLSearchParams(await c.req.text()).get('access_token') ?? undefined;
+  }
+  const grant = p.grants.accessGrant(token);
+  if (!grant) {
+    // RFC 6750 §3.1.
+    c.header('WWW-Authenticate', token === undefined ? 'Bearer' : 'Bearer error="invalid_token", error_description="The access token is unknown or expired"');
+    return c.body(null, 401);
+  }
+  c.header('Cache-Control', 'no-store');
+  return c.json(grant.claims);
 }
 
 /** RFC 6749 §2.3.1: client_secret_basic (form-encoded id and secret) or client_secret_post, not both. */

@@ -1,20 +1,8 @@
 // Step 1, Domains: add a domain, hand its TXT record to the DNS team, (training only) publish it in
 // the simulated DNS zone, verify it with the result explained, states and the expiry countdown.
-import { callApi, expectOk } from '../admin-api.js';
+import { ApiRefusal, consoleClient, workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
-
-interface DomainView {
-  domain: string;
-  status: 'pending' | 'verified' | 'expired';
-  txt: { name: string; type?: string; value: string };
-  createdAt: string;
-  expiresAt?: string;
-  expiredAt?: string;
-  verifiedAt?: string;
-}
-
-const enc = encodeURIComponent;
 
 function remaining(ms: number): string {
   const d = Math.floor(ms / 86_400_000);
@@ -26,7 +14,7 @@ function remaining(ms: number): string {
 export async function domainsPage(ctx: PageContext) {
   const { c, user, base } = ctx;
   const ws = c.get('ws');
-  const domains = (expectOk(await callApi(c, user, 'GET', `${base}/api/domains`)).domains ?? []) as DomainView[];
+  const domains = await workspaceApi(c, user).domains.list();
   const now = c.get('core').clockFor(ws.id).nowMs();
   const zone = c.get('core').state.dns;
   return (
@@ -156,36 +144,37 @@ export async function domainsPage(ctx: PageContext) {
 }
 
 export const domainActions: Record<string, Action> = {
-  async add({ c, user, base }, form) {
+  async add({ c, user }, form) {
     const domain = required(form, 'domain', 'the domain name');
-    const d = expectOk(await callApi(c, user, 'POST', `${base}/api/domains`, { domain })) as DomainView;
+    const d = await workspaceApi(c, user).domains.add(domain);
     return {
       tone: 'ok',
       text: `${d.domain} added. Its TXT record is below: publish it at ${d.txt.name}, then verify.`,
     };
   },
-  async publish({ c, user, base }, form) {
+  async publish({ c, user }, form) {
     const domain = required(form, 'domain', 'the domain');
-    const d = expectOk(await callApi(c, user, 'GET', `${base}/api/domains/${enc(domain)}`)) as DomainView;
+    const client = consoleClient(c, user);
+    const d = await client.workspace(c.get('ws').id).domains.get(domain);
     // Keep whatever else the zone holds at that name (other TXT records are normal in real DNS).
-    const existing = await callApi(c, user, 'GET', `/_emulator/dns/${enc(d.txt.name)}`);
-    const txt: string[] = existing.ok ? ((existing.body?.txt as string[] | undefined) ?? []) : [];
+    const txt = await client.dns.get(d.txt.name).then(
+      (record) => record.txt,
+      (e: unknown): string[] => {
+        if (e instanceof ApiRefusal) return [];
+        throw e;
+      },
+    );
     if (!txt.includes(d.txt.value)) txt.push(d.txt.value);
-    expectOk(await callApi(c, user, 'PUT', `/_emulator/dns/${enc(d.txt.name)}`, { txt }));
+    await client.dns.publish(d.txt.name, txt);
     return {
       tone: 'ok',
       text: `Published the TXT record at ${d.txt.name} in the simulated DNS zone.`,
       details: ['In a real rollout the DNS team does this; publishing can take minutes to hours to be seen. Now press Verify.'],
     };
   },
-  async verify({ c, user, base }, form) {
+  async verify({ c, user }, form) {
     const domain = required(form, 'domain', 'the domain');
-    const d = expectOk(await callApi(c, user, 'POST', `${base}/api/domains/${enc(domain)}/verify`)) as DomainView & {
-      found?: string[];
-      expected?: string;
-      message?: string;
-      reason?: string;
-    };
+    const d = await workspaceApi(c, user).domains.verify(domain);
     if (d.status === 'verified') {
       return {
         tone: 'ok',
@@ -205,9 +194,9 @@ export const domainActions: Record<string, Action> = {
       ],
     };
   },
-  async remove({ c, user, base }, form) {
+  async remove({ c, user }, form) {
     const domain = required(form, 'domain', 'the domain');
-    expectOk(await callApi(c, user, 'DELETE', `${base}/api/domains/${enc(domain)}`));
+    await workspaceApi(c, user).domains.remove(domain);
     return { tone: 'ok', text: `${domain} removed.` };
   },
 };

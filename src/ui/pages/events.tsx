@@ -2,17 +2,9 @@
 // relayed from the admin API (GET /w/{ws}/api/events with Accept: text/event-stream) as plain
 // `message` events, so one listener sees every type.
 import { raw } from 'hono/html';
-import { callApi, expectOk } from '../admin-api.js';
+import type { EmulatorEvent } from '../../client/types.js';
+import { workspaceApi } from '../admin-api.js';
 import { Layout, type PageContext } from '../layout.js';
-
-interface EventView {
-  id: string;
-  seq: number;
-  type: string;
-  time: string;
-  actor: string;
-  detail: Record<string, unknown>;
-}
 
 export const EVENT_FILTERS = [
   { value: '', label: 'All events' },
@@ -28,7 +20,7 @@ export const EVENT_FILTERS = [
 ];
 
 /** One line of the log; the same shape is built by the page's script for live events. */
-export function describeEvent(e: EventView): string {
+export function describeEvent(e: EmulatorEvent): string {
   const d = e.detail ?? {};
   const bits = ['email', 'domain', 'reason', 'from', 'to', 'displayName', 'name', 'method']
     .filter((k) => d[k] !== undefined && typeof d[k] !== 'object')
@@ -62,9 +54,7 @@ const LIVE_JS = `
 export async function eventsPage(ctx: PageContext) {
   const { c, user, base } = ctx;
   const type = c.req.query('type') ?? '';
-  const q = new URLSearchParams({ limit: '200' });
-  if (type) q.set('type', type);
-  const events = ((expectOk(await callApi(c, user, 'GET', `${base}/api/events?${q}`)).events ?? []) as EventView[]).slice().reverse();
+  const events = (await workspaceApi(c, user).events({ limit: 200, ...(type ? { type } : {}) })).slice().reverse();
   const lastSeq = events[0]?.seq ?? 0;
   const stream = new URLSearchParams({ after: String(lastSeq) });
   if (type) stream.set('type', type);

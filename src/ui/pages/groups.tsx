@@ -1,27 +1,17 @@
 // Step 5, Groups: directory (SCIM) and local groups side by side, duplicate names flagged, local
 // pilot groups created and filled, and a local group adopted into its SCIM twin.
-import { callApi, expectOk } from '../admin-api.js';
+import type { Group } from '../../client/types.js';
+import { workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, type PageContext } from '../layout.js';
-import type { MemberView } from './members.js';
-
-const enc = encodeURIComponent;
-
-export interface GroupView {
-  id: string;
-  displayName: string;
-  source: 'scim' | 'local';
-  memberCount: number;
-  roles: { id: string; name: string }[];
-  duplicateName?: boolean;
-}
 
 export async function groupsPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const groups = (expectOk(await callApi(c, user, 'GET', `${base}/api/groups`)).groups ?? []) as GroupView[];
-  const members = (expectOk(await callApi(c, user, 'GET', `${base}/api/users`)).users ?? []) as MemberView[];
+  const api = workspaceApi(c, user);
+  const groups = await api.groups.list();
+  const members = await api.users.list();
   const scimGroups = groups.filter((g) => g.source === 'scim');
-  const twinsOf = (g: GroupView) => scimGroups.filter((s) => s.displayName.toLowerCase() === g.displayName.toLowerCase());
+  const twinsOf = (g: Group) => scimGroups.filter((s) => s.displayName.toLowerCase() === g.displayName.toLowerCase());
   const duplicates = groups.filter((g) => g.source === 'local' && twinsOf(g).length > 0);
   return (
     <Layout ctx={ctx} page="groups" title="Groups">
@@ -135,25 +125,25 @@ export async function groupsPage(ctx: PageContext) {
 }
 
 export const groupActions: Record<string, Action> = {
-  async create({ c, user, base }, form) {
+  async create({ c, user }, form) {
     const displayName = required(form, 'displayName', 'the group name');
-    const g = expectOk(await callApi(c, user, 'POST', `${base}/api/groups`, { displayName }));
+    const g = await workspaceApi(c, user).groups.create(displayName);
     return { tone: 'ok', text: `Local group ${g.displayName} created.` };
   },
-  async members({ c, user, base }, form) {
+  async members({ c, user }, form) {
     const id = required(form, 'id', 'the group');
-    const g = expectOk(await callApi(c, user, 'PUT', `${base}/api/groups/${enc(id)}/members`, { userIds: form.all('userIds') }));
+    const g = await workspaceApi(c, user).groups.setMembers(id, form.all('userIds'));
     return { tone: 'ok', text: `${g.displayName} now has ${g.memberCount} member${g.memberCount === 1 ? '' : 's'}.` };
   },
-  async adopt({ c, user, base }, form) {
+  async adopt({ c, user }, form) {
     const id = required(form, 'id', 'the local group');
     const into = required(form, 'into', 'the SCIM group');
-    const g = expectOk(await callApi(c, user, 'POST', `${base}/api/groups/${enc(id)}/adopt`, { into }));
+    const g = await workspaceApi(c, user).groups.adopt(id, into);
     return { tone: 'ok', text: `Adopted: the local group's role mappings moved to the SCIM group ${g.displayName}, and the local group is gone.` };
   },
-  async delete({ c, user, base }, form) {
+  async delete({ c, user }, form) {
     const id = required(form, 'id', 'the group');
-    expectOk(await callApi(c, user, 'DELETE', `${base}/api/groups/${enc(id)}`));
+    await workspaceApi(c, user).groups.remove(id);
     return { tone: 'ok', text: 'Local group deleted.' };
   },
 };

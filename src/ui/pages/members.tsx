@@ -1,44 +1,18 @@
 // Step 4, Members: who is in the workspace (source, status, role, groups), invitations, and a
 // member's permissions with each grant explained by role and group.
-import { describePermission, PERMISSION_KEYS } from '../../roles/permissions.js';
-import { callApi, expectOk } from '../admin-api.js';
+import { describePermission, PERMISSION_KEYS, type PermissionKey } from '../../roles/permissions.js';
+import type { MemberRole, UsageLimit } from '../../client/types.js';
+import { workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, Time, type PageContext } from '../layout.js';
 
 const enc = encodeURIComponent;
 
-export interface MemberView {
-  id: string;
-  email: string;
-  givenName: string | null;
-  familyName: string | null;
-  source: 'invite' | 'scim' | 'auto';
-  status: 'pending_invite' | 'active' | 'deactivated';
-  role: 'owner' | 'admin' | 'member' | 'analytics_viewer';
-  groups: { id: string; displayName: string; source: string }[];
-  lastSignInAt?: string;
-}
-
-interface GrantView {
-  permission: string;
-  role: string;
-  roleId: string;
-  group?: string;
-  value: boolean | string[];
-}
-
-interface UsageLimitView {
-  limit: number | null;
-  source: 'user' | 'group' | 'workspace' | 'none';
-  group?: string;
-  role?: string;
-}
-
 const SOURCE_TEXT: Record<string, string> = { invite: 'invited', scim: 'directory (SCIM)', auto: 'automatic' };
 
 export async function membersPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const members = (expectOk(await callApi(c, user, 'GET', `${base}/api/users`)).users ?? []) as MemberView[];
+  const members = await workspaceApi(c, user).users.list();
   return (
     <Layout ctx={ctx} page="members" title="Members">
       <h1>4. Members</h1>
@@ -123,13 +97,14 @@ function showValue(v: unknown, apps: Map<string, string>) {
 
 export async function memberPage(ctx: PageContext, id: string) {
   const { c, user, base } = ctx;
-  const m = expectOk(await callApi(c, user, 'GET', `${base}/api/users/${enc(id)}`)) as MemberView;
-  const perms = expectOk(await callApi(c, user, 'GET', `${base}/api/users/${enc(id)}/permissions`));
-  const appList = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
+  const api = workspaceApi(c, user);
+  const m = await api.users.get(id);
+  const perms = await api.users.permissions(id);
+  const appList = await api.apps();
   const apps = new Map(appList.map((a) => [a.id, a.name]));
-  const grants = (perms.grants ?? []) as GrantView[];
-  const usage = perms.usageLimit as UsageLimitView | undefined;
-  const explainLimit = (u: UsageLimitView) =>
+  const grants = perms.grants;
+  const usage = perms.usageLimit;
+  const explainLimit = (u: Pick<UsageLimit, 'source' | 'group' | 'role'>) =>
     u.source === 'user'
       ? 'Their own usage limit.'
       : u.source === 'group'
@@ -137,7 +112,7 @@ export async function memberPage(ctx: PageContext, id: string) {
         : u.source === 'workspace'
           ? 'The workspace default usage limit.'
           : 'No usage limit is set.';
-  const explain = (key: string) => {
+  const explain = (key: PermissionKey) => {
     if (m.status === 'deactivated') return 'Deactivated members have no permissions.';
     if (key === 'credits.monthly_limit') return usage ? explainLimit(usage) : '';
     const gs = grants.filter((g) => g.permission === key);
@@ -237,17 +212,18 @@ export async function memberPage(ctx: PageContext, id: string) {
 }
 
 export const memberActions: Record<string, Action> = {
-  async invite({ c, user, base }, form) {
+  async invite({ c, user }, form) {
     const email = required(form, 'email', 'the email');
-    const role = form.get('role') ?? 'member';
+    // The API checks the role (and refuses an unknown one).
+    const role = (form.get('role') ?? 'member') as MemberRole;
     const password = form.get('password');
-    const m = expectOk(await callApi(c, user, 'POST', `${base}/api/invites`, { email, role, ...(password ? { password } : {}) }));
+    const m = await workspaceApi(c, user).invites.create({ email, role, ...(password ? { password } : {}) });
     return { tone: 'ok', text: `${m.email} invited as ${m.role}; they stay "pending invite" until their first sign-in.` };
   },
-  async role({ c, user, base }, form) {
+  async role({ c, user }, form) {
     const id = required(form, 'id', 'the member');
-    const role = required(form, 'role', 'the role');
-    const m = expectOk(await callApi(c, user, 'PATCH', `${base}/api/users/${enc(id)}`, { role }));
+    const role = required(form, 'role', 'the role') as MemberRole;
+    const m = await workspaceApi(c, user).users.update(id, { role });
     return { flash: { tone: 'ok', text: `${m.email} is now ${m.role}.` }, back: `/admin/members/${enc(id)}` };
   },
 };

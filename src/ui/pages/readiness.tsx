@@ -1,15 +1,7 @@
 // Launch readiness: the checklist, each item linking to the console page that fixes it; and the
 // console's overview, the district plan with where each step stands.
-import { callApi, expectOk } from '../admin-api.js';
+import { workspaceApi } from '../admin-api.js';
 import { Badge, Layout, PAGES, pageTitle, type PageContext } from '../layout.js';
-
-export interface ReadinessItemView {
-  id: string;
-  status: 'pass' | 'warn' | 'fail';
-  message: string;
-  subjects?: string[];
-  fix: string;
-}
 
 export const ITEM_TITLES: Record<string, string> = {
   domain_verified: 'Email domain verified',
@@ -27,7 +19,7 @@ export const ITEM_TITLES: Record<string, string> = {
 const STATUS_WORDS = { pass: 'ready', warn: 'check', fail: 'blocked' } as const;
 
 async function readiness(ctx: PageContext) {
-  return expectOk(await callApi(ctx.c, ctx.user, 'GET', `${ctx.base}/api/readiness`)) as { items: ReadinessItemView[]; summary?: Record<string, number> };
+  return workspaceApi(ctx.c, ctx.user).readinessReport();
 }
 
 export async function readinessPage(ctx: PageContext) {

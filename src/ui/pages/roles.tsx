@@ -1,21 +1,14 @@
 // Step 6, Roles: the permission matrix of the default role and the custom roles (the catalogue in
 // words), new roles, the default role, and which groups each custom role is mapped to.
-import { BOOLEAN_PERMISSIONS, describePermission, PERMISSION_CATALOGUE } from '../../roles/permissions.js';
-import { callApi, expectOk } from '../admin-api.js';
+import type { DefaultRole, Role } from '../../client/types.js';
+import { BOOLEAN_PERMISSIONS, describePermission, PERMISSION_CATALOGUE, PERMISSION_KEYS, type PermissionGrant } from '../../roles/permissions.js';
+import { workspaceApi } from '../admin-api.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Layout, type PageContext } from '../layout.js';
-import type { GroupView } from './groups.js';
 
-const enc = encodeURIComponent;
-
-interface RoleView {
-  id: string;
-  name: string;
-  default?: boolean;
-  restrictive?: boolean;
-  permissions: Record<string, unknown>;
-  groups?: { id: string; displayName: string; source: string }[];
-}
+/** A column of the permission matrix: the default role, then each custom role. */
+type RoleColumn = DefaultRole | Role;
+const isDefault = (r: RoleColumn): r is DefaultRole => 'default' in r;
 
 const Cell = ({ v }: { v: unknown }) =>
   v === true ? (
@@ -45,7 +38,7 @@ const PermissionName = ({ k }: { k: string }) => (
  * Checkboxes for the catalogue, plus apps and the credit limit. The form starts from `current` and
  * says so (`full`), so every key is sent: what is unchecked is off (a role can take tools away).
  */
-const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: Record<string, unknown>; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
+const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: string; current: PermissionGrant; apps: { id: string; name: string }[]; forDefault?: boolean }) => (
   <>
     <input type="hidden" name="full" value="1" />
     <fieldset>
@@ -76,9 +69,9 @@ const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: strin
   </>
 );
 
-function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
+function grantFrom(form: FormFields, all: boolean): PermissionGrant {
   const picked = new Set(form.all('perm'));
-  const permissions: Record<string, unknown> = {};
+  const permissions: PermissionGrant = {};
   for (const k of BOOLEAN_PERMISSIONS) {
     if (picked.has(k)) permissions[k] = true;
     else if (all) permissions[k] = false;
@@ -97,12 +90,12 @@ function grantFrom(form: FormFields, all: boolean): Record<string, unknown> {
 
 export async function rolesPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const data = expectOk(await callApi(c, user, 'GET', `${base}/api/roles`));
-  const groups = (expectOk(await callApi(c, user, 'GET', `${base}/api/groups`)).groups ?? []) as GroupView[];
-  const apps = (expectOk(await callApi(c, user, 'GET', `${base}/api/apps`)).apps ?? []) as { id: string; name: string }[];
-  const def = data.default as RoleView;
-  const roles = (data.roles ?? []) as RoleView[];
-  const columns = [def, ...roles];
+  const api = workspaceApi(c, user);
+  const def = await api.roles.getDefault();
+  const roles = await api.roles.list();
+  const groups = await api.groups.list();
+  const apps = await api.apps();
+  const columns: RoleColumn[] = [def, ...roles];
   return (
     <Layout ctx={ctx} page="roles" title="Roles">
       <h1>6. Roles</h1>
@@ -120,12 +113,12 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="col">Permission</th>
                 {columns.map((r) => (
-                  <th scope="col">{r.default ? `${r.name} (members without a custom role)` : `${r.name}${r.restrictive ? ' (restrictive)' : ''}`}</th>
+                  <th scope="col">{isDefault(r) ? `${r.name} (members without a custom role)` : `${r.name}${r.restrictive ? ' (restrictive)' : ''}`}</th>
                 ))}
               </tr>
             </thead>
             <tbody>
-              {[...BOOLEAN_PERMISSIONS, 'apps', 'credits.monthly_limit'].map((k) => (
+              {PERMISSION_KEYS.map((k) => (
                 <tr>
                   <th scope="row">
                     <PermissionName k={k} />
@@ -140,7 +133,7 @@ export async function rolesPage(ctx: PageContext) {
               <tr>
                 <th scope="row">Mapped groups</th>
                 {columns.map((r) => (
-                  <td>{r.default ? 'members without a custom role' : r.groups?.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
+                  <td>{isDefault(r) ? 'members without a custom role' : r.groups.map((g) => `${g.displayName} (${g.source === 'scim' ? 'SCIM' : 'local'})`).join(', ') || '—'}</td>
                 ))}
               </tr>
             </tbody>
@@ -159,7 +152,7 @@ export async function rolesPage(ctx: PageContext) {
               {groups.length === 0 ? <span class="muted">No group yet.</span> : null}
               {groups.map((g) => (
                 <label class="inline">
-                  <input type="checkbox" name="groupIds" value={g.id} checked={r.groups?.some((x) => x.id === g.id)} /> {g.displayName}{' '}
+                  <input type="checkbox" name="groupIds" value={g.id} checked={r.groups.some((x) => x.id === g.id)} /> {g.displayName}{' '}
                   <span class="muted">({g.source === 'scim' ? 'SCIM' : 'local'})</span>
                 </label>
               ))}
@@ -216,28 +209,28 @@ export async function rolesPage(ctx: PageContext) {
 }
 
 export const roleActions: Record<string, Action> = {
-  async create({ c, user, base }, form) {
+  async create({ c, user }, form) {
     const name = required(form, 'name', 'the role name');
     const restrictive = form.get('restrictive') === '1';
     const permissions = grantFrom(form, form.get('full') === '1');
     // A blank limit on a role is no group default at all (not "no limit").
     if (permissions['credits.monthly_limit'] === null) delete permissions['credits.monthly_limit'];
-    const r = expectOk(await callApi(c, user, 'POST', `${base}/api/roles`, { name, permissions, ...(restrictive ? { restrictive } : {}) }));
+    const r = await workspaceApi(c, user).roles.create({ name, permissions, ...(restrictive ? { restrictive } : {}) });
     return { tone: 'ok', text: `Role ${r.name} created. Map it to a group so that it reaches members.` };
   },
-  async map({ c, user, base }, form) {
+  async map({ c, user }, form) {
     const id = required(form, 'id', 'the role');
-    const r = expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/${enc(id)}/groups`, { groupIds: form.all('groupIds') }));
-    const names = (r.groups as { displayName: string }[]).map((g) => g.displayName);
+    const r = await workspaceApi(c, user).roles.setGroups(id, form.all('groupIds'));
+    const names = r.groups.map((g) => g.displayName);
     return { tone: 'ok', text: names.length ? `${r.name} is mapped to ${names.join(', ')}.` : `${r.name} is mapped to no group.` };
   },
-  async default({ c, user, base }, form) {
-    expectOk(await callApi(c, user, 'PUT', `${base}/api/roles/default`, { permissions: grantFrom(form, true) }));
+  async default({ c, user }, form) {
+    await workspaceApi(c, user).roles.setDefault(grantFrom(form, true));
     return { tone: 'ok', text: 'The default role is saved; it applies to members who hold no custom role.' };
   },
-  async delete({ c, user, base }, form) {
+  async delete({ c, user }, form) {
     const id = required(form, 'id', 'the role');
-    expectOk(await callApi(c, user, 'DELETE', `${base}/api/roles/${enc(id)}`));
+    await workspaceApi(c, user).roles.remove(id);
     return { tone: 'ok', text: 'Role deleted.' };
   },
 };

@@ -1,39 +1,24 @@
 // Step 3, Directory sync (SCIM): the base URL, tokens (shown once, revocable), the last SCIM
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
-import { callApi, callHttp, expectOk, originOf } from '../admin-api.js';
+import type { ScimRequest, ScimToken, Settings } from '../../client/types.js';
+import type { ProvisioningReport } from '../../idp/provisioning/run.js';
+import type { IdpState } from '../../store/state.js';
+import { callHttp, expectOk, originOf, workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 
 const enc = encodeURIComponent;
 
-interface TokenView {
-  id: string;
-  name?: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  status: 'active' | 'revoked';
-  revokedAt?: string;
-}
-interface RequestView {
-  time: string;
-  method: string;
-  path: string;
-  query?: string;
-  status: number;
-  tokenId?: string | null;
-}
-
 export const scimBaseUrl = (ctx: PageContext) => `${ctx.origin}${ctx.base}/scim/v2`;
 
 export async function scimPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const tokens = (expectOk(await callApi(c, user, 'GET', `${base}/api/scim/tokens`)).tokens ?? []) as TokenView[];
-  const requests = (expectOk(await callApi(c, user, 'GET', `${base}/api/scim/requests`)).requests ?? []) as RequestView[];
-  const settings = expectOk(await callApi(c, user, 'GET', `${base}/api/settings`));
-  const conn = expectOk(await callApi(c, user, 'GET', `${base}/api/sso`));
+  const api = workspaceApi(c, user);
+  const tokens = await api.scimTokens.list();
+  const requests = await api.scimTokens.requests();
+  const settings = await api.settings.get();
+  const conn = await api.sso.get();
   const idps = Object.values(c.get('core').state.idps ?? {});
-  const active = tokens.filter((t) => t.status === 'active');
-  const contention = settings.automaticAccountCreation && active.length > 0;
   return (
     <Layout ctx={ctx} page="scim" title="Directory sync (SCIM)">
       <h1>3. Directory sync (SCIM)</h1>
@@ -41,176 +26,198 @@ export async function scimPage(ctx: PageContext) {
         The identity provider's provisioning app creates, updates and deactivates members and pushes groups here. Give it the base URL
         and a token.
       </p>
-      <section class="card" aria-labelledby="url-h">
-        <h2 id="url-h">SCIM base URL</h2>
-        <p>
-          <Copyable value={scimBaseUrl(ctx)} label="the SCIM base URL" id="scim-base-url" />
-        </p>
-        <p class="muted">For Microsoft Entra ID add <code>?aadOptscim062020</code> to the Tenant URL.</p>
-      </section>
-
-      <section class="card" aria-labelledby="tok-h">
-        <h2 id="tok-h">Tokens</h2>
-        <ActionForm action={`${base}/admin/scim/create-token`}>
-          <div class="row">
-            <div>
-              <label for="token-name">Token name</label>
-              <input id="token-name" name="name" type="text" placeholder="Entra provisioning" />
-            </div>
-            <button type="submit">Create token</button>
-          </div>
-        </ActionForm>
-        {tokens.length === 0 ? (
-          <p class="muted">No token yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span class="muted">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr>
-                  <td>
-                    {t.name ?? <span class="muted">(no name)</span>} <span class="muted mono">{t.id}</span>
-                  </td>
-                  <td>
-                    <Badge value={t.status} />
-                  </td>
-                  <td>
-                    <Time iso={t.createdAt} />
-                  </td>
-                  <td>
-                    <Time iso={t.lastUsedAt} />
-                  </td>
-                  <td>
-                    {t.status === 'active' ? (
-                      <ActionForm action={`${base}/admin/scim/revoke`} confirm={`Revoke ${t.name ?? t.id}? The IdP using it will get 401 from now on.`}>
-                        <input type="hidden" name="id" value={t.id} />
-                        <button type="submit" class="danger small">
-                          Revoke
-                        </button>
-                      </ActionForm>
-                    ) : (
-                      <span class="muted">
-                        revoked <Time iso={t.revokedAt} />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-
-      {idps.length > 0 ? (
-        <section class="card" aria-labelledby="push-h">
-          <h2 id="push-h">Push from a mock identity provider (training)</h2>
-          <p>Runs one provisioning cycle of the mock IdP's directory against this workspace, over SCIM, the way the vendor sends it.</p>
-          <ActionForm action={`${base}/admin/scim/provision`}>
-            <div class="row">
-              <div>
-                <label for="push-idp">Identity provider</label>
-                <select id="push-idp" name="idp">
-                  {idps.map((i) => (
-                    <option value={i.id} selected={i.id === conn.mockIdp}>
-                      {i.name} ({i.vendor})
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <label for="push-token">SCIM token (blank: the one it used last, or a new one)</label>
-                <input id="push-token" name="token" type="password" autocomplete="off" />
-              </div>
-              <button type="submit">Push the directory now</button>
-            </div>
-          </ActionForm>
-        </section>
-      ) : null}
-
-      <section class="card" aria-labelledby="aac-h">
-        <h2 id="aac-h">
-          Automatic account creation <Badge value={settings.automaticAccountCreation ? 'warn' : 'ok'} label={settings.automaticAccountCreation ? 'on' : 'off'} />
-        </h2>
-        <p>When on, anyone of a verified domain who signs in through SSO is added to the workspace (source "auto").</p>
-        {contention ? (
-          <div class="notice warn" role="alert">
-            <p>
-              <strong>Contention with SCIM:</strong> both automatic account creation and SCIM are on. People who arrive automatically are
-              not managed by the directory, so removing them in the identity provider does not deactivate them here: they stay active.
-              Turn automatic account creation off once SCIM is live.
-            </p>
-          </div>
-        ) : settings.automaticAccountCreation ? null : (
-          <p class="muted">Turning it on while SCIM is in use creates members the directory never deprovisions.</p>
-        )}
-        <ActionForm action={`${base}/admin/scim/automatic-accounts`}>
-          <input type="hidden" name="on" value={settings.automaticAccountCreation ? 'false' : 'true'} />
-          <button type="submit" class="secondary">
-            Turn automatic account creation {settings.automaticAccountCreation ? 'off' : 'on'}
-          </button>
-        </ActionForm>
-      </section>
-
-      <section class="card" aria-labelledby="req-h">
-        <h2 id="req-h">Last SCIM requests</h2>
-        {requests.length === 0 ? (
-          <p class="muted">No SCIM request yet.</p>
-        ) : (
-          <table id="scim-requests">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.slice(0, 50).map((r) => (
-                <tr>
-                  <td>
-                    <time datetime={r.time}>{r.time.slice(11, 19)}</time>
-                  </td>
-                  <td class="mono">
-                    {r.method} {r.path}
-                    {r.query ? `?${r.query.replace(/^\?/, '')}` : ''}
-                  </td>
-                  <td>
-                    <Badge value={r.status < 300 ? 'ok' : r.status < 500 ? 'warn' : 'fail'} label={String(r.status)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <BaseUrlSection url={scimBaseUrl(ctx)} />
+      <TokensSection base={base} tokens={tokens} />
+      {idps.length > 0 ? <MockIdpPushSection base={base} idps={idps} connectedIdp={conn.configured ? conn.mockIdp : undefined} /> : null}
+      <AutomaticAccountsSection base={base} settings={settings} activeTokens={tokens.filter((t) => t.status === 'active').length} />
+      <RequestsSection requests={requests} />
     </Layout>
   );
 }
 
+/** The base URL to give the IdP's provisioning app. */
+const BaseUrlSection = ({ url }: { url: string }) => (
+  <section class="card" aria-labelledby="url-h">
+    <h2 id="url-h">SCIM base URL</h2>
+    <p>
+      <Copyable value={url} label="the SCIM base URL" id="scim-base-url" />
+    </p>
+    <p class="muted">For Microsoft Entra ID add <code>?aadOptscim062020</code> to the Tenant URL.</p>
+  </section>
+);
+
+/** The workspace's SCIM tokens: create one (shown once), revoke one. */
+const TokensSection = ({ base, tokens }: { base: string; tokens: ScimToken[] }) => (
+  <section class="card" aria-labelledby="tok-h">
+    <h2 id="tok-h">Tokens</h2>
+    <ActionForm action={`${base}/admin/scim/create-token`}>
+      <div class="row">
+        <div>
+          <label for="token-name">Token name</label>
+          <input id="token-name" name="name" type="text" placeholder="Entra provisioning" />
+        </div>
+        <button type="submit">Create token</button>
+      </div>
+    </ActionForm>
+    {tokens.length === 0 ? (
+      <p class="muted">No token yet.</p>
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span class="muted">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr>
+              <td>
+                {t.name ?? <span class="muted">(no name)</span>} <span class="muted mono">{t.id}</span>
+              </td>
+              <td>
+                <Badge value={t.status} />
+              </td>
+              <td>
+                <Time iso={t.createdAt} />
+              </td>
+              <td>
+                <Time iso={t.lastUsedAt} />
+              </td>
+              <td>
+                {t.status === 'active' ? (
+                  <ActionForm action={`${base}/admin/scim/revoke`} confirm={`Revoke ${t.name ?? t.id}? The IdP using it will get 401 from now on.`}>
+                    <input type="hidden" name="id" value={t.id} />
+                    <button type="submit" class="danger small">
+                      Revoke
+                    </button>
+                  </ActionForm>
+                ) : (
+                  <span class="muted">
+                    revoked <Time iso={t.revokedAt} />
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </section>
+);
+
+/** One provisioning cycle of a mock IdP's directory against this workspace (training). */
+const MockIdpPushSection = ({ base, idps, connectedIdp }: { base: string; idps: IdpState[]; connectedIdp: string | undefined }) => (
+  <section class="card" aria-labelledby="push-h">
+    <h2 id="push-h">Push from a mock identity provider (training)</h2>
+    <p>Runs one provisioning cycle of the mock IdP's directory against this workspace, over SCIM, the way the vendor sends it.</p>
+    <ActionForm action={`${base}/admin/scim/provision`}>
+      <div class="row">
+        <div>
+          <label for="push-idp">Identity provider</label>
+          <select id="push-idp" name="idp">
+            {idps.map((i) => (
+              <option value={i.id} selected={i.id === connectedIdp}>
+                {i.name} ({i.vendor})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="push-token">SCIM token (blank: the one it used last, or a new one)</label>
+          <input id="push-token" name="token" type="password" autocomplete="off" />
+        </div>
+        <button type="submit">Push the directory now</button>
+      </div>
+    </ActionForm>
+  </section>
+);
+
+/** Automatic account creation, and its contention with SCIM when both are on. */
+function AutomaticAccountsSection({ base, settings, activeTokens }: { base: string; settings: Settings; activeTokens: number }) {
+  const contention = settings.automaticAccountCreation && activeTokens > 0;
+  return (
+    <section class="card" aria-labelledby="aac-h">
+      <h2 id="aac-h">
+        Automatic account creation <Badge value={settings.automaticAccountCreation ? 'warn' : 'ok'} label={settings.automaticAccountCreation ? 'on' : 'off'} />
+      </h2>
+      <p>When on, anyone of a verified domain who signs in through SSO is added to the workspace (source "auto").</p>
+      {contention ? (
+        <div class="notice warn" role="alert">
+          <p>
+            <strong>Contention with SCIM:</strong> both automatic account creation and SCIM are on. People who arrive automatically are
+            not managed by the directory, so removing them in the identity provider does not deactivate them here: they stay active.
+            Turn automatic account creation off once SCIM is live.
+          </p>
+        </div>
+      ) : settings.automaticAccountCreation ? null : (
+        <p class="muted">Turning it on while SCIM is in use creates members the directory never deprovisions.</p>
+      )}
+      <ActionForm action={`${base}/admin/scim/automatic-accounts`}>
+        <input type="hidden" name="on" value={settings.automaticAccountCreation ? 'false' : 'true'} />
+        <button type="submit" class="secondary">
+          Turn automatic account creation {settings.automaticAccountCreation ? 'off' : 'on'}
+        </button>
+      </ActionForm>
+    </section>
+  );
+}
+
+/** The last SCIM requests with their status, newest first. */
+const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
+  <section class="card" aria-labelledby="req-h">
+    <h2 id="req-h">Last SCIM requests</h2>
+    {requests.length === 0 ? (
+      <p class="muted">No SCIM request yet.</p>
+    ) : (
+      <table id="scim-requests">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Request</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.slice(0, 50).map((r) => (
+            <tr>
+              <td>
+                <time datetime={r.time}>{r.time.slice(11, 19)}</time>
+              </td>
+              <td class="mono">
+                {r.method} {r.path}
+                {r.query ? `?${r.query.replace(/^\?/, '')}` : ''}
+              </td>
+              <td>
+                <Badge value={r.status < 300 ? 'ok' : r.status < 500 ? 'warn' : 'fail'} label={String(r.status)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </section>
+);
+
 export const scimActions: Record<string, Action> = {
-  async 'create-token'({ c, user, base }, form) {
+  async 'create-token'({ c, user }, form) {
     const name = form.get('name');
-    const t = expectOk(await callApi(c, user, 'POST', `${base}/api/scim/tokens`, name ? { name } : {}));
+    const t = await workspaceApi(c, user).scimTokens.issue(name ? { name } : {});
     return { tone: 'ok', text: `Token ${name ?? t.id} created. Paste it into the identity provider's provisioning app now.`, secret: { label: 'SCIM token', value: t.token } };
   },
-  async revoke({ c, user, base }, form) {
+  async revoke({ c, user }, form) {
     const id = required(form, 'id', 'the token');
-    expectOk(await callApi(c, user, 'DELETE', `${base}/api/scim/tokens/${enc(id)}`));
+    await workspaceApi(c, user).scimTokens.revoke(id);
     return { tone: 'ok', text: `Token ${id} revoked.` };
   },
-  async 'automatic-accounts'({ c, user, base }, form) {
+  async 'automatic-accounts'({ c, user }, form) {
     const on = form.get('on') === 'true';
-    expectOk(await callApi(c, user, 'PATCH', `${base}/api/settings`, { automaticAccountCreation: on }));
+    await workspaceApi(c, user).settings.update({ automaticAccountCreation: on });
     return { tone: 'ok', text: `Automatic account creation is ${on ? 'on' : 'off'}.` };
   },
   async provision(ctx, form) {
@@ -223,9 +230,9 @@ export const scimActions: Record<string, Action> = {
       // IdP's "test connection" does); else a new one.
       const remembered = c.get('core').state.idps?.[idpId]?.provisioning?.[baseUrl]?.token;
       const probe = remembered ? await callHttp(c, 'GET', `${base}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${remembered}` } }) : undefined;
-      token = probe?.ok ? remembered : (expectOk(await callApi(c, user, 'POST', `${base}/api/scim/tokens`, { name: `Mock IdP ${idpId}` })).token as string);
+      token = probe?.ok ? remembered : (await workspaceApi(c, user).scimTokens.issue({ name: `Mock IdP ${idpId}` })).token;
     }
-    const report = expectOk(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } } }));
+    const report = expectOk<ProvisioningReport>(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } } }));
     const k = report.counts;
     return {
       tone: k.failedRequests > 0 ? 'error' : 'ok',

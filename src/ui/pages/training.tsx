@@ -1,6 +1,6 @@
 // Training: reset the workspace, load a bundled scenario's set-up, and step through a scenario one
 // step at a time, each step's result shown with a link to the page where it shows.
-import { callApi, expectOk } from '../admin-api.js';
+import { workspaceApi } from '../admin-api.js';
 import { FormProblem, required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, pageTitle, type PageContext } from '../layout.js';
 import {
@@ -16,7 +16,6 @@ import {
   type StepReport,
 } from '../training.js';
 import type { ConsoleUser } from '../console-auth.js';
-import type { ReadinessItemView } from './readiness.js';
 
 const StepOutcome = ({ r, base }: { r: StepReport; base: string }) => (
   <>
@@ -39,7 +38,7 @@ export async function trainingPage(ctx: PageContext) {
   const files = await bundledScenarios();
   const walkthrough = currentWalkthrough(c);
   const w = walkthrough && { file: walkthrough.file, scenario: walkthrough.session.scenario, results: walkthrough.session.results };
-  const readiness = (expectOk(await callApi(c, user, 'GET', `${base}/api/readiness`)).items ?? []) as ReadinessItemView[];
+  const readiness = await workspaceApi(c, user).readiness();
   const passing = readiness.filter((i) => i.status === 'pass').length;
   const isKey = user.kind === 'key';
   const ScenarioPicker = ({ id }: { id: string }) => (
