@@ -221,3 +221,34 @@ describe('mock IdP: SAML faults against the workspace SP', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('mock IdP: the replay fault re-sends an assertion the workspace accepted', () => {
+  it('after a refused fault, replays the last accepted assertion and is refused saml_replayed', async () => {
+    const env = await setup();
+    expect((await samlSignIn(env, TOM)).status).toBe(302);
+    // The refused assertion never entered the SP's replay cache: replaying it would be let in.
+    expect(((await (await samlSignIn(env, TOM, { fault: 'bad_signature' })).json()) as any).error.code).toBe('saml_bad_signature');
+    const replay = await samlSignIn(env, TOM, { fault: 'replay' });
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as any).error.code).toBe('saml_replayed');
+    expect((await env.call('GET', '/w/default/api/events?type=signin.allowed')).body.events).toHaveLength(1);
+  });
+
+  it('answers idp_nothing_to_replay when the workspace has accepted nothing, or the last accepted has expired', async () => {
+    const env = await setup();
+    const nothing = async () => {
+      const login = await env.emulator.app.request(`/w/default/sso/saml/login?email=${TOM}`);
+      const res = await env.emulator.app.request(`${login.headers.get('Location')!}&fault=replay`, { headers: { Accept: 'application/json' } });
+      expect(res.status).toBe(409);
+      const body = (await res.json()) as any;
+      expect(body.error.code).toBe('idp_nothing_to_replay');
+      expect(body.error.message).toMatch(/accepted/);
+    };
+    // An issued but refused assertion is nothing to replay.
+    expect(((await (await samlSignIn(env, TOM, { fault: 'wrong_audience' })).json()) as any).error.code).toBe('saml_audience_mismatch');
+    await nothing();
+    expect((await samlSignIn(env, TOM)).status).toBe(302);
+    await env.call('POST', '/_emulator/clock', { advance: '1d', workspace: 'default' });
+    await nothing();
+  });
+});

@@ -31,8 +31,9 @@ export const SAML_FAULTS = {
 export type SamlFault = keyof typeof SAML_FAULTS;
 
 /**
- * Where the `replay` fault finds the last assertion id issued for an IdP/SP pair. The default is
- * one in-memory map for the process; pass your own to scope it (e.g. per workspace).
+ * Where the `replay` fault finds the assertion id to re-send for an IdP/SP pair: by default the
+ * last one issued (one in-memory map for the process); the IdP's routes pass the last one the
+ * workspace accepted, and `set` may then ignore what is issued.
  */
 export interface IssuedAssertionMemory {
   get(key: string): string | undefined;
@@ -62,9 +63,9 @@ const MIN = 60_000;
 
 /**
  * Issues a base64 SAMLResponse for the HTTP-POST binding, shaped like `vendor`, optionally with
- * one `fault`. Every response (faulty or not) is recorded as the last for its IdP/SP pair;
- * `fault: 'replay'` issues a fresh response that reuses that last assertion ID, and throws
- * `idp_nothing_to_replay` (409) when this IdP has issued nothing to that SP yet.
+ * one `fault`. Every response (faulty or not) is offered to `memory` as the last for its IdP/SP
+ * pair; `fault: 'replay'` issues a fresh response that reuses the assertion ID `memory` gives, and
+ * throws `idp_nothing_to_replay` (409) when it gives none.
  */
 export function issueSamlResponse(input: IssueSamlResponseInput): string {
   const shape = VENDOR_SHAPES[input.vendor];
@@ -80,7 +81,7 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
       throw new EmulatorError({
         code: 'idp_nothing_to_replay',
         status: 409,
-        message: `The replay fault reuses the last assertion this IdP (${input.idp.entityId}) issued to ${input.sp.entityId}, and there is none yet. Sign in once without a fault first.`,
+        message: `The replay fault re-sends the last assertion ${input.sp.entityId} accepted from this IdP (${input.idp.entityId}), and there is none to re-send: no sign-in has been accepted yet, or the last accepted assertion has expired and the SP no longer remembers it (use the expired fault for that). Sign in once without a fault first.`,
       });
     }
     assertionId = last;

@@ -70,6 +70,10 @@ export function samlRoutes() {
     } catch (err) {
       refuseProtocol(c, 'saml', err);
     }
+    // What the mock IdP's `replay` fault re-sends: an assertion this workspace accepted, for as
+    // long as the replay cache keeps its id (its validity plus the skew; a day without bounds).
+    const validUntil = identity.notOnOrAfter !== undefined ? Date.parse(identity.notOnOrAfter) : core.clockFor(ws.id).nowMs() + 24 * 3_600_000;
+    runtime.rememberAccepted(identity.issuer, { assertionId: identity.assertionId, untilMs: validUntil + connection.clockSkewSeconds * 1000 });
     return finishSsoSignIn(
       c,
       'saml',
