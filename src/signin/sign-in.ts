@@ -40,6 +40,7 @@ export interface SignInAttempt {
   /** Names from the IdP (SSO) to fill in a member's blanks. */
   givenName?: string;
   familyName?: string;
+  displayName?: string;
   /** Extra detail for the journal: protocol, provider, IdP issuer… */
   detail?: Record<string, unknown>;
 }
@@ -102,6 +103,7 @@ export function performSignIn(core: EmulatorCore, ws: WorkspaceState, attempt: S
   }
   if (member.givenName === undefined && attempt.givenName !== undefined) member.givenName = attempt.givenName;
   if (member.familyName === undefined && attempt.familyName !== undefined) member.familyName = attempt.familyName;
+  if (member.displayName === undefined && attempt.displayName !== undefined) member.displayName = attempt.displayName;
   member.lastSignInAt = now;
   member.updatedAt = now;
   if (attempt.method === 'sso') ws.sso.lastSuccessAt = now;

@@ -17,7 +17,7 @@ export interface SamlConnection {
   allowIdpInitiated: boolean;
   requireSignedAssertion: boolean;
   clockSkewSeconds: number;
-  attributeMap?: { email?: string; givenName?: string; familyName?: string };
+  attributeMap?: { email?: string; givenName?: string; familyName?: string; displayName?: string };
   /** The built-in mock IdP this connection was wired to, if any. */
   mockIdp?: string;
 }
@@ -39,7 +39,12 @@ const samlOptions = {
   requireSignedAssertion: z.boolean().optional(),
   clockSkewSeconds: z.number().int().min(0).max(600).optional(),
   attributeMap: z
-    .object({ email: z.string().min(1).optional(), givenName: z.string().min(1).optional(), familyName: z.string().min(1).optional() })
+    .object({
+      email: z.string().min(1).optional(),
+      givenName: z.string().min(1).optional(),
+      familyName: z.string().min(1).optional(),
+      displayName: z.string().min(1).optional(),
+    })
     .strict()
     .optional(),
 };

@@ -6,6 +6,7 @@ import type { AppEnv } from '../../http/context.js';
 import { requireConnection, spValues } from '../connection.js';
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { ssoRuntime } from '../runtime.js';
+import { mapIdentity } from './attribute-map.js';
 import { createAuthnRequest } from './authn-request.js';
 import { buildSpMetadata } from './sp-metadata.js';
 import { validateSamlResponse } from './validate-response.js';
@@ -74,10 +75,12 @@ export function samlRoutes() {
     // long as the replay cache keeps its id (its validity plus the skew; a day without bounds).
     const validUntil = identity.notOnOrAfter !== undefined ? Date.parse(identity.notOnOrAfter) : core.clockFor(ws.id).nowMs() + 24 * 3_600_000;
     runtime.rememberAccepted(identity.issuer, { assertionId: identity.assertionId, untilMs: validUntil + connection.clockSkewSeconds * 1000 });
+    // The display name (displayName, its OID, Entra's claim) is read from the same signed attributes.
+    const { displayName } = mapIdentity(identity.nameId, identity.attributes, connection.attributeMap);
     return finishSsoSignIn(
       c,
       'saml',
-      identity,
+      { ...identity, ...(displayName !== undefined ? { displayName } : {}) },
       { issuer: identity.issuer, assertionId: identity.assertionId, idpInitiated: identity.inResponseTo === undefined },
       safeReturnTo(ws.id, relayState),
     );
