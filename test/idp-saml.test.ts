@@ -252,3 +252,26 @@ describe('mock IdP: the replay fault re-sends an assertion the workspace accepte
     await nothing();
   });
 });
+
+describe('SHA-1 by choice (allowSha1 per connection)', () => {
+  it('refuses SHA-1 by default saying how to allow it, accepts it with allowSha1, and readiness warns while on', async () => {
+    const env = await setup();
+    const refused = await samlSignIn(env, TOM, { fault: 'sha1' });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as any).error;
+    expect(error.code).toBe('saml_weak_algorithm');
+    expect(error.message).toContain('"allowSha1": true');
+    expect((await env.call('GET', '/w/default/api/sso')).body.allowSha1).toBe(false);
+    const readiness = async () => (await env.call('GET', '/w/default/api/readiness')).body.items.find((i: any) => i.id === 'sso_configured');
+    expect((await readiness()).status).toBe('pass');
+
+    expect((await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', mockIdp: 'district', allowSha1: true })).body.allowSha1).toBe(true);
+    expect((await samlSignIn(env, TOM, { fault: 'sha1' })).status).toBe(302);
+    expect(await readiness()).toMatchObject({ status: 'warn', message: expect.stringContaining('SHA-1') });
+
+    await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', mockIdp: 'district' });
+    expect((await env.call('GET', '/w/default/api/sso')).body.allowSha1).toBe(false);
+    expect((await readiness()).status).toBe('pass');
+    expect(((await (await samlSignIn(env, TOM, { fault: 'sha1' })).json()) as any).error.code).toBe('saml_weak_algorithm');
+  });
+});

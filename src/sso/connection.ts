@@ -17,6 +17,8 @@ export interface SamlConnection {
   allowIdpInitiated: boolean;
   requireSignedAssertion: boolean;
   clockSkewSeconds: number;
+  /** Accept RSA-SHA1 signatures and SHA-1 digests (older IdPs); absent means off. */
+  allowSha1?: true;
   attributeMap?: { email?: string; givenName?: string; familyName?: string; displayName?: string };
   /** The built-in mock IdP this connection was wired to, if any. */
   mockIdp?: string;
@@ -37,6 +39,7 @@ export type SsoConnection = SamlConnection | OidcConnection;
 const samlOptions = {
   allowIdpInitiated: z.boolean().optional(),
   requireSignedAssertion: z.boolean().optional(),
+  allowSha1: z.boolean().optional(),
   clockSkewSeconds: z.number().int().min(0).max(600).optional(),
   attributeMap: z
     .object({
@@ -116,6 +119,7 @@ export function parseConnection(raw: unknown): SsoConnection {
     clockSkewSeconds: input.clockSkewSeconds ?? 60,
   };
   if (input.attributeMap) connection.attributeMap = input.attributeMap;
+  if (input.allowSha1) connection.allowSha1 = true;
   return connection;
 }
 
@@ -191,7 +195,7 @@ export function connectionView(ws: WorkspaceState, origin: string) {
     const { clientSecret: _secret, ...rest } = c;
     return { configured: true, ...rest, clientSecretSet: true, loginUrl: sp.oidc.loginUrl, ...common };
   }
-  return { configured: true, ...c, loginUrl: sp.saml.loginUrl, ...common };
+  return { configured: true, ...c, allowSha1: c.allowSha1 === true, loginUrl: sp.saml.loginUrl, ...common };
 }
 
 export function requireConnection<P extends SsoConnection['protocol']>(ws: WorkspaceState, protocol: P): Extract<SsoConnection, { protocol: P }> {

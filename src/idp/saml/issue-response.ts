@@ -26,6 +26,8 @@ export const SAML_FAULTS = {
   untrusted_cert: 'saml_untrusted_cert',
   extra_assertion: 'saml_assertion_count',
   missing_email: 'saml_missing_email',
+  /** Signed with RSA-SHA1 and SHA-1 digests, as older IdPs do; accepted only with allowSha1. */
+  sha1: 'saml_weak_algorithm',
 } as const;
 
 export type SamlFault = keyof typeof SAML_FAULTS;
@@ -117,7 +119,7 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
       : { privateKeyPem: input.idp.privateKeyPem, certPem: input.idp.certPem };
   const parts = input.sign ?? shape.signs;
   if (fault !== 'unsigned') {
-    const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [] };
+    const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [], sha1: fault === 'sha1' };
     // The assertion first, so the Response signature covers the signed assertion (SAML core §5.4.1).
     if (parts !== 'response') xml = sign(xml, 'Assertion', signer, options);
     if (parts !== 'assertion') xml = sign(xml, 'Response', signer, options);
@@ -135,20 +137,20 @@ function sign(
   xml: string,
   element: 'Assertion' | 'Response',
   key: { privateKeyPem: string; certPem: string },
-  options: { prefix: string; inclusivePrefixes: string[] },
+  options: { prefix: string; inclusivePrefixes: string[]; sha1: boolean },
 ): string {
   const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
   const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
   const signer = new SignedXml({
     privateKey: key.privateKeyPem,
     publicCert: key.certPem,
-    signatureAlgorithm: SIGNATURE_ALGORITHMS.rsaSha256,
+    signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: EXC_C14N,
   });
   signer.addReference({
     xpath: target,
     transforms: [ENVELOPED, EXC_C14N],
-    digestAlgorithm: DIGEST_ALGORITHMS.sha256,
+    digestAlgorithm: options.sha1 ? DIGEST_ALGORITHMS.sha1 : DIGEST_ALGORITHMS.sha256,
     ...(options.inclusivePrefixes.length ? { inclusiveNamespacesPrefixList: options.inclusivePrefixes } : {}),
   });
   signer.computeSignature(xml, {

@@ -65,6 +65,7 @@ export function samlRoutes() {
         replayCache: runtime.samlReplay,
         allowIdpInitiated: connection.allowIdpInitiated,
         requireSignedAssertion: connection.requireSignedAssertion,
+        allowSha1: connection.allowSha1 === true,
         clockSkewMs: connection.clockSkewSeconds * 1000,
         ...(connection.attributeMap ? { attributeMap: connection.attributeMap } : {}),
       });
