@@ -275,3 +275,46 @@ describe('SHA-1 by choice (allowSha1 per connection)', () => {
     expect(((await (await samlSignIn(env, TOM, { fault: 'sha1' })).json()) as any).error.code).toBe('saml_weak_algorithm');
   });
 });
+
+describe('HTTP-POST AuthnRequests to an IdP whose metadata offers only HTTP-POST', () => {
+  it('sends an auto-posting form instead of a redirect, shows the binding, and the round trip signs in', async () => {
+    const env = await setup();
+    const { app } = env.emulator;
+    expect((await env.call('GET', '/w/default/api/sso')).body.authnRequestBinding).toBe('redirect');
+    const metadata = await (await app.request('/idp/district/saml/metadata')).text();
+    const postOnly = metadata.replace(/<(\w+:)?SingleSignOnService[^>]*HTTP-Redirect[^>]*?(\/>|>\s*<\/(\w+:)?SingleSignOnService>)/, '');
+    expect(postOnly).toMatch(/SingleSignOnService[^>]*HTTP-POST/);
+    expect(postOnly).not.toMatch(/SingleSignOnService[^>]*HTTP-Redirect/);
+    const put = await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', metadataXml: postOnly });
+    expect(put.body).toMatchObject({ authnRequestBinding: 'post', idp: { ssoBinding: 'post', ssoUrl: 'http://localhost/idp/district/saml/sso' } });
+
+    const login = await app.request(`/w/default/sso/saml/login?email=${encodeURIComponent(TOM)}&relayState=%2Fw%2Fdefault%2Fme`);
+    expect(login.status).toBe(200);
+    const page = await login.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+    expect(action).toBe('http://localhost/idp/district/saml/sso');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
+    const samlRequest = field('SAMLRequest')!;
+    // HTTP-POST binding: base64 of the XML itself, not deflated (SAML bindings §3.5.4).
+    expect(Buffer.from(samlRequest, 'base64').toString('utf8')).toMatch(/^<samlp:AuthnRequest /);
+    expect(field('RelayState')).toBe('/w/default/me');
+
+    const issued = await app.request(action!, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ SAMLRequest: samlRequest, RelayState: field('RelayState')! }),
+    });
+    expect(issued.status).toBe(200);
+    const answer = (await issued.json()) as { acsUrl: string; SAMLResponse: string; RelayState: string };
+    expect(answer.RelayState).toBe('/w/default/me');
+    const acs = await app.request(answer.acsUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: answer.SAMLResponse, RelayState: answer.RelayState }),
+    });
+    expect(acs.status).toBe(302);
+    expect(acs.headers.get('Location')).toBe('/w/default/me');
+    const sent = (await env.call('GET', '/w/default/api/events?type=sso.saml.request_sent')).body.events;
+    expect(sent.at(-1).detail).toMatchObject({ binding: 'post', email: TOM });
+  });
+});

@@ -13,7 +13,8 @@ import { warmUpSamlSchema } from './saml/schema-check.js';
 
 export interface SamlConnection {
   protocol: 'saml';
-  idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  /** `ssoBinding: 'post'` when the IdP takes AuthnRequests only by HTTP-POST; absent: HTTP-Redirect. */
+  idp: { entityId: string; ssoUrl: string; certificates: string[]; ssoBinding?: 'post' };
   allowIdpInitiated: boolean;
   requireSignedAssertion: boolean;
   clockSkewSeconds: number;
@@ -57,7 +58,14 @@ export const connectionInput = z.union([
   z
     .object({
       protocol: z.literal('saml'),
-      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string()).min(1).max(4) }).strict(),
+      idp: z
+        .object({
+          entityId: z.string().min(1),
+          ssoUrl: z.string().url(),
+          certificates: z.array(z.string()).min(1).max(4),
+          ssoBinding: z.enum(['redirect', 'post']).optional(),
+        })
+        .strict(),
       ...samlOptions,
     })
     .strict(),
@@ -100,7 +108,8 @@ export function parseConnection(raw: unknown): SsoConnection {
   let idp: SamlConnection['idp'];
   if ('metadataXml' in input) {
     const meta = parseIdpMetadata(input.metadataXml);
-    idp = { entityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certificates };
+    // The metadata's endpoint: HTTP-Redirect when offered, else HTTP-POST (SAML metadata §2.4.3).
+    idp = { entityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certificates, ...(meta.ssoBinding === 'post' ? { ssoBinding: 'post' as const } : {}) };
   } else {
     const certificates = input.idp.certificates.map((c, i) => {
       const pem = toCertificatePem(c);
@@ -109,7 +118,7 @@ export function parseConnection(raw: unknown): SsoConnection {
       }
       return pem;
     });
-    idp = { entityId: input.idp.entityId, ssoUrl: input.idp.ssoUrl, certificates };
+    idp = { entityId: input.idp.entityId, ssoUrl: input.idp.ssoUrl, certificates, ...(input.idp.ssoBinding === 'post' ? { ssoBinding: 'post' as const } : {}) };
   }
   const connection: SamlConnection = {
     protocol: 'saml',
@@ -159,6 +168,11 @@ export function removeConnection(core: EmulatorCore, ws: WorkspaceState, actor: 
   core.record(ws, 'sso.removed', actor, {});
 }
 
+/** How the SP sends AuthnRequests to this IdP (SAML bindings §3.4 or §3.5). */
+export function authnRequestBinding(c: SamlConnection): 'redirect' | 'post' {
+  return c.idp.ssoBinding === 'post' ? 'post' : 'redirect';
+}
+
 /** The workspace's own SSO values an admin pastes into the IdP. */
 export function spValues(origin: string, wsId: string) {
   const base = `${origin}/w/${wsId}`;
@@ -195,7 +209,15 @@ export function connectionView(ws: WorkspaceState, origin: string) {
     const { clientSecret: _secret, ...rest } = c;
     return { configured: true, ...rest, clientSecretSet: true, loginUrl: sp.oidc.loginUrl, ...common };
   }
-  return { configured: true, ...c, allowSha1: c.allowSha1 === true, loginUrl: sp.saml.loginUrl, ...common };
+  return {
+    configured: true,
+    ...c,
+    idp: { ...c.idp, ssoBinding: authnRequestBinding(c) },
+    authnRequestBinding: authnRequestBinding(c),
+    allowSha1: c.allowSha1 === true,
+    loginUrl: sp.saml.loginUrl,
+    ...common,
+  };
 }
 
 export function requireConnection<P extends SsoConnection['protocol']>(ws: WorkspaceState, protocol: P): Extract<SsoConnection, { protocol: P }> {

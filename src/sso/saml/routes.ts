@@ -3,11 +3,11 @@
 import { Hono } from 'hono';
 import { badRequest } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
-import { requireConnection, spValues } from '../connection.js';
+import { authnRequestBinding, requireConnection, spValues } from '../connection.js';
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { ssoRuntime } from '../runtime.js';
 import { mapIdentity } from './attribute-map.js';
-import { createAuthnRequest } from './authn-request.js';
+import { createAuthnRequest, createAuthnRequestPost, renderAuthnRequestForm } from './authn-request.js';
 import { buildSpMetadata } from './sp-metadata.js';
 import { validateSamlResponse } from './validate-response.js';
 import { warmUpSamlSchema } from './schema-check.js';
@@ -31,16 +31,20 @@ export function samlRoutes() {
       throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
     }
     warmUpSamlSchema();
-    const request = createAuthnRequest({
+    const options = {
       sp,
       idp: { ssoUrl: connection.idp.ssoUrl },
       clock: core.clockFor(ws.id),
       ...(relayState !== undefined ? { relayState } : {}),
       ...(email ? { subject: email } : {}),
-    });
+    };
+    const binding = authnRequestBinding(connection);
+    // An IdP whose metadata offers only HTTP-POST refuses a redirected request: post it instead.
+    const request = binding === 'post' ? createAuthnRequestPost(options) : createAuthnRequest(options);
     ssoRuntime(core, ws).samlRequests.remember(request.id);
-    core.record(ws, 'sso.saml.request_sent', 'anonymous', { requestId: request.id, ...(email ? { email } : {}) });
-    return c.redirect(request.url, 302);
+    core.record(ws, 'sso.saml.request_sent', 'anonymous', { requestId: request.id, binding, ...(email ? { email } : {}) });
+    if ('url' in request) return c.redirect(request.url, 302);
+    return c.html(renderAuthnRequestForm(request), 200, { 'Cache-Control': 'no-store' });
   });
 
   r.post('/acs', async (c) => {
