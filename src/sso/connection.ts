@@ -1,6 +1,7 @@
 // The workspace's SSO connection (SPEC §5 `PUT /api/sso`): SAML from IdP metadata or fields, or
 // OIDC issuer and client; validated before anything is stored, and changing it re-arms the
 // enforcement guard (a new successful SSO sign-in is needed before enforcement can be raised).
+// While enforcement is on, swapping the IdP itself is refused unless forced.
 import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, badRequest, conflict } from '../errors.js';
@@ -37,7 +38,11 @@ export interface OidcConnection {
 
 export type SsoConnection = SamlConnection | OidcConnection;
 
+/** Swap the IdP even though enforcement is on (recorded in the journal); never stored. */
+const force = z.boolean().optional();
+
 const samlOptions = {
+  force,
   allowIdpInitiated: z.boolean().optional(),
   requireSignedAssertion: z.boolean().optional(),
   allowSha1: z.boolean().optional(),
@@ -77,6 +82,7 @@ export const connectionInput = z.union([
       clientSecret: z.string().min(1),
       tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
       clockSkewSeconds: z.number().int().min(0).max(600).optional(),
+      force,
     })
     .strict(),
 ]);
@@ -136,11 +142,55 @@ export function currentConnection(ws: WorkspaceState): SsoConnection | null {
   return ws.sso.connection as SsoConnection | null;
 }
 
-/** Stores a connection; a change clears the record of a successful SSO sign-in. */
-export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection: SsoConnection, actor: string): void {
+/**
+ * What makes `next` another identity provider than `before`, for users who sign in through it:
+ * the protocol, the SAML entity ID or sign-in URL or binding, a trusted certificate dropped (adding
+ * one beside the old, a key rollover, is not a swap), the OIDC issuer or client. Empty: same IdP.
+ */
+export function idpChanges(before: SsoConnection, next: SsoConnection): string[] {
+  if (before.protocol !== next.protocol) return [`protocol ${before.protocol} → ${next.protocol}`];
+  const changes: string[] = [];
+  if (before.protocol === 'saml' && next.protocol === 'saml') {
+    if (before.idp.entityId !== next.idp.entityId) changes.push(`entity ID ${before.idp.entityId} → ${next.idp.entityId}`);
+    if (before.idp.ssoUrl !== next.idp.ssoUrl) changes.push(`sign-in URL ${before.idp.ssoUrl} → ${next.idp.ssoUrl}`);
+    if (authnRequestBinding(before) !== authnRequestBinding(next)) changes.push(`AuthnRequest binding ${authnRequestBinding(before)} → ${authnRequestBinding(next)}`);
+    const dropped = before.idp.certificates.filter((c) => !next.idp.certificates.includes(c)).length;
+    if (dropped > 0) changes.push(`${dropped} trusted signing certificate${dropped > 1 ? 's' : ''} dropped`);
+  } else if (before.protocol === 'oidc' && next.protocol === 'oidc') {
+    if (before.issuer !== next.issuer) changes.push(`issuer ${before.issuer} → ${next.issuer}`);
+    if (before.clientId !== next.clientId) changes.push(`client ID ${before.clientId} → ${next.clientId}`);
+  }
+  return changes;
+}
+
+/**
+ * Refuses (409 `enforcement_active`) to swap the IdP while enforcement is above `off` unless
+ * forced: a broken replacement would lock every verified-domain user out at once. Returns what
+ * changed, for the journal.
+ */
+export function guardConnectionSwap(ws: WorkspaceState, next: SsoConnection, force: boolean): string[] {
+  const before = currentConnection(ws);
+  if (!before || ws.sso.enforcement === 'off') return [];
+  const changes = idpChanges(before, next);
+  if (changes.length > 0 && !force) {
+    throw conflict(
+      'enforcement_active',
+      `SSO enforcement is "${ws.sso.enforcement}" and this replaces the identity provider (${changes.join('; ')}): if the new one does not work, every verified-domain user is locked out. Set enforcement to "off" first (PUT /w/${ws.id}/api/sso/enforcement), test the new connection with a sign-in, then raise it again; or send "force": true to swap now (it is recorded).`,
+      { enforcement: ws.sso.enforcement, changes },
+    );
+  }
+  return changes;
+}
+
+/**
+ * Stores a connection; a change clears the record of a successful SSO sign-in. Swapping the IdP
+ * while enforcement is on is refused unless `force` (see guardConnectionSwap).
+ */
+export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection: SsoConnection, actor: string, options: { force?: boolean } = {}): void {
   const before = currentConnection(ws);
   const changed = JSON.stringify(before) !== JSON.stringify(connection);
   if (!changed) return;
+  const swapped = guardConnectionSwap(ws, connection, options.force === true);
   ws.sso.connection = connection as unknown as Record<string, unknown>;
   if (connection.protocol === 'saml') warmUpSamlSchema();
   ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
@@ -150,6 +200,7 @@ export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection
     ...(connection.protocol === 'saml' ? { idpEntityId: connection.idp.entityId, certificates: connection.idp.certificates.length } : { issuer: connection.issuer, clientId: connection.clientId }),
     ...(connection.mockIdp ? { mockIdp: connection.mockIdp } : {}),
     replaced: before !== null,
+    ...(swapped.length > 0 ? { forced: true, enforcement: ws.sso.enforcement, changes: swapped } : {}),
   });
 }
 

@@ -165,7 +165,11 @@ export async function ssoPage(ctx: PageContext) {
     <>
       <section class="card" aria-labelledby="connect-h">
         <h2 id="connect-h">{conn.configured ? 'Change the connection' : 'Connect an identity provider'}</h2>
-        <p class="muted">Changing the connection means a new test sign-in is needed before enforcement can be raised.</p>
+        <p class="muted">
+          Changing the connection means a new test sign-in is needed before enforcement can be raised. While enforcement is on,
+          replacing the identity provider (another entity ID, issuer, sign-in URL or protocol, or a trusted certificate dropped) is
+          refused (<code>enforcement_active</code>): set enforcement to "off" first.
+        </p>
         <h3>Use a built-in mock identity provider</h3>
         {idps.length === 0 ? (
           <p class="muted">No mock identity provider exists yet{user.kind === 'key' ? ': create one below.' : ' (creating one needs the emulator admin key).'}</p>
@@ -444,7 +448,11 @@ function parseUsers(text: string | undefined) {
 const connected = (conn: any) => ({
   tone: 'ok' as const,
   text: `Connected with ${String(conn.protocol).toUpperCase()}.`,
-  details: ['Now test it: invite a test user and run a test sign-in. Enforcement stays refused until one succeeds.'],
+  details: [
+    conn.enforcement === 'off'
+      ? 'Now test it: invite a test user and run a test sign-in. Raising enforcement stays refused until one succeeds.'
+      : `Enforcement stays "${conn.enforcement}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
+  ],
 });
 
 async function put(ctx: PageContext, body: unknown) {
