@@ -34,7 +34,7 @@ export interface ApiOperation {
 }
 
 const mockIdpConnection = z
-  .object({ protocol: z.enum(['saml', 'oidc']), mockIdp: z.string().min(1), allowIdpInitiated: z.boolean().optional() })
+  .object({ protocol: z.enum(['saml', 'oidc']), mockIdp: z.string().min(1), allowIdpInitiated: z.boolean().optional(), allowSha1: z.boolean().optional(), force: z.boolean().optional() })
   .meta({ description: 'Connects the built-in mock IdP on both sides in one call.' });
 
 const ws = '/w/{ws}/api';
@@ -87,9 +87,10 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${ws}/users/{id}/permissions`, tag: 'Roles', summary: 'Effective permissions and the grant behind each' },
   { method: 'post', path: `${ws}/sign-in/check`, tag: 'Sign-in policy', summary: 'Evaluate a sign-in without side effects', body: checkInput },
   { method: 'get', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Read SSO enforcement' },
-  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in)', body: enforcementInput },
+  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in, 409 owner_lockout when no owner keeps a way in); answers with the preview', body: enforcementInput },
+  { method: 'get', path: `${ws}/sso/enforcement/preview`, tag: 'Sign-in policy', summary: 'What-if: who each member can sign in with now and at a level, from the live evaluator', query: { level: '`off`, `no_passwords` or `sso_only`' } },
   { method: 'get', path: `${ws}/sso`, tag: 'SSO', summary: 'The SSO connection and the workspace\'s own values (entity ID, ACS URL, redirect URI)' },
-  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP)', body: z.union([connectionInput, mockIdpConnection]) },
+  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP); 409 enforcement_active when it swaps the IdP while enforced, unless force', body: z.union([connectionInput, mockIdpConnection]) },
   { method: 'delete', path: `${ws}/sso`, tag: 'SSO', summary: 'Remove the SSO connection', status: 204 },
   { method: 'get', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'List SCIM tokens (never their secrets)' },
   { method: 'post', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'Create a SCIM token (shown once)', body: tokenInput, status: 201 },
