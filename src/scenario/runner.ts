@@ -49,7 +49,7 @@ export interface RunOptions {
   listener?: RunListener;
 }
 
-const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_readiness', 'expect_events']);
+const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_readiness', 'expect_events', 'expect_enforcement_preview']);
 
 function label(step: LoadedStep): string {
   if (step.label) return step.label;
