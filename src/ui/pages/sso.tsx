@@ -4,6 +4,7 @@ import { IDP_VENDORS } from '../../store/state.js';
 import { callApi, callHttp, expectOk } from '../admin-api.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
+import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
 
 const enc = encodeURIComponent;
 
@@ -35,6 +36,7 @@ export async function ssoPage(ctx: PageContext) {
   const conn = expectOk(await callApi(c, user, 'GET', `${base}/api/sso`));
   const enforcement = expectOk(await callApi(c, user, 'GET', `${base}/api/sso/enforcement`));
   const settings = expectOk(await callApi(c, user, 'GET', `${base}/api/settings`));
+  const previews = await loadEnforcementPreviews(ctx, enforcement.level);
   const members = (expectOk(await callApi(c, user, 'GET', `${base}/api/users`)).users ?? []) as { email: string; status: string; role: string }[];
   const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m]));
   const idps = Object.values(c.get('core').state.idps ?? {});
@@ -367,6 +369,7 @@ export async function ssoPage(ctx: PageContext) {
             sign-in ({settings.breakGlass ? 'on' : 'off'} now).
           </p>
         </div>
+        <EnforcementPreviewTables previews={previews} />
         <ActionForm action={`${base}/admin/sso/enforcement`}>
           <fieldset>
             <legend>Level</legend>
@@ -380,7 +383,8 @@ export async function ssoPage(ctx: PageContext) {
             ))}
           </fieldset>
           <label class="inline">
-            <input type="checkbox" name="force" value="true" /> Force it even though SSO is untested (recorded in the event log)
+            <input type="checkbox" name="force" value="true" /> Force it even though SSO is untested or no owner keeps a way in (recorded in
+            the event log)
           </label>
           <p>
             <button type="submit">Save enforcement</button>
@@ -502,11 +506,12 @@ export const ssoActions: Record<string, Action> = {
     const level = required(form, 'level', 'the level');
     const force = form.get('force') === 'true';
     const res = expectOk(await callApi(c, user, 'PUT', `${base}/api/sso/enforcement`, { level, ...(force ? { force } : {}) }));
-    return {
-      tone: 'ok',
-      text: `Enforcement is now "${res.level}".`,
-      ...(res.level === 'sso_only' ? { details: ['Verified-domain users can sign in only through SSO from now on.'] } : {}),
-    };
+    const blocked = ((res.preview?.members ?? []) as { email: string; outcome: string }[]).filter((r) => r.outcome === 'newly_blocked').map((r) => r.email);
+    const details = [
+      ...(res.level === 'sso_only' ? ['Verified-domain users can sign in only through SSO from now on.'] : []),
+      ...(blocked.length > 0 ? [`Newly blocked (${blocked.length}): ${blocked.slice(0, 20).join(', ')}${blocked.length > 20 ? ', …' : ''}.`] : []),
+    ];
+    return { tone: 'ok', text: `Enforcement is now "${res.level}".`, ...(details.length > 0 ? { details } : {}) };
   },
   async 'break-glass'({ c, user, base }, form) {
     const on = form.get('breakGlass') === 'true';
