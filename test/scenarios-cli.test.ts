@@ -98,7 +98,9 @@ describe('edu-emulator run scenarios/', () => {
         status: s.status,
         steps: s.steps.map((st) => `${st.line}:${st.status}`),
       }));
-    expect(shape(parallel.stdout)).toHaveLength(10);
+    const files = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(shape(parallel.stdout)).toHaveLength(files.length);
     expect(shape(parallel.stdout)).toEqual(shape(serial.stdout));
   }, 120_000);
 
