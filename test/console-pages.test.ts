@@ -310,3 +310,23 @@ describe('event log', () => {
     expect(text).not.toMatch(/^event:/m);
   });
 });
+
+describe('enforcement what-if in the console', () => {
+  it('shows, before the switch, who each level would block and whether an owner keeps a way in', async () => {
+    const b = await signedIn();
+    await b.api('POST', '/_emulator/idps', { id: 'district', vendor: 'entra', users: [{ email: 'ada@springfield.k12.us' }] });
+    await b.submit('/w/default/admin/sso/connect-mock', { mockIdp: 'district', protocol: 'saml' });
+    const added = (await b.api('POST', '/w/default/api/domains', { domain: 'springfield.k12.us' })).body;
+    await b.api('PUT', '/_emulator/dns/springfield.k12.us', { txt: [added.txt.value] });
+    await b.api('POST', '/w/default/api/domains/springfield.k12.us/verify');
+    await b.api('POST', '/w/default/api/invites', { email: 'ada@springfield.k12.us', role: 'owner' });
+    await b.api('POST', '/w/default/api/invites', { email: 'coach@springfield.k12.us' });
+    const page = await b.request('GET', '/w/default/admin/sso');
+    expect(page.text).toContain('Before you switch: who each level would affect');
+    const ssoOnly = /<details[^>]*data-level="sso_only"[^>]*>([\s\S]*?)<\/details>/.exec(page.text)?.[1] ?? '';
+    expect(ssoOnly).toContain('1 newly blocked');
+    expect(ssoOnly).toContain('owners keeping a way in: 1 of 1');
+    expect(ssoOnly).toMatch(/<tr data-outcome="newly_blocked"><td>coach@springfield.k12.us/);
+    expect(ssoOnly).toMatch(/ada@springfield.k12.us<br\/?><span class="muted">owner · keeps a way in/);
+  });
+});

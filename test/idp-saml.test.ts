@@ -221,3 +221,100 @@ describe('mock IdP: SAML faults against the workspace SP', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('mock IdP: the replay fault re-sends an assertion the workspace accepted', () => {
+  it('after a refused fault, replays the last accepted assertion and is refused saml_replayed', async () => {
+    const env = await setup();
+    expect((await samlSignIn(env, TOM)).status).toBe(302);
+    // The refused assertion never entered the SP's replay cache: replaying it would be let in.
+    expect(((await (await samlSignIn(env, TOM, { fault: 'bad_signature' })).json()) as any).error.code).toBe('saml_bad_signature');
+    const replay = await samlSignIn(env, TOM, { fault: 'replay' });
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as any).error.code).toBe('saml_replayed');
+    expect((await env.call('GET', '/w/default/api/events?type=signin.allowed')).body.events).toHaveLength(1);
+  });
+
+  it('answers idp_nothing_to_replay when the workspace has accepted nothing, or the last accepted has expired', async () => {
+    const env = await setup();
+    const nothing = async () => {
+      const login = await env.emulator.app.request(`/w/default/sso/saml/login?email=${TOM}`);
+      const res = await env.emulator.app.request(`${login.headers.get('Location')!}&fault=replay`, { headers: { Accept: 'application/json' } });
+      expect(res.status).toBe(409);
+      const body = (await res.json()) as any;
+      expect(body.error.code).toBe('idp_nothing_to_replay');
+      expect(body.error.message).toMatch(/accepted/);
+    };
+    // An issued but refused assertion is nothing to replay.
+    expect(((await (await samlSignIn(env, TOM, { fault: 'wrong_audience' })).json()) as any).error.code).toBe('saml_audience_mismatch');
+    await nothing();
+    expect((await samlSignIn(env, TOM)).status).toBe(302);
+    await env.call('POST', '/_emulator/clock', { advance: '1d', workspace: 'default' });
+    await nothing();
+  });
+});
+
+describe('SHA-1 by choice (allowSha1 per connection)', () => {
+  it('refuses SHA-1 by default saying how to allow it, accepts it with allowSha1, and readiness warns while on', async () => {
+    const env = await setup();
+    const refused = await samlSignIn(env, TOM, { fault: 'sha1' });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as any).error;
+    expect(error.code).toBe('saml_weak_algorithm');
+    expect(error.message).toContain('"allowSha1": true');
+    expect((await env.call('GET', '/w/default/api/sso')).body.allowSha1).toBe(false);
+    const readiness = async () => (await env.call('GET', '/w/default/api/readiness')).body.items.find((i: any) => i.id === 'sso_configured');
+    expect((await readiness()).status).toBe('pass');
+
+    expect((await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', mockIdp: 'district', allowSha1: true })).body.allowSha1).toBe(true);
+    expect((await samlSignIn(env, TOM, { fault: 'sha1' })).status).toBe(302);
+    expect(await readiness()).toMatchObject({ status: 'warn', message: expect.stringContaining('SHA-1') });
+
+    await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', mockIdp: 'district' });
+    expect((await env.call('GET', '/w/default/api/sso')).body.allowSha1).toBe(false);
+    expect((await readiness()).status).toBe('pass');
+    expect(((await (await samlSignIn(env, TOM, { fault: 'sha1' })).json()) as any).error.code).toBe('saml_weak_algorithm');
+  });
+});
+
+describe('HTTP-POST AuthnRequests to an IdP whose metadata offers only HTTP-POST', () => {
+  it('sends an auto-posting form instead of a redirect, shows the binding, and the round trip signs in', async () => {
+    const env = await setup();
+    const { app } = env.emulator;
+    expect((await env.call('GET', '/w/default/api/sso')).body.authnRequestBinding).toBe('redirect');
+    const metadata = await (await app.request('/idp/district/saml/metadata')).text();
+    const postOnly = metadata.replace(/<(\w+:)?SingleSignOnService[^>]*HTTP-Redirect[^>]*?(\/>|>\s*<\/(\w+:)?SingleSignOnService>)/, '');
+    expect(postOnly).toMatch(/SingleSignOnService[^>]*HTTP-POST/);
+    expect(postOnly).not.toMatch(/SingleSignOnService[^>]*HTTP-Redirect/);
+    const put = await env.call('PUT', '/w/default/api/sso', { protocol: 'saml', metadataXml: postOnly });
+    expect(put.body).toMatchObject({ authnRequestBinding: 'post', idp: { ssoBinding: 'post', ssoUrl: 'http://localhost/idp/district/saml/sso' } });
+
+    const login = await app.request(`/w/default/sso/saml/login?email=${encodeURIComponent(TOM)}&relayState=%2Fw%2Fdefault%2Fme`);
+    expect(login.status).toBe(200);
+    const page = await login.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+    expect(action).toBe('http://localhost/idp/district/saml/sso');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
+    const samlRequest = field('SAMLRequest')!;
+    // HTTP-POST binding: base64 of the XML itself, not deflated (SAML bindings §3.5.4).
+    expect(Buffer.from(samlRequest, 'base64').toString('utf8')).toMatch(/^<samlp:AuthnRequest /);
+    expect(field('RelayState')).toBe('/w/default/me');
+
+    const issued = await app.request(action!, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ SAMLRequest: samlRequest, RelayState: field('RelayState')! }),
+    });
+    expect(issued.status).toBe(200);
+    const answer = (await issued.json()) as { acsUrl: string; SAMLResponse: string; RelayState: string };
+    expect(answer.RelayState).toBe('/w/default/me');
+    const acs = await app.request(answer.acsUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: answer.SAMLResponse, RelayState: answer.RelayState }),
+    });
+    expect(acs.status).toBe(302);
+    expect(acs.headers.get('Location')).toBe('/w/default/me');
+    const sent = (await env.call('GET', '/w/default/api/events?type=sso.saml.request_sent')).body.events;
+    expect(sent.at(-1).detail).toMatchObject({ binding: 'post', email: TOM });
+  });
+});

@@ -32,11 +32,12 @@ describe('edu-emulator run scenarios/', () => {
     const res = await runCli(['run', 'scenarios/', '--reporter', 'junit', '--out', out], { cwd: ROOT });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/scenarios: 13 passed, 0 failed/);
+    const files = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(13);
+    expect(res.stdout).toContain(`scenarios: ${files.length} passed, 0 failed`);
     const xml = await readFile(out, 'utf8');
     const xsd = await readFile(join(ROOT, 'fixtures/junit/junit.xsd'), 'utf8');
     expect(validateXml(xml, xsd)).toEqual([]);
-    const files = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml'));
     expect((xml.match(/<testsuite /g) ?? []).length).toBe(files.length);
     expect((xml.match(/<testcase /g) ?? []).length).toBe(files.length);
     expect(xml).toContain('failures="0"');
@@ -97,7 +98,9 @@ describe('edu-emulator run scenarios/', () => {
         status: s.status,
         steps: s.steps.map((st) => `${st.line}:${st.status}`),
       }));
-    expect(shape(parallel.stdout)).toHaveLength(13);
+    const files = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(shape(parallel.stdout)).toHaveLength(files.length);
     expect(shape(parallel.stdout)).toEqual(shape(serial.stdout));
   }, 120_000);
 

@@ -13,6 +13,7 @@ import type {
   UsageLimitsInput,
   EmulatorEvent,
   Enforcement,
+  EnforcementPreview,
   EnforcementLevel,
   EventQuery,
   Group,
@@ -169,8 +170,11 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       remove: () => request<void>('DELETE', `${api}/sso`),
       enforcement: {
         get: () => request<Enforcement>('GET', `${api}/sso/enforcement`),
+        /** Sets the level; answers with the what-if of the change (who it blocks), computed before it. */
         set: (level: EnforcementLevel, options: { force?: boolean } = {}) =>
-          request<Enforcement>('PUT', `${api}/sso/enforcement`, { level, ...options }),
+          request<Enforcement & { preview: EnforcementPreview }>('PUT', `${api}/sso/enforcement`, { level, ...options }),
+        /** Who each member could sign in with at `level`, from the live evaluator; nothing changes. */
+        preview: (level: EnforcementLevel) => request<EnforcementPreview>('GET', `${api}/sso/enforcement/preview?level=${encodeURIComponent(level)}`),
       },
     },
     signIn: {

@@ -23,6 +23,7 @@ export type { ScimTokenView as ScimToken, IssuedScimTokenView as IssuedScimToken
 export type { ScimRequestEntry as ScimRequest } from '../scim/request-log.js';
 export type { ConnectionView as SsoConnection } from '../sso/connection.js';
 export type { EnforcementView as Enforcement } from '../signin/enforcement.js';
+export type { EnforcementPreview, PreviewRow as EnforcementPreviewRow } from '../signin/enforcement-preview.js';
 export type { SignInCheckView as SignInCheck } from '../signin/admin-routes.js';
 export type { GroupView as Group } from '../groups/groups.js';
 export type { RoleView as Role, DefaultRoleView as DefaultRole } from '../roles/roles.js';

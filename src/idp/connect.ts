@@ -51,10 +51,18 @@ export function registerOidcClient(
 /**
  * Builds the workspace's connection to a mock IdP and registers the workspace at the IdP. The
  * other fields of the request (SAML options, OIDC client authentication, clock skew) are checked
- * as for any connection. Throws 400 or 404 naming the problem before changing anything.
+ * as for any connection. `check` sees the connection before the IdP is touched (the enforcement
+ * guard). Throws 400, 404 or what `check` throws, naming the problem, before changing anything.
  */
-export function connectMockIdp(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: Record<string, unknown>, actor: string): SsoConnection {
-  const { mockIdp, ...rest } = raw;
+export function connectMockIdp(
+  core: EmulatorCore,
+  ws: WorkspaceState,
+  origin: string,
+  raw: { protocol: unknown; mockIdp: unknown },
+  actor: string,
+  check: (connection: SsoConnection) => void = () => {},
+): SsoConnection {
+  const { mockIdp, ...rest } = raw as Record<string, unknown>;
   if (typeof mockIdp !== 'string' || mockIdp === '') {
     throw badRequest('invalid_sso_config', 'mockIdp must be the id of a mock IdP (see GET /_emulator/idps).');
   }
@@ -64,16 +72,19 @@ export function connectMockIdp(core: EmulatorCore, ws: WorkspaceState, origin: s
   if (rest.protocol === 'saml') {
     // The IdP's metadata is exchanged as an admin would upload it.
     connection = parseConnection({ ...rest, metadataXml: idpMetadataXml(idp, origin) });
+    connection.mockIdp = idp.id;
+    check(connection);
     registerSamlSp(core, idp, { entityId: sp.saml.entityId, acsUrl: sp.saml.acsUrl, workspace: ws.id }, actor);
   } else if (rest.protocol === 'oidc') {
     const existing = Object.values(idp.oidcClients).find((cl) => cl.workspace === ws.id);
     const secret = existing?.clientSecret ?? randomBytes(24).toString('base64url');
     const clientId = existing?.clientId ?? `${ws.id}-${randomBytes(6).toString('hex')}`;
     connection = parseConnection({ ...rest, issuer: idpEndpoints(origin, idp.id).oidc.issuer, clientId, clientSecret: secret });
+    connection.mockIdp = idp.id;
+    check(connection);
     registerOidcClient(core, idp, { clientId, clientSecret: secret, redirectUris: [sp.oidc.redirectUri], workspace: ws.id }, actor);
   } else {
     throw badRequest('invalid_sso_config', `protocol must be "saml" or "oidc" to connect mock IdP "${idp.id}", got ${JSON.stringify(rest.protocol)}.`);
   }
-  connection.mockIdp = idp.id;
   return connection;
 }

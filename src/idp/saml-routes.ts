@@ -2,6 +2,7 @@
 // (HTTP-Redirect or HTTP-POST in, HTTP-POST out) and IdP-initiated launch to a registered SP.
 import { Hono } from 'hono';
 import { EmulatorError, badRequest } from '../errors.js';
+import { ssoRuntime } from '../sso/runtime.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { passwordMatches } from '../members/members.js';
 import type { IdpState, IdpUser } from '../store/state.js';
@@ -11,7 +12,7 @@ import { idpSigningKeys } from './keys.js';
 import { renderAutoPostForm, renderSignInPage } from './pages.js';
 import { idpEndpoints, requireIdp } from './registry.js';
 import { idpClock, idpRuntime, recordSignIn } from './runtime.js';
-import { buildIdpMetadata, issueSamlResponse, parseAuthnRequest, type Vendor } from './saml/index.js';
+import { buildIdpMetadata, issueSamlResponse, parseAuthnRequest, type IssuedAssertionMemory, type Vendor } from './saml/index.js';
 
 const SAML_VENDOR: Record<IdpState['vendor'], Vendor> = {
   entra: 'entra',
@@ -97,6 +98,19 @@ function loginRequired(c: AppContext, idp: IdpState, page: { notice?: string; st
   return c.html(html, page.status as 200);
 }
 
+/**
+ * Where the `replay` fault finds the assertion to re-send. For a workspace of this emulator: the
+ * last assertion that workspace accepted from this IdP (so a replay after a refused fault still
+ * replays one the SP took, and is refused `saml_replayed`). For an SP outside the emulator, whose
+ * verdicts the IdP cannot see: the last one issued to it.
+ */
+function replayMemory(c: AppContext, idp: IdpState, sp: { workspace?: string }, issuer: string): IssuedAssertionMemory {
+  const core = c.get('core');
+  const ws = sp.workspace !== undefined ? core.workspace(sp.workspace) : undefined;
+  if (!ws) return idpRuntime(core, idp).issuedAssertions;
+  return { get: () => ssoRuntime(core, ws).lastAccepted(issuer)?.assertionId, set: () => {} };
+}
+
 /** Issues the response and answers with the auto-post form, or JSON for programs. */
 function answer(
   c: AppContext,
@@ -110,15 +124,16 @@ function answer(
   const origin = new URL(c.req.url).origin;
   const chosen = chooseFault(idp, 'saml', user.email, requestedFault('saml', params.fault));
   const keys = idpSigningKeys();
+  const entityId = idpEndpoints(origin, idp.id).saml.entityId;
   const samlResponse = issueSamlResponse({
-    idp: { entityId: idpEndpoints(origin, idp.id).saml.entityId, privateKeyPem: keys.privateKeyPem, certPem: keys.certPem },
+    idp: { entityId, privateKeyPem: keys.privateKeyPem, certPem: keys.certPem },
     sp: { entityId: sp.entityId, acsUrl: sp.acsUrl },
     user: { email: user.email, givenName: user.givenName ?? '', familyName: user.familyName ?? '', attributes: user.attributes },
     ...(inResponseTo !== undefined ? { inResponseTo } : {}),
     clock: idpClock(core, sp.workspace),
     vendor: SAML_VENDOR[idp.vendor],
     ...(chosen.fault ? { fault: chosen.fault } : {}),
-    memory: idpRuntime(core, idp).issuedAssertions,
+    memory: replayMemory(c, idp, sp, entityId),
   });
   recordSignIn(
     core,

@@ -68,6 +68,8 @@ const mockIdpConnection = z
     protocol: z.enum(['saml', 'oidc']),
     mockIdp: z.string().min(1).meta({ description: 'The id of a mock IdP (POST /_emulator/idps); 404 idp_not_found otherwise.' }),
     allowIdpInitiated: z.boolean().optional(),
+    allowSha1: z.boolean().optional(),
+    force: z.boolean().optional(),
   })
   .meta({ description: 'Connects the built-in mock IdP on both sides in one call.' });
 
@@ -125,9 +127,10 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${ws}/users/{id}/usage-limit`, tag: 'Usage limits', summary: 'A member\'s monthly credit limit and its source (user, group, workspace or none)', response: memberUsageLimitViewSchema },
   { method: 'post', path: `${ws}/sign-in/check`, tag: 'Sign-in policy', summary: 'Evaluate a sign-in without side effects', body: checkInput, response: signInCheckViewSchema },
   { method: 'get', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Read SSO enforcement', response: enforcementViewSchema },
-  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in)', body: enforcementInput, response: enforcementViewSchema },
+  { method: 'put', path: `${ws}/sso/enforcement`, tag: 'Sign-in policy', summary: 'Set SSO enforcement (409 sso_untested until a test sign-in, 409 owner_lockout when no owner keeps a way in); answers with the preview', body: enforcementInput, response: enforcementViewSchema.extend({ preview: z.looseObject({}) }) },
+  { method: 'get', path: `${ws}/sso/enforcement/preview`, tag: 'Sign-in policy', summary: 'What-if: who each member can sign in with now and at a level, from the live evaluator', query: { level: '`off`, `no_passwords` or `sso_only`' } },
   { method: 'get', path: `${ws}/sso`, tag: 'SSO', summary: 'The SSO connection and the workspace\'s own values (entity ID, ACS URL, redirect URI)', response: connectionViewSchema },
-  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP)', body: z.union([connectionInput, mockIdpConnection]), response: connectionViewSchema },
+  { method: 'put', path: `${ws}/sso`, tag: 'SSO', summary: 'Configure SSO (SAML metadata or fields, OIDC issuer and client, or a mock IdP); 409 enforcement_active when it swaps the IdP while enforced, unless force', body: z.union([connectionInput, mockIdpConnection]), response: connectionViewSchema },
   { method: 'delete', path: `${ws}/sso`, tag: 'SSO', summary: 'Remove the SSO connection', status: 204 },
   { method: 'get', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'List SCIM tokens (never their secrets)', response: list('tokens', scimTokenViewSchema) },
   { method: 'post', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'Create a SCIM token (shown once)', body: tokenInput, status: 201, response: issuedScimTokenSchema },

@@ -62,11 +62,19 @@ export function readinessReport(core: EmulatorCore, ws: WorkspaceState): Readine
         },
   );
 
-  const connection = ws.sso.connection as { protocol?: string } | null;
+  const connection = ws.sso.connection as { protocol?: string; allowSha1?: boolean } | null;
   add(
-    connection
-      ? { id: 'sso_configured', status: 'pass', message: `SSO is configured (${String(connection.protocol).toUpperCase()}).`, fix: 'sso' }
-      : { id: 'sso_configured', status: 'fail', message: 'No SSO connection: connect the identity provider (SAML or OIDC).', fix: 'sso' },
+    connection?.allowSha1 === true
+      ? {
+          id: 'sso_configured',
+          status: 'warn',
+          message: 'SSO is configured (SAML), but the connection accepts SHA-1 signatures (allowSha1), which can be forged: have the IdP sign with RSA-SHA256, then turn allowSha1 off.',
+          subjects: ['allowSha1'],
+          fix: 'sso',
+        }
+      : connection
+        ? { id: 'sso_configured', status: 'pass', message: `SSO is configured (${String(connection.protocol).toUpperCase()}).`, fix: 'sso' }
+        : { id: 'sso_configured', status: 'fail', message: 'No SSO connection: connect the identity provider (SAML or OIDC).', fix: 'sso' },
   );
   add(
     ws.sso.lastSuccessAt

@@ -24,7 +24,10 @@ export const idpUserSchema = z
 /** Each step's argument, by step name. */
 export const STEP_ARGS = {
   verify_domain: z.union([z.string().min(1), z.object({ domain: z.string().min(1), publish: z.boolean().optional() }).strict()]),
-  configure_sso: z.union([z.object({ protocol: z.enum(['saml', 'oidc']).optional(), allowIdpInitiated: z.boolean().optional() }).strict(), z.null()]),
+  configure_sso: z.union([
+    z.object({ protocol: z.enum(['saml', 'oidc']).optional(), allowIdpInitiated: z.boolean().optional(), force: z.boolean().optional() }).strict(),
+    z.null(),
+  ]),
   invite: z.union([
     email,
     z.array(z.union([email, z.object({ email, role: z.enum(BUILT_IN_ROLES).optional(), password: z.string().optional() }).strict()])).min(1),
@@ -90,6 +93,15 @@ export const STEP_ARGS = {
     })
     .strict(),
   expect_readiness: z.partialRecord(z.enum(READINESS_ITEMS), z.enum(['pass', 'warn', 'fail'])),
+  expect_enforcement_preview: z
+    .object({
+      level: z.enum(ENFORCEMENT_LEVELS),
+      newly_blocked: z.array(email).optional(),
+      newly_allowed: z.array(email).optional(),
+      unchanged: z.array(email).optional(),
+      insufficient_data: z.array(email).optional(),
+    })
+    .strict(),
   expect_events: z.object({ type: z.string().min(1), count: z.number().int().nonnegative().optional(), min: z.number().int().nonnegative().optional() }).strict(),
 } as const;
 

@@ -29,7 +29,7 @@ export interface SessionOptions {
   setupOnly?: boolean;
 }
 
-const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events']);
+const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events', 'expect_enforcement_preview']);
 
 /** A step as people read it: its label, or its name and arguments in full (displays wrap it). */
 export function stepLabel(step: LoadedStep): string {

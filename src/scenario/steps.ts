@@ -79,10 +79,11 @@ export const STEPS: Record<StepName, Handler> = {
     }
     return ok(verified);
   },
-  async configure_sso(ctx, args: { protocol?: string; allowIdpInitiated?: boolean } | null) {
+  async configure_sso(ctx, args: { protocol?: string; allowIdpInitiated?: boolean; force?: boolean } | null) {
     if (!ctx.idp) throw new StepError('configure_sso wires the scenario\'s identity provider: add an `idp:` section');
     const protocol = args?.protocol ?? ctx.scenario.doc.idp?.protocol ?? 'saml';
-    return ok(await ctx.api('PUT', '/sso', { protocol, mockIdp: ctx.idp, ...(args?.allowIdpInitiated !== undefined ? { allowIdpInitiated: args.allowIdpInitiated } : {}) }));
+    const options = { ...(args?.allowIdpInitiated !== undefined ? { allowIdpInitiated: args.allowIdpInitiated } : {}), ...(args?.force !== undefined ? { force: args.force } : {}) };
+    return ok(await ctx.api('PUT', '/sso', { protocol, mockIdp: ctx.idp, ...options }));
   },
   async invite(ctx, args: string | (string | { email: string; role?: string; password?: string })[]) {
     const list = typeof args === 'string' ? [args] : args;
@@ -202,6 +203,18 @@ export const STEPS: Record<StepName, Handler> = {
     const res = await ctx.api('GET', '/readiness');
     const actual = Object.fromEntries((res.body.items as { id: string; status: string }[]).map((i) => [i.id, i.status]));
     return { result: { status: res.status, items: res.body.items }, diffs: compare(args, actual) };
+  },
+  async expect_enforcement_preview(ctx, args: { level: string } & Record<string, unknown>) {
+    const res = await ctx.api('GET', `/sso/enforcement/preview?level=${encodeURIComponent(args.level)}`);
+    if (res.status >= 400) return ok(res);
+    const rows = res.body.members as { email: string; outcome: string }[];
+    const diffs: Difference[] = [];
+    for (const outcome of ['newly_blocked', 'newly_allowed', 'unchanged', 'insufficient_data']) {
+      if (args[outcome] === undefined) continue;
+      const actual = rows.filter((r) => r.outcome === outcome).map((r) => r.email.toLowerCase()).sort();
+      diffs.push(...compare((args[outcome] as string[]).map((e) => e.toLowerCase()).sort(), actual, outcome));
+    }
+    return { result: { status: res.status, ...res.body }, diffs };
   },
   async expect_events(ctx, args: { type: string; count?: number; min?: number }) {
     const res = await ctx.api('GET', `/events?type=${encodeURIComponent(args.type)}&limit=2000`);

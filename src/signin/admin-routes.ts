@@ -2,11 +2,13 @@
 // `sso/enforcement`.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { badRequest } from '../errors.js';
 import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { ENFORCEMENT_LEVELS } from '../store/state.js';
 import { enforcementView, setEnforcement } from './enforcement.js';
 import { REFUSAL_REASONS } from './policy.js';
+import { previewEnforcement } from './enforcement-preview.js';
 import { refusalMessage, checkSignIn } from './sign-in.js';
 
 export const checkInput = z.object({ email: z.string(), method: z.enum(['password', 'social', 'sso']) }).strict();
@@ -33,6 +35,17 @@ export function signInCheckRoutes() {
 export function enforcementRoutes() {
   const r = new Hono<AppEnv>();
   r.get('/', (c) => c.json(enforcementView(c.get('ws'))));
+  // The what-if: who each level would block, from the evaluator that enforces sign-in.
+  r.get('/preview', (c) => {
+    const level = c.req.query('level');
+    if (!(ENFORCEMENT_LEVELS as readonly string[]).includes(level ?? '')) {
+      throw badRequest(
+        'invalid_enforcement_level',
+        `level is ${level === undefined ? 'missing' : JSON.stringify(level)}; ask GET /w/${c.get('ws').id}/api/sso/enforcement/preview?level= with one of ${ENFORCEMENT_LEVELS.join(', ')}.`,
+      );
+    }
+    return c.json(previewEnforcement(c.get('core'), c.get('ws'), level as (typeof ENFORCEMENT_LEVELS)[number]));
+  });
   r.put('/', async (c) => {
     const input = await readBody(c, enforcementInput);
     return c.json(setEnforcement(c.get('core'), c.get('ws'), input.level, input.force === true, c.get('actor')));

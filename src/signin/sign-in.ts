@@ -3,21 +3,25 @@
 import type { EmulatorCore } from '../emulator.js';
 import { isVerifiedDomainOf } from '../domains/domains.js';
 import { addMember, findMemberByEmail, MIN_PASSWORD, normalizeEmail, passwordMatches } from '../members/members.js';
-import type { MemberRecord, WorkspaceState } from '../store/state.js';
+import type { EnforcementLevel, MemberRecord, WorkspaceState } from '../store/state.js';
 import { evaluateSignIn, type RefusalReason, type SignInDecision, type SignInFacts, type SignInMethod } from './policy.js';
 
-/** The facts of an attempt as the workspace sees them now. */
+/**
+ * The facts of an attempt as the workspace sees them now; `enforcement` asks what they would be
+ * at another level (the enforcement what-if), everything else as it is.
+ */
 export function signInFacts(
   core: EmulatorCore,
   ws: WorkspaceState,
   email: string,
   method: SignInMethod,
   credentialsValid?: boolean,
+  enforcement: EnforcementLevel = ws.sso.enforcement,
 ): SignInFacts {
   const member = findMemberByEmail(core, ws, email);
   return {
     method,
-    enforcement: ws.sso.enforcement,
+    enforcement,
     ssoConfigured: ws.sso.connection !== null,
     domainVerified: isVerifiedDomainOf(core, ws, email),
     member: member ? { status: member.status, role: member.role } : null,
@@ -40,6 +44,7 @@ export interface SignInAttempt {
   /** Names from the IdP (SSO) to fill in a member's blanks. */
   givenName?: string;
   familyName?: string;
+  displayName?: string;
   /** Extra detail for the journal: protocol, provider, IdP issuer… */
   detail?: Record<string, unknown>;
 }
@@ -106,9 +111,14 @@ export function performSignIn(core: EmulatorCore, ws: WorkspaceState, attempt: S
   }
   if (member.givenName === undefined && attempt.givenName !== undefined) member.givenName = attempt.givenName;
   if (member.familyName === undefined && attempt.familyName !== undefined) member.familyName = attempt.familyName;
+  if (member.displayName === undefined && attempt.displayName !== undefined) member.displayName = attempt.displayName;
   member.lastSignInAt = now;
   member.updatedAt = now;
-  if (attempt.method === 'sso') ws.sso.lastSuccessAt = now;
+  if (attempt.method === 'sso') {
+    ws.sso.lastSuccessAt = now;
+    // Evidence for the enforcement what-if that SSO works for this member.
+    member.lastSsoSignInAt = now;
+  }
   if (decision.breakGlass) core.record(ws, 'signin.break_glass', actor, { email, memberId: member.id, enforcement: ws.sso.enforcement });
   core.record(ws, 'signin.allowed', actor, { ...base, outcome: 'allowed', memberId: member.id, ...(decision.breakGlass ? { breakGlass: true } : {}) });
   return { outcome: 'allowed', member, breakGlass: decision.breakGlass === true };

@@ -7,7 +7,8 @@ import { parseConnection, type SsoConnection } from './connection.js';
 
 /** Builds a workspace's connection from a request body that names this source. */
 export interface ConnectionSource {
-  connect(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: Record<string, unknown>, actor: string): SsoConnection;
+  /** `check` runs on the built connection before the source changes anything of its own (the swap guard). */
+  connect(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: Record<string, unknown>, actor: string, check: (connection: SsoConnection) => void): SsoConnection;
 }
 
 /** The registered sources, by the body field that asks for each. */
@@ -22,10 +23,17 @@ export function registerConnectionSource(core: EmulatorCore, field: string, sour
  * The connection a PUT /api/sso body asks for: built by the registered source whose field it
  * carries, else parsed from its own values. Throws 400 or 404 naming the problem; changes nothing.
  */
-export function connectionFromRequest(core: EmulatorCore, ws: WorkspaceState, origin: string, raw: unknown, actor: string): SsoConnection {
+export function connectionFromRequest(
+  core: EmulatorCore,
+  ws: WorkspaceState,
+  origin: string,
+  raw: unknown,
+  actor: string,
+  check: (connection: SsoConnection) => void = () => {},
+): SsoConnection {
   if (typeof raw === 'object' && raw !== null) {
     for (const [field, source] of core.runtime(CONNECTION_SOURCES)) {
-      if (field in raw) return source.connect(core, ws, origin, raw as Record<string, unknown>, actor);
+      if (field in raw) return source.connect(core, ws, origin, raw as Record<string, unknown>, actor, check);
     }
   }
   return parseConnection(raw);

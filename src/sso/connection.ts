@@ -1,6 +1,7 @@
 // The workspace's SSO connection (docs/http-api.md §6 `PUT /api/sso`): SAML from IdP metadata or fields, or
 // OIDC issuer and client; validated before anything is stored, and changing it re-arms the
 // enforcement guard (a new successful SSO sign-in is needed before enforcement can be raised).
+// While enforcement is on, swapping the IdP itself is refused unless forced.
 import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, badRequest, conflict } from '../errors.js';
@@ -13,11 +14,14 @@ import { warmUpSamlSchema } from './saml/schema-check.js';
 
 export interface SamlConnection {
   protocol: 'saml';
-  idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  /** `ssoBinding: 'post'` when the IdP takes AuthnRequests only by HTTP-POST; absent: HTTP-Redirect. */
+  idp: { entityId: string; ssoUrl: string; certificates: string[]; ssoBinding?: 'post' };
   allowIdpInitiated: boolean;
   requireSignedAssertion: boolean;
   clockSkewSeconds: number;
-  attributeMap?: { email?: string; givenName?: string; familyName?: string };
+  /** Accept RSA-SHA1 signatures and SHA-1 digests (older IdPs); absent means off. */
+  allowSha1?: true;
+  attributeMap?: { email?: string; givenName?: string; familyName?: string; displayName?: string };
   /** The built-in mock IdP this connection was wired to, if any. */
   mockIdp?: string;
 }
@@ -34,12 +38,22 @@ export interface OidcConnection {
 
 export type SsoConnection = SamlConnection | OidcConnection;
 
+/** Swap the IdP even though enforcement is on (recorded in the journal); never stored. */
+const force = z.boolean().optional();
+
 const samlOptions = {
+  force,
   allowIdpInitiated: z.boolean().optional(),
   requireSignedAssertion: z.boolean().optional(),
+  allowSha1: z.boolean().optional(),
   clockSkewSeconds: z.number().int().min(0).max(600).optional(),
   attributeMap: z
-    .object({ email: z.string().min(1).optional(), givenName: z.string().min(1).optional(), familyName: z.string().min(1).optional() })
+    .object({
+      email: z.string().min(1).optional(),
+      givenName: z.string().min(1).optional(),
+      familyName: z.string().min(1).optional(),
+      displayName: z.string().min(1).optional(),
+    })
     .strict()
     .optional(),
 };
@@ -55,7 +69,10 @@ export const connectionInput = z.union([
   z
     .object({
       protocol: z.literal('saml'),
-      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string().meta({ description: 'An X.509 signing certificate, PEM or base64 DER (400 invalid_certificate otherwise).' })).min(1).max(4) }).strict(),
+      idp: z.object({ entityId: z.string().min(1), ssoUrl: z.string().url(), certificates: z.array(z.string().meta({ description: 'An X.509 signing certificate, PEM or base64 DER (400 invalid_certificate otherwise).' })).min(1).max(4),
+          ssoBinding: z.enum(['redirect', 'post']).optional(),
+        })
+        .strict(),
       ...samlOptions,
     })
     .strict(),
@@ -68,6 +85,7 @@ export const connectionInput = z.union([
       clientSecret: z.string().min(1),
       tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
       clockSkewSeconds: z.number().int().min(0).max(600).optional(),
+      force,
     })
     .strict(),
 ]);
@@ -99,7 +117,8 @@ export function parseConnection(raw: unknown): SsoConnection {
   let idp: SamlConnection['idp'];
   if ('metadataXml' in input) {
     const meta = parseIdpMetadata(input.metadataXml);
-    idp = { entityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certificates };
+    // The metadata's endpoint: HTTP-Redirect when offered, else HTTP-POST (SAML metadata §2.4.3).
+    idp = { entityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certificates, ...(meta.ssoBinding === 'post' ? { ssoBinding: 'post' as const } : {}) };
   } else {
     const certificates = input.idp.certificates.map((c, i) => {
       const pem = toCertificatePem(c);
@@ -108,7 +127,7 @@ export function parseConnection(raw: unknown): SsoConnection {
       }
       return pem;
     });
-    idp = { entityId: input.idp.entityId, ssoUrl: input.idp.ssoUrl, certificates };
+    idp = { entityId: input.idp.entityId, ssoUrl: input.idp.ssoUrl, certificates, ...(input.idp.ssoBinding === 'post' ? { ssoBinding: 'post' as const } : {}) };
   }
   const connection: SamlConnection = {
     protocol: 'saml',
@@ -118,6 +137,7 @@ export function parseConnection(raw: unknown): SsoConnection {
     clockSkewSeconds: input.clockSkewSeconds ?? 60,
   };
   if (input.attributeMap) connection.attributeMap = input.attributeMap;
+  if (input.allowSha1) connection.allowSha1 = true;
   return connection;
 }
 
@@ -125,11 +145,55 @@ export function currentConnection(ws: WorkspaceState): SsoConnection | null {
   return ws.sso.connection as SsoConnection | null;
 }
 
-/** Stores a connection; a change clears the record of a successful SSO sign-in. */
-export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection: SsoConnection, actor: string): void {
+/**
+ * What makes `next` another identity provider than `before`, for users who sign in through it:
+ * the protocol, the SAML entity ID or sign-in URL or binding, a trusted certificate dropped (adding
+ * one beside the old, a key rollover, is not a swap), the OIDC issuer or client. Empty: same IdP.
+ */
+export function idpChanges(before: SsoConnection, next: SsoConnection): string[] {
+  if (before.protocol !== next.protocol) return [`protocol ${before.protocol} → ${next.protocol}`];
+  const changes: string[] = [];
+  if (before.protocol === 'saml' && next.protocol === 'saml') {
+    if (before.idp.entityId !== next.idp.entityId) changes.push(`entity ID ${before.idp.entityId} → ${next.idp.entityId}`);
+    if (before.idp.ssoUrl !== next.idp.ssoUrl) changes.push(`sign-in URL ${before.idp.ssoUrl} → ${next.idp.ssoUrl}`);
+    if (authnRequestBinding(before) !== authnRequestBinding(next)) changes.push(`AuthnRequest binding ${authnRequestBinding(before)} → ${authnRequestBinding(next)}`);
+    const dropped = before.idp.certificates.filter((c) => !next.idp.certificates.includes(c)).length;
+    if (dropped > 0) changes.push(`${dropped} trusted signing certificate${dropped > 1 ? 's' : ''} dropped`);
+  } else if (before.protocol === 'oidc' && next.protocol === 'oidc') {
+    if (before.issuer !== next.issuer) changes.push(`issuer ${before.issuer} → ${next.issuer}`);
+    if (before.clientId !== next.clientId) changes.push(`client ID ${before.clientId} → ${next.clientId}`);
+  }
+  return changes;
+}
+
+/**
+ * Refuses (409 `enforcement_active`) to swap the IdP while enforcement is above `off` unless
+ * forced: a broken replacement would lock every verified-domain user out at once. Returns what
+ * changed, for the journal.
+ */
+export function guardConnectionSwap(ws: WorkspaceState, next: SsoConnection, force: boolean): string[] {
+  const before = currentConnection(ws);
+  if (!before || ws.sso.enforcement === 'off') return [];
+  const changes = idpChanges(before, next);
+  if (changes.length > 0 && !force) {
+    throw conflict(
+      'enforcement_active',
+      `SSO enforcement is "${ws.sso.enforcement}" and this replaces the identity provider (${changes.join('; ')}): if the new one does not work, every verified-domain user is locked out. Set enforcement to "off" first (PUT /w/${ws.id}/api/sso/enforcement), test the new connection with a sign-in, then raise it again; or send "force": true to swap now (it is recorded).`,
+      { enforcement: ws.sso.enforcement, changes },
+    );
+  }
+  return changes;
+}
+
+/**
+ * Stores a connection; a change clears the record of a successful SSO sign-in. Swapping the IdP
+ * while enforcement is on is refused unless `force` (see guardConnectionSwap).
+ */
+export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection: SsoConnection, actor: string, options: { force?: boolean } = {}): void {
   const before = currentConnection(ws);
   const changed = JSON.stringify(before) !== JSON.stringify(connection);
   if (!changed) return;
+  const swapped = guardConnectionSwap(ws, connection, options.force === true);
   ws.sso.connection = connection as unknown as Record<string, unknown>;
   if (connection.protocol === 'saml') warmUpSamlSchema();
   ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
@@ -139,6 +203,7 @@ export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection
     ...(connection.protocol === 'saml' ? { idpEntityId: connection.idp.entityId, certificates: connection.idp.certificates.length } : { issuer: connection.issuer, clientId: connection.clientId }),
     ...(connection.mockIdp ? { mockIdp: connection.mockIdp } : {}),
     replaced: before !== null,
+    ...(swapped.length > 0 ? { forced: true, enforcement: ws.sso.enforcement, changes: swapped } : {}),
   });
 }
 
@@ -155,6 +220,11 @@ export function removeConnection(core: EmulatorCore, ws: WorkspaceState, actor: 
   ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
   delete ws.sso.lastSuccessAt;
   core.record(ws, 'sso.removed', actor, {});
+}
+
+/** How the SP sends AuthnRequests to this IdP (SAML bindings §3.4 or §3.5). */
+export function authnRequestBinding(c: SamlConnection): 'redirect' | 'post' {
+  return c.idp.ssoBinding === 'post' ? 'post' : 'redirect';
 }
 
 /** The workspace's own SSO values an admin pastes into the IdP. */
@@ -196,11 +266,14 @@ export const connectionViewSchema = z.union([
   z.object({
     configured: z.literal(true),
     protocol: z.literal('saml'),
-    idp: z.object({ entityId: z.string(), ssoUrl: z.string(), certificates: z.array(z.string()) }),
+    idp: z.object({ entityId: z.string(), ssoUrl: z.string(), certificates: z.array(z.string()), ssoBinding: z.enum(['redirect', 'post']) }),
+    /** How the AuthnRequest is sent: HTTP-POST only when the IdP offers nothing else. */
+    authnRequestBinding: z.enum(['redirect', 'post']),
     allowIdpInitiated: z.boolean(),
     requireSignedAssertion: z.boolean(),
+    allowSha1: z.boolean(),
     clockSkewSeconds,
-    attributeMap: z.object({ email: z.string().optional(), givenName: z.string().optional(), familyName: z.string().optional() }).optional(),
+    attributeMap: z.object({ email: z.string().optional(), givenName: z.string().optional(), familyName: z.string().optional(), displayName: z.string().optional() }).optional(),
     mockIdp: z.string().optional(),
     loginUrl: z.string(),
     ...connectionCommon,
@@ -238,7 +311,15 @@ export function connectionView(ws: WorkspaceState, origin: string): ConnectionVi
     const { clientSecret: _secret, ...rest } = c;
     return { configured: true as const, ...rest, clientSecretSet: true as const, loginUrl: sp.oidc.loginUrl, ...common };
   }
-  return { configured: true as const, ...c, loginUrl: sp.saml.loginUrl, ...common };
+  return {
+    configured: true as const,
+    ...c,
+    idp: { ...c.idp, ssoBinding: authnRequestBinding(c) },
+    authnRequestBinding: authnRequestBinding(c),
+    allowSha1: c.allowSha1 === true,
+    loginUrl: sp.saml.loginUrl,
+    ...common,
+  };
 }
 
 export function requireConnection<P extends SsoConnection['protocol']>(ws: WorkspaceState, protocol: P): Extract<SsoConnection, { protocol: P }> {

@@ -9,6 +9,7 @@ export interface SsoIdentity {
   email: string;
   givenName?: string;
   familyName?: string;
+  displayName?: string;
 }
 
 /** Only a path inside this workspace is a place to send the user back to. */
@@ -33,6 +34,7 @@ export function finishSsoSignIn(c: AppContext, protocol: 'saml' | 'oidc', identi
     email: identity.email,
     ...(identity.givenName !== undefined ? { givenName: identity.givenName } : {}),
     ...(identity.familyName !== undefined ? { familyName: identity.familyName } : {}),
+    ...(identity.displayName !== undefined ? { displayName: identity.displayName } : {}),
     detail: { protocol, ...detail },
   });
   if (result.outcome === 'denied') {

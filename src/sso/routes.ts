@@ -1,8 +1,9 @@
-// The SSO connection in the workspace admin API: GET/PUT/DELETE /w/{ws}/api/sso.
+// The SSO connection in the workspace admin API: GET/PUT/DELETE /w/{ws}/api/sso. A PUT that swaps
+// the IdP while enforcement is on is refused (409 enforcement_active) unless `force: true`.
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
-import { connectionView, removeConnection, setConnection } from './connection.js';
+import { connectionView, guardConnectionSwap, removeConnection, setConnection } from './connection.js';
 import { connectionFromRequest } from './connection-sources.js';
 
 export function ssoAdminRoutes() {
@@ -11,9 +12,13 @@ export function ssoAdminRoutes() {
   r.put('/', async (c) => {
     const raw = await readJson(c);
     const origin = new URL(c.req.url).origin;
-    // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call (idp/connect.ts plugs it in).
-    const connection = connectionFromRequest(c.get('core'), c.get('ws'), origin, raw, c.get('actor'));
-    setConnection(c.get('core'), c.get('ws'), connection, c.get('actor'));
+    const ws = c.get('ws');
+    // A non-boolean `force` is refused by the schema when the connection is parsed.
+    const force = (raw as { force?: unknown } | null)?.force === true;
+    // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call (idp/connect.ts
+    // plugs it in); the swap guard runs before the IdP registers the workspace, so a refusal changes nothing.
+    const connection = connectionFromRequest(c.get('core'), ws, origin, raw, c.get('actor'), (next) => guardConnectionSwap(ws, next, force));
+    setConnection(c.get('core'), ws, connection, c.get('actor'), { force });
     return c.json(connectionView(c.get('ws'), origin));
   });
   r.delete('/', (c) => {

@@ -1,5 +1,6 @@
 // What SSO keeps between messages, per workspace and in memory: outstanding SAML request ids,
-// used assertion ids, pending OIDC sign-ins and discovered OIDC providers.
+// used assertion ids, the last assertion accepted from each IdP, pending OIDC sign-ins and
+// discovered OIDC providers.
 import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import type { WorkspaceState } from '../store/state.js';
 import { discoverOidcProvider, type OidcRelyingParty } from './oidc/relying-party.js';
@@ -17,11 +18,19 @@ export interface PendingOidcLogin {
 
 const PENDING_TTL_MS = 10 * 60_000;
 
+/** An assertion the workspace accepted (its id is in the replay cache until `untilMs`). */
+export interface AcceptedAssertion {
+  assertionId: string;
+  untilMs: number;
+}
+
 class WorkspaceSso {
   readonly samlRequests: InMemoryRequestIdStore;
   readonly samlReplay: InMemoryReplayCache;
   /** Pending OIDC sign-ins by state, in insertion (= expiry) order. */
   readonly oidcPending = new Map<string, PendingOidcLogin>();
+  /** The last assertion accepted from each IdP, by issuer (what a replay re-sends). */
+  private readonly accepted = new Map<string, AcceptedAssertion>();
   private rp: { key: string; promise: Promise<OidcRelyingParty> } | undefined;
 
   constructor(
@@ -52,6 +61,20 @@ class WorkspaceSso {
       });
     }
     return this.rp.promise;
+  }
+
+  /** Records an assertion that passed every check of the SAML validation. */
+  rememberAccepted(issuer: string, assertion: AcceptedAssertion): void {
+    this.accepted.delete(issuer);
+    if (this.accepted.size >= 64) this.accepted.delete(this.accepted.keys().next().value!);
+    this.accepted.set(issuer, assertion);
+  }
+
+  /** The last assertion accepted from `issuer` whose id the replay cache still holds. */
+  lastAccepted(issuer: string): AcceptedAssertion | undefined {
+    const a = this.accepted.get(issuer);
+    if (!a || a.untilMs <= this.core.clockFor(this.ws.id).nowMs()) return undefined;
+    return a;
   }
 
   rememberOidc(pending: PendingOidcLogin): void {

@@ -54,6 +54,8 @@ export const memberRecordSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   lastSignInAt: isoTime.optional(),
+  /** The last successful SSO sign-in (owned by src/signin; evidence for the enforcement what-if). */
+  lastSsoSignInAt: isoTime.optional(),
   deactivatedAt: isoTime.optional(),
   /** The directory's view of this member (owned by src/scim), present once SCIM manages it. */
   scim: z.record(z.string(), z.unknown()).optional(),

@@ -26,13 +26,16 @@ export const SAML_FAULTS = {
   untrusted_cert: 'saml_untrusted_cert',
   extra_assertion: 'saml_assertion_count',
   missing_email: 'saml_missing_email',
+  /** Signed with RSA-SHA1 and SHA-1 digests, as older IdPs do; accepted only with allowSha1. */
+  sha1: 'saml_weak_algorithm',
 } as const;
 
 export type SamlFault = keyof typeof SAML_FAULTS;
 
 /**
- * Where the `replay` fault finds the last assertion id issued for an IdP/SP pair. The default is
- * one in-memory map for the process; pass your own to scope it (e.g. per workspace).
+ * Where the `replay` fault finds the assertion id to re-send for an IdP/SP pair: by default the
+ * last one issued (one in-memory map for the process); the IdP's routes pass the last one the
+ * workspace accepted, and `set` may then ignore what is issued.
  */
 export interface IssuedAssertionMemory {
   get(key: string): string | undefined;
@@ -62,9 +65,9 @@ const MIN = 60_000;
 
 /**
  * Issues a base64 SAMLResponse for the HTTP-POST binding, shaped like `vendor`, optionally with
- * one `fault`. Every response (faulty or not) is recorded as the last for its IdP/SP pair;
- * `fault: 'replay'` issues a fresh response that reuses that last assertion ID, and throws
- * `idp_nothing_to_replay` (409) when this IdP has issued nothing to that SP yet.
+ * one `fault`. Every response (faulty or not) is offered to `memory` as the last for its IdP/SP
+ * pair; `fault: 'replay'` issues a fresh response that reuses the assertion ID `memory` gives, and
+ * throws `idp_nothing_to_replay` (409) when it gives none.
  */
 export function issueSamlResponse(input: IssueSamlResponseInput): string {
   const shape = VENDOR_SHAPES[input.vendor];
@@ -80,7 +83,7 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
       throw new EmulatorError({
         code: 'idp_nothing_to_replay',
         status: 409,
-        message: `The replay fault reuses the last assertion this IdP (${input.idp.entityId}) issued to ${input.sp.entityId}, and there is none yet. Sign in once without a fault first.`,
+        message: `The replay fault re-sends the last assertion ${input.sp.entityId} accepted from this IdP (${input.idp.entityId}), and there is none to re-send: no sign-in has been accepted yet, or the last accepted assertion has expired and the SP no longer remembers it (use the expired fault for that). Sign in once without a fault first.`,
       });
     }
     assertionId = last;
@@ -116,7 +119,7 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
       : { privateKeyPem: input.idp.privateKeyPem, certPem: input.idp.certPem };
   const parts = input.sign ?? shape.signs;
   if (fault !== 'unsigned') {
-    const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [] };
+    const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [], sha1: fault === 'sha1' };
     // The assertion first, so the Response signature covers the signed assertion (SAML core §5.4.1).
     if (parts !== 'response') xml = sign(xml, 'Assertion', signer, options);
     if (parts !== 'assertion') xml = sign(xml, 'Response', signer, options);
@@ -134,20 +137,20 @@ function sign(
   xml: string,
   element: 'Assertion' | 'Response',
   key: { privateKeyPem: string; certPem: string },
-  options: { prefix: string; inclusivePrefixes: string[] },
+  options: { prefix: string; inclusivePrefixes: string[]; sha1: boolean },
 ): string {
   const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
   const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
   const signer = new SignedXml({
     privateKey: key.privateKeyPem,
     publicCert: key.certPem,
-    signatureAlgorithm: SIGNATURE_ALGORITHMS.rsaSha256,
+    signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: EXC_C14N,
   });
   signer.addReference({
     xpath: target,
     transforms: [ENVELOPED, EXC_C14N],
-    digestAlgorithm: DIGEST_ALGORITHMS.sha256,
+    digestAlgorithm: options.sha1 ? DIGEST_ALGORITHMS.sha1 : DIGEST_ALGORITHMS.sha256,
     ...(options.inclusivePrefixes.length ? { inclusiveNamespacesPrefixList: options.inclusivePrefixes } : {}),
   });
   signer.computeSignature(xml, {

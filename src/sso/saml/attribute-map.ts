@@ -1,5 +1,6 @@
 // Which SAML attributes give a member's email and names, as the workspace documents it: the
-// Entra claim URIs, the common short names, and a per-connection override.
+// Entra claim URIs, the education federations' OID names and FriendlyNames, the common short
+// names, and a per-connection override.
 
 /** Claim URIs Entra ID (and ADFS) send by default. */
 export const CLAIMS = {
@@ -10,18 +11,36 @@ export const CLAIMS = {
   name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
 } as const;
 
+/**
+ * Attribute names by OID (urn:oid, SAML V2.0 X.500/LDAP attribute profile §2.2.1), as Shibboleth,
+ * InCommon, eduGAIN and most education IdPs send them; the FriendlyName is the LDAP name.
+ */
+export const OIDS = {
+  mail: 'urn:oid:0.9.2342.19200300.100.1.3',
+  givenName: 'urn:oid:2.5.4.42',
+  sn: 'urn:oid:2.5.4.4',
+  displayName: 'urn:oid:2.16.840.1.113730.3.1.241',
+  eduPersonPrincipalName: 'urn:oid:1.3.6.1.4.1.5923.1.1.1.6',
+} as const;
+
 /** A per-connection override: for each field, the attribute name(s) to read, in order. */
 export interface AttributeMap {
   email?: string | string[];
   givenName?: string | string[];
   familyName?: string | string[];
+  displayName?: string | string[];
 }
 
-/** The attribute names read when a connection sets no override. Matching ignores case. */
+/**
+ * The attribute names read when a connection sets no override. Matching ignores case. The
+ * eduPersonPrincipalName (scoped `user@realm`) comes last for email and counts only when it has
+ * the shape of an email address.
+ */
 export const DEFAULT_ATTRIBUTE_MAP = {
-  email: [CLAIMS.emailaddress, CLAIMS.nameidentifier, 'email', 'emailAddress', 'mail'],
-  givenName: [CLAIMS.givenname, 'givenName', 'firstName'],
-  familyName: [CLAIMS.surname, 'familyName', 'lastName'],
+  email: [CLAIMS.emailaddress, CLAIMS.nameidentifier, 'email', 'emailAddress', OIDS.mail, 'mail', OIDS.eduPersonPrincipalName, 'eduPersonPrincipalName'],
+  givenName: [CLAIMS.givenname, 'givenName', OIDS.givenName, 'firstName'],
+  familyName: [CLAIMS.surname, 'familyName', OIDS.sn, 'sn', 'surname', 'lastName'],
+  displayName: ['http://schemas.microsoft.com/identity/claims/displayname', 'displayName', OIDS.displayName],
 } as const;
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
@@ -35,6 +54,7 @@ export interface MappedIdentity {
   email?: string;
   givenName?: string;
   familyName?: string;
+  displayName?: string;
   /** Where the email was read from: `NameID` or an attribute name. */
   emailSource?: string;
   /** The names that were consulted for the email, for error messages. */
@@ -73,10 +93,12 @@ export function mapIdentity(
   email ??= firstValue(attributes, emailNames, looksLikeEmail);
   const given = firstValue(attributes, names(override.givenName, DEFAULT_ATTRIBUTE_MAP.givenName), () => true);
   const family = firstValue(attributes, names(override.familyName, DEFAULT_ATTRIBUTE_MAP.familyName), () => true);
+  const display = firstValue(attributes, names(override.displayName, DEFAULT_ATTRIBUTE_MAP.displayName), () => true);
   return {
     ...(email ? { email: email.value, emailSource: email.name } : {}),
     ...(given ? { givenName: given.value } : {}),
     ...(family ? { familyName: family.value } : {}),
+    ...(display ? { displayName: display.value } : {}),
     emailCandidates: override.email === undefined ? ['NameID', ...emailNames] : emailNames,
   };
 }

@@ -1,5 +1,6 @@
 // SP-initiated sign-in: the AuthnRequest (SAML core §3.4.1) sent with the HTTP-Redirect binding
-// (SAML bindings §3.4: DEFLATE, base64, URL-encoded, with RelayState).
+// (SAML bindings §3.4: DEFLATE, base64, URL-encoded, with RelayState), or with the HTTP-POST
+// binding (§3.5: base64 in an auto-posting form) to an IdP whose metadata offers only that.
 
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
@@ -38,25 +39,18 @@ export function newSamlId(): string {
   return `_${randomBytes(20).toString('hex')}`;
 }
 
-/**
- * Builds an SP-initiated AuthnRequest for the HTTP-Redirect binding. The caller stores `id` in
- * its RequestIdStore before redirecting, so that the response's InResponseTo can be matched.
- */
-export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequestRedirect {
-  const samlify = samlifyLib();
-  const { SamlLib } = samlify;
-  const sp = samlify.ServiceProvider({
-    entityID: options.sp.entityId,
-    authnRequestsSigned: false,
-    wantAssertionsSigned: true,
-    nameIDFormat: [NAMEID_FORMAT.emailAddress],
-    assertionConsumerService: [{ Binding: BINDING.post, Location: options.sp.acsUrl }],
-  });
-  // A throwaway entity for samlify's redirect binding; its SLO entry only keeps samlify quiet.
-  const idp = samlify.IdentityProvider({
-    singleSignOnService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-    singleLogoutService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-  });
+export interface AuthnRequestPost {
+  /** The AuthnRequest ID; remember it in the RequestIdStore to accept the answer. */
+  id: string;
+  /** Where the form posts: the IdP's HTTP-POST SSO endpoint. */
+  action: string;
+  /** The form's fields: SAMLRequest (base64, not deflated) and RelayState when given. */
+  fields: { SAMLRequest: string; RelayState?: string };
+}
+
+/** The AuthnRequest XML with a fresh ID. */
+function authnRequestXml(options: AuthnRequestOptions): { id: string; xml: string } {
+  const { SamlLib } = samlifyLib();
   const id = newSamlId();
   const subject =
     options.subject === undefined
@@ -75,9 +69,63 @@ export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequestRe
     Issuer: options.sp.entityId,
     NameIDFormat: NAMEID_FORMAT.emailAddress,
   }).replace('{Subject}', subject);
+  return { id, xml };
+}
+
+/**
+ * Builds an SP-initiated AuthnRequest for the HTTP-Redirect binding. The caller stores `id` in
+ * its RequestIdStore before redirecting, so that the response's InResponseTo can be matched.
+ */
+export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequestRedirect {
+  const samlify = samlifyLib();
+  const sp = samlify.ServiceProvider({
+    entityID: options.sp.entityId,
+    authnRequestsSigned: false,
+    wantAssertionsSigned: true,
+    nameIDFormat: [NAMEID_FORMAT.emailAddress],
+    assertionConsumerService: [{ Binding: BINDING.post, Location: options.sp.acsUrl }],
+  });
+  // A throwaway entity for samlify's redirect binding; its SLO entry only keeps samlify quiet.
+  const idp = samlify.IdentityProvider({
+    singleSignOnService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
+    singleLogoutService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
+  });
+  const { id, xml } = authnRequestXml(options);
   const { context } = sp.createLoginRequest(idp, 'redirect', {
     ...(options.relayState !== undefined ? { relayState: options.relayState } : {}),
     customTagReplacement: () => ({ id, context: xml }),
   });
   return { id, url: context };
+}
+
+/**
+ * Builds an SP-initiated AuthnRequest for the HTTP-POST binding (SAML bindings §3.5.4: the XML
+ * base64-encoded, without DEFLATE, in a form field), for IdPs whose metadata offers only it.
+ */
+export function createAuthnRequestPost(options: AuthnRequestOptions): AuthnRequestPost {
+  const { id, xml } = authnRequestXml(options);
+  return {
+    id,
+    action: options.idp.ssoUrl,
+    fields: { SAMLRequest: Buffer.from(xml, 'utf8').toString('base64'), ...(options.relayState !== undefined ? { RelayState: options.relayState } : {}) },
+  };
+}
+
+/** The page of the HTTP-POST binding: a form that posts itself (a button when scripts are off). */
+export function renderAuthnRequestForm(post: AuthnRequestPost): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const inputs = Object.entries(post.fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${esc(value)}">`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Signing in…</title></head>
+<body onload="document.forms[0].submit()">
+<form method="post" action="${esc(post.action)}">
+${inputs}
+<noscript><p>JavaScript is off: press the button to continue to the identity provider.</p></noscript>
+<button type="submit">Continue</button>
+</form>
+</body>
+</html>`;
 }

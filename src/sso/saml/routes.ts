@@ -3,10 +3,11 @@
 import { Hono } from 'hono';
 import { badRequest } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
-import { requireConnection, spValues } from '../connection.js';
+import { authnRequestBinding, requireConnection, spValues } from '../connection.js';
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { ssoRuntime } from '../runtime.js';
-import { createAuthnRequest } from './authn-request.js';
+import { mapIdentity } from './attribute-map.js';
+import { createAuthnRequest, createAuthnRequestPost, renderAuthnRequestForm } from './authn-request.js';
 import { buildSpMetadata } from './sp-metadata.js';
 import { validateSamlResponse } from './validate-response.js';
 import { warmUpSamlSchema } from './schema-check.js';
@@ -30,16 +31,20 @@ export function samlRoutes() {
       throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
     }
     warmUpSamlSchema();
-    const request = createAuthnRequest({
+    const options = {
       sp,
       idp: { ssoUrl: connection.idp.ssoUrl },
       clock: core.clockFor(ws.id),
       ...(relayState !== undefined ? { relayState } : {}),
       ...(email ? { subject: email } : {}),
-    });
+    };
+    const binding = authnRequestBinding(connection);
+    // An IdP whose metadata offers only HTTP-POST refuses a redirected request: post it instead.
+    const request = binding === 'post' ? createAuthnRequestPost(options) : createAuthnRequest(options);
     ssoRuntime(core, ws).samlRequests.remember(request.id);
-    core.record(ws, 'sso.saml.request_sent', 'anonymous', { requestId: request.id, ...(email ? { email } : {}) });
-    return c.redirect(request.url, 302);
+    core.record(ws, 'sso.saml.request_sent', 'anonymous', { requestId: request.id, binding, ...(email ? { email } : {}) });
+    if ('url' in request) return c.redirect(request.url, 302);
+    return c.html(renderAuthnRequestForm(request), 200, { 'Cache-Control': 'no-store' });
   });
 
   r.post('/acs', async (c) => {
@@ -64,16 +69,23 @@ export function samlRoutes() {
         replayCache: runtime.samlReplay,
         allowIdpInitiated: connection.allowIdpInitiated,
         requireSignedAssertion: connection.requireSignedAssertion,
+        allowSha1: connection.allowSha1 === true,
         clockSkewMs: connection.clockSkewSeconds * 1000,
         ...(connection.attributeMap ? { attributeMap: connection.attributeMap } : {}),
       });
     } catch (err) {
       refuseProtocol(c, 'saml', err);
     }
+    // What the mock IdP's `replay` fault re-sends: an assertion this workspace accepted, for as
+    // long as the replay cache keeps its id (its validity plus the skew; a day without bounds).
+    const validUntil = identity.notOnOrAfter !== undefined ? Date.parse(identity.notOnOrAfter) : core.clockFor(ws.id).nowMs() + 24 * 3_600_000;
+    runtime.rememberAccepted(identity.issuer, { assertionId: identity.assertionId, untilMs: validUntil + connection.clockSkewSeconds * 1000 });
+    // The display name (displayName, its OID, Entra's claim) is read from the same signed attributes.
+    const { displayName } = mapIdentity(identity.nameId, identity.attributes, connection.attributeMap);
     return finishSsoSignIn(
       c,
       'saml',
-      identity,
+      { ...identity, ...(displayName !== undefined ? { displayName } : {}) },
       { issuer: identity.issuer, assertionId: identity.assertionId, idpInitiated: identity.inResponseTo === undefined },
       safeReturnTo(ws.id, relayState),
     );

@@ -20,6 +20,10 @@ export const DIGEST_ALGORITHMS = {
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
 } as const;
 
+/** How to accept SHA-1 when the IdP cannot do better, said in every SHA-1 refusal. */
+const SHA1_HINT =
+  ' If the IdP cannot (older district IdPs, pysaml2 defaults), allow SHA-1 for this connection: send "allowSha1": true with the SSO configuration (PUT /w/{ws}/api/sso); the readiness report warns while it is on.';
+
 const ALLOWED_TRANSFORMS = new Set([
   'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
   'http://www.w3.org/2001/10/xml-exc-c14n#',
@@ -61,7 +65,7 @@ export function verifyEnvelopedSignature(
   if (!allowedSig.includes(algorithm)) {
     throw samlError(
       'saml_weak_algorithm',
-      `The ${what} is signed with ${algorithm || '(no algorithm)'}, which is not accepted; expected one of ${allowedSig.join(', ')}. Set the IdP's signing algorithm to RSA-SHA256.`,
+      `The ${what} is signed with ${algorithm || '(no algorithm)'}, which is not accepted; expected one of ${allowedSig.join(', ')}. Set the IdP's signing algorithm to RSA-SHA256.${algorithm === SIGNATURE_ALGORITHMS.rsaSha1 ? SHA1_HINT : ''}`,
       { element: what, expected: allowedSig, actual: algorithm },
     );
   }
@@ -84,7 +88,7 @@ export function verifyEnvelopedSignature(
   if (!allowedDigest.includes(digestAlgorithm)) {
     throw samlError(
       'saml_weak_algorithm',
-      `The ${what} signature digests with ${digestAlgorithm || '(no algorithm)'}, which is not accepted; expected one of ${allowedDigest.join(', ')}. Set the IdP's digest algorithm to SHA-256.`,
+      `The ${what} signature digests with ${digestAlgorithm || '(no algorithm)'}, which is not accepted; expected one of ${allowedDigest.join(', ')}. Set the IdP's digest algorithm to SHA-256.${digestAlgorithm === DIGEST_ALGORITHMS.sha1 ? SHA1_HINT : ''}`,
       { element: what, expected: allowedDigest, actual: digestAlgorithm },
     );
   }

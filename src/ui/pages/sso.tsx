@@ -8,6 +8,7 @@ import { callHttp, consoleClient, workspaceApi } from '../admin-api.js';
 import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
+import { EnforcementPreviewTables, loadEnforcementPreviews, type EnforcementPreviewView } from './enforcement-preview.js';
 
 const enc = encodeURIComponent;
 
@@ -32,6 +33,7 @@ export async function ssoPage(ctx: PageContext) {
   const conn = await api.sso.get();
   const enforcement = await api.sso.enforcement.get();
   const settings = await api.settings.get();
+  const previews = await loadEnforcementPreviews(ctx, enforcement.level);
   const members = await api.users.list();
   const idps = Object.values(c.get('core').state.idps ?? {});
   const mockIdp = conn.configured ? conn.mockIdp : undefined;
@@ -42,7 +44,7 @@ export async function ssoPage(ctx: PageContext) {
     sp: <SpValuesSection base={base} workspace={c.get('ws').id} conn={conn} />,
     connect: <ConnectSection base={base} user={user} idps={idps} configured={conn.configured} mockIdp={mockIdp} protocol={protocol} />,
     test: <TestSection base={base} configured={conn.configured} protocol={protocol} testUsers={testUsers} members={members} />,
-    enforcement: <EnforcementSection base={base} enforcement={enforcement} settings={settings} />,
+    enforcement: <EnforcementSection base={base} enforcement={enforcement} settings={settings} previews={previews} />,
   };
   return (
     <Layout ctx={ctx} page="sso" title="Single sign-on">
@@ -388,7 +390,7 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
 }
 
 /** Enforcement with its guard and the lockout warning, and owners' break-glass sign-in. */
-const EnforcementSection = ({ base, enforcement, settings }: { base: string; enforcement: Enforcement; settings: Settings }) => (
+const EnforcementSection = ({ base, enforcement, settings, previews }: { base: string; enforcement: Enforcement; settings: Settings; previews: EnforcementPreviewView[] }) => (
   <section class="card" aria-labelledby="enf-h">
     <h2 id="enf-h">
       Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={enforcement.level} />
@@ -413,6 +415,7 @@ const EnforcementSection = ({ base, enforcement, settings }: { base: string; enf
         sign-in ({settings.breakGlass ? 'on' : 'off'} now).
       </p>
     </div>
+    <EnforcementPreviewTables previews={previews} />
     <ActionForm action={`${base}/admin/sso/enforcement`}>
       <fieldset>
         <legend>Level</legend>
@@ -426,7 +429,8 @@ const EnforcementSection = ({ base, enforcement, settings }: { base: string; enf
         ))}
       </fieldset>
       <label class="inline">
-        <input type="checkbox" name="force" value="true" /> Force it even though SSO is untested (recorded in the event log)
+        <input type="checkbox" name="force" value="true" /> Force it even though SSO is untested or no owner keeps a way in (recorded in
+            the event log)
       </label>
       <p>
         <button type="submit">Save enforcement</button>
@@ -465,7 +469,11 @@ function parseUsers(text: string | undefined) {
 const connected = (conn: SsoConnection) => ({
   tone: 'ok' as const,
   text: `Connected with ${String(conn.configured ? conn.protocol : undefined).toUpperCase()}.`,
-  details: ['Now test it: invite a test user and run a test sign-in. Enforcement stays refused until one succeeds.'],
+  details: [
+    conn.enforcement === 'off'
+      ? 'Now test it: invite a test user and run a test sign-in. Raising enforcement stays refused until one succeeds.'
+      : `Enforcement stays "${conn.enforcement}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
+  ],
 });
 
 async function put(ctx: PageContext, body: SsoConnectionInput) {
@@ -517,11 +525,12 @@ export const ssoActions: Record<string, Action> = {
     const level = required(form, 'level', 'the level') as EnforcementLevel;
     const force = form.get('force') === 'true';
     const res = await workspaceApi(c, user).sso.enforcement.set(level, force ? { force } : {});
-    return {
-      tone: 'ok',
-      text: `Enforcement is now "${res.level}".`,
-      ...(res.level === 'sso_only' ? { details: ['Verified-domain users can sign in only through SSO from now on.'] } : {}),
-    };
+    const blocked = res.preview.members.filter((r) => r.outcome === 'newly_blocked').map((r) => r.email);
+    const details = [
+      ...(res.level === 'sso_only' ? ['Verified-domain users can sign in only through SSO from now on.'] : []),
+      ...(blocked.length > 0 ? [`Newly blocked (${blocked.length}): ${blocked.slice(0, 20).join(', ')}${blocked.length > 20 ? ', …' : ''}.`] : []),
+    ];
+    return { tone: 'ok', text: `Enforcement is now "${res.level}".`, ...(details.length > 0 ? { details } : {}) };
   },
   async 'break-glass'({ c, user }, form) {
     const on = form.get('breakGlass') === 'true';
