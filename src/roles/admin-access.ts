@@ -44,6 +44,7 @@ export const ADMIN_ACCESS: readonly AccessRule[] = [
     'delete /sso',
     'get /sso/enforcement',
     'put /sso/enforcement',
+    'get /sso/enforcement/preview',
     'post /sign-in/check',
     'get /scim/tokens',
     'post /scim/tokens',
