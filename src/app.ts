@@ -10,6 +10,8 @@ import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
 import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
+import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
+import { requireSameOrigin } from './http/same-origin.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import type { AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
@@ -50,6 +52,11 @@ export interface EmulatorOptions {
    * `{ 'login.microsoftonline.com': '/idp/entra' }` so a mock IdP stands under a vendor's host.
    */
   outbound?: OutboundRoutes;
+  /**
+   * Host names answered on the socket besides localhost, *.localhost, 127.0.0.1, ::1, the bound
+   * address and the machine's name (e.g. a docker-compose service name), or `'all'` for any Host.
+   */
+  allowedHosts?: readonly string[] | typeof ALL_HOSTS;
 }
 
 export interface Emulator {
@@ -57,8 +64,18 @@ export interface Emulator {
   core: EmulatorCore;
   store: StateStore;
   adminKey: string;
+  /** The Host allow-list and the emulator's own origins (the socket's address and port are added on listen). */
+  hosts: HostPolicy;
   /** Flushes the store. */
   close(): Promise<void>;
+}
+
+/** The host name of a Host header value (`name`, `name:port`, `[v6]:port`). */
+function hostOf(header: string): string {
+  const h = header.trim();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
 }
 
 /** Builds an emulator: the Hono app over a runtime core, wired to its store. */
@@ -90,18 +107,44 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`)),
   );
 
-  // The emulator's own outgoing requests to an origin it is served on are answered in process,
-  // so that a mock IdP under /idp works with or without a socket.
-  const selfOrigins = new Set<string>();
+  // The emulator's own outgoing requests to its own origins (from the allow-list and the socket,
+  // never from request headers) are answered in process, so a mock IdP under /idp works with or
+  // without a socket. Requests dispatched in process are marked so the socket checks skip them.
+  const hosts = new HostPolicy(options.allowedHosts ?? []);
+  const dispatchedInProcess = new WeakSet<Request>();
+  const answerInProcess = async (request: Request): Promise<Response> => {
+    dispatchedInProcess.add(request);
+    return app.fetch(request);
+  };
   const outboundFetch = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
   const selfOrOut = (url: string, init?: RequestInit) => {
-    if (selfOrigins.has(new URL(url).origin)) return Promise.resolve(app.fetch(new Request(url, init)));
+    if (hosts.isOwnOrigin(new URL(url))) return answerInProcess(new Request(url, init));
     return outboundFetch(url, init);
   };
-  core.outboundFetch = options.outbound ? routeOutbound(options.outbound, selfOrOut, (request) => app.fetch(request)) : selfOrOut;
+  core.outboundFetch = options.outbound ? routeOutbound(options.outbound, selfOrOut, answerInProcess) : selfOrOut;
+  core.selfFetch = answerInProcess;
+  core.isOwnOrigin = (url) => hosts.isOwnOrigin(url);
 
   app.use('*', async (c, next) => {
-    if (selfOrigins.size < 64) selfOrigins.add(new URL(c.req.url).origin);
+    const url = new URL(c.req.url);
+    const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    if (overSocket) {
+      // DNS rebinding: a page on a name that resolves to loopback reaches the socket with its own Host.
+      const hostHeader = c.req.header('Host');
+      const hostName = hostHeader === undefined ? undefined : hostOf(hostHeader);
+      for (const name of [url.hostname, ...(hostName !== undefined ? [hostName] : [])]) {
+        if (!hosts.allows(name)) {
+          throw new EmulatorError({
+            code: 'host_not_allowed',
+            status: 421,
+            message: `The Host "${name}" is not one this emulator answers (a defence against DNS rebinding). If you reach it under that name on purpose, start it with --allowed-hosts ${name.replace(/^\[|\]$/g, '')} (or EMULATOR_ALLOWED_HOSTS), or --allowed-hosts all to turn the check off.`,
+          });
+        }
+      }
+    } else if (!dispatchedInProcess.has(c.req.raw)) {
+      // Code in this process calling the app (app.request, MSW): its origin answers in process too.
+      hosts.rememberInProcessOrigin(url.origin);
+    }
     c.set('core', core);
     c.set('actor', 'anonymous');
     await next();
@@ -147,6 +190,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (bearerToken(c.req.header('Authorization')) === undefined) {
       const m = sessionMember(c);
       if (m) {
+        // A cookie rides along on cross-site requests; only a same-origin page may use it here.
+        requireSameOrigin(c);
         if (m.role !== 'owner' && m.role !== 'admin') {
           throw forbidden('forbidden', `${m.email} is a ${m.role}; the admin API is for workspace owners and admins.`);
         }
@@ -172,9 +217,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/scim/v2', scimRoutes());
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
+  // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server.
+  app.use('/idp/:idp/provision', async (c, next) => {
+    if (bearerToken(c.req.header('Authorization')) !== undefined) return requireAdmin(c, next);
+    return next();
+  });
   app.route('/idp/:idp', idpRoutes());
   app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
 
-  return { app, core, store, adminKey, close: () => store.close() };
+  return { app, core, store, adminKey, hosts, close: () => store.close() };
 }

@@ -21,6 +21,7 @@ export async function listen(emulator: Emulator, host: string, port: number, exp
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  emulator.hosts.listeningOn(address.address, address.port);
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   let stopping: Promise<void> | undefined;
   const stop = () =>
