@@ -2,6 +2,7 @@
 // provisioning, SAML and OIDC) and its management on the control plane (/_emulator/idps).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { ACTOR_ADMIN_KEY } from '../emulator.js';
 import { badRequest } from '../errors.js';
 import { readBody } from '../http/body.js';
 import type { AppContext, AppEnv } from '../http/context.js';
@@ -206,7 +207,7 @@ export function idpRoutes() {
   r.post('/provision', async (c) => {
     const idp = current(c);
     const input = await readBody(c, provisionInput);
-    return c.json(await provision(c.get('core'), idp, input, c.get('actor')));
+    return c.json(await provision(c.get('core'), idp, input, c.get('actor'), c.get('actor') === ACTOR_ADMIN_KEY));
   });
 
   r.route('/saml', idpSamlRoutes());

@@ -1,6 +1,6 @@
 // Step 3, Directory sync (SCIM): the base URL, tokens (shown once, revocable), the last SCIM
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
-import { callApi, callHttp, expectOk, originOf } from '../admin-api.js';
+import { authHeaders, callApi, callHttp, expectOk, originOf } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 
@@ -225,7 +225,9 @@ export const scimActions: Record<string, Action> = {
       const probe = remembered ? await callHttp(c, 'GET', `${base}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${remembered}` } }) : undefined;
       token = probe?.ok ? remembered : (expectOk(await callApi(c, user, 'POST', `${base}/api/scim/tokens`, { name: `Mock IdP ${idpId}` })).token as string);
     }
-    const report = expectOk(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } } }));
+    // With the admin key the run may also go through a Host this emulator does not know as its own.
+    const headers = user.kind === 'key' ? authHeaders(user) : {};
+    const report = expectOk(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } }, headers }));
     const k = report.counts;
     return {
       tone: k.failedRequests > 0 ? 'error' : 'ok',
