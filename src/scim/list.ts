@@ -1,5 +1,6 @@
 // Querying Users and Groups (RFC 7644 §3.4.2, §3.4.3): filter, sort, paging and attribute
 // selection. Equality filters on indexed attributes are answered from the workspace index.
+import { MAX_ATTRIBUTE_PATHS, limitExceeded } from './limits.js';
 import { isObject } from './filter/attribute-values.js';
 import { compileFilter, equalityLookup, type EqualityLookup, type FilterPredicate } from './filter/evaluate-filter.js';
 import { parseFilter } from './filter/parse-filter.js';
@@ -35,7 +36,16 @@ function pathList(name: string, value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const items = Array.isArray(value) ? value : [value];
   if (!items.every((v) => typeof v === 'string')) throw invalidValue(`"${name}" must be a comma-separated list of attribute paths.`);
-  return (items as string[]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const paths = (items as string[]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (paths.length > MAX_ATTRIBUTE_PATHS) {
+    throw limitExceeded(
+      'tooMany',
+      'too_many_attributes',
+      `"${name}" lists ${paths.length} attribute paths; the limit is ${MAX_ATTRIBUTE_PATHS} (RFC 7644 §3.4.2.5). Ask for fewer attributes.`,
+      { limit: MAX_ATTRIBUTE_PATHS, actual: paths.length },
+    );
+  }
+  return paths;
 }
 
 function text(name: string, value: unknown): string | undefined {
