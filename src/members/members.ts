@@ -3,6 +3,8 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { domainKey } from '../domains/domain-name.js';
+import { identityKey } from '../store/identity-key.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
 export type MemberRole = MemberRecord['role'];
@@ -18,7 +20,8 @@ export function normalizeEmail(input: unknown): string {
   return input.trim();
 }
 
-export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+/** The domain of an email in the form verified domains are kept in (lower-case ASCII, punycode). */
+export const emailDomain = (email: string) => domainKey(email.slice(email.lastIndexOf('@') + 1));
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(9).toString('base64url')}`;
@@ -40,7 +43,7 @@ export function passwordMatches(hash: string | undefined, password: string): boo
 }
 
 export function findMemberByEmail(core: EmulatorCore, ws: WorkspaceState, email: string): MemberRecord | undefined {
-  const id = core.index(ws).memberByEmail.get(email.toLowerCase());
+  const id = core.index(ws).memberByEmail.get(identityKey(email));
   return id === undefined ? undefined : ws.members[id];
 }
 

@@ -1,6 +1,7 @@
 // Querying Users and Groups (RFC 7644 §3.4.2, §3.4.3): filter, sort, paging and attribute
 // selection. Equality filters on indexed attributes are answered from the workspace index.
 import { MAX_ATTRIBUTE_PATHS, limitExceeded } from './limits.js';
+import { identityKey } from '../store/identity-key.js';
 import { isObject } from './filter/attribute-values.js';
 import { compileFilter, equalityLookup, type EqualityLookup, type FilterPredicate } from './filter/evaluate-filter.js';
 import { parseFilter } from './filter/parse-filter.js';
@@ -115,7 +116,7 @@ function userCandidates(scope: ScimScope, lookup: EqualityLookup | null): Iterab
   const index = scope.core.index(scope.ws);
   switch (lookup?.attribute) {
     case 'userName': {
-      const id = index.memberByUserName.get(lookup.value.toLowerCase());
+      const id = index.memberByUserName.get(identityKey(lookup.value));
       return id !== undefined ? [id] : [];
     }
     case 'externalId':
