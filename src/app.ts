@@ -217,11 +217,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/scim/v2', scimRoutes());
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
-  // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server.
-  app.use('/idp/:idp/provision', async (c, next) => {
+  // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server
+  // and registered applications may be changed.
+  const optionalAdmin = createMiddleware<AppEnv>(async (c, next) => {
     if (bearerToken(c.req.header('Authorization')) !== undefined) return requireAdmin(c, next);
     return next();
   });
+  app.use('/idp/:idp/provision', optionalAdmin);
+  app.use('/idp/:idp/apps/*', optionalAdmin);
   app.route('/idp/:idp', idpRoutes());
   app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
