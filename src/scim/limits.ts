@@ -12,6 +12,8 @@ export const MAX_STRING_LENGTH = 4096;
 export const MAX_FILTER_TERMS = 200;
 /** Nesting of parentheses, `not (…)` and value filters `[…]` in one filter. */
 export const MAX_FILTER_DEPTH = 50;
+/** Value-filter terms in all the paths of one PatchOp message together (each is tested on every value). */
+export const MAX_PATCH_FILTER_TERMS = 1000;
 /** Paths in one `attributes` or `excludedAttributes` list. */
 export const MAX_ATTRIBUTE_PATHS = 200;
 

@@ -165,8 +165,16 @@ function wantsMembers(query: Pick<ListQuery, 'attributes' | 'excludedAttributes'
   return !named(query.excludedAttributes);
 }
 
-/** Runs a query and answers with a ListResponse (RFC 7644 §3.4.2). */
-export function listResources(scope: ScimScope, type: ScimResourceType, query: ListQuery): Record<string, unknown> {
+// A filtered scan gives the event loop back this often, so that one large query (a 200-term
+// filter over every user) never holds up other requests such as /_emulator/health.
+const SCAN_SLICE_MS = 10;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a query and answers with a ListResponse (RFC 7644 §3.4.2). A scan over many resources
+ * yields to the event loop between slices; a resource deleted meanwhile is left out.
+ */
+export async function listResources(scope: ScimScope, type: ScimResourceType, query: ListQuery): Promise<Record<string, unknown>> {
   const filter = compile(query.filter, type);
   const compare = query.sortBy !== undefined ? sortComparator(query.sortBy, type, query.sortOrder) : undefined;
   if (query.sortBy === undefined && query.sortOrder !== undefined) sortComparator('id', type, query.sortOrder);
@@ -189,10 +197,17 @@ export function listResources(scope: ScimScope, type: ScimResourceType, query: L
     });
   } else {
     let matches: ScimResource[] = [];
-    for (const id of candidates) {
+    let sliceStart = performance.now();
+    let n = 0;
+    for (const id of [...candidates]) {
+      if (++n % 32 === 0 && performance.now() - sliceStart > SCAN_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       const r = resourceOf(scope, type, id, evalMembers);
       if (r && (!filter || filter.predicate(r))) matches.push(r);
     }
+    if (n > 0) matches = matches.filter((r) => isServed(scope, type, r.id as string));
     // Array.prototype.sort is stable: ties keep creation order across pages.
     if (compare) matches = matches.sort(compare);
     total = matches.length;

@@ -22,7 +22,8 @@ describe('cross-site requests to the admin API', () => {
   it('refuses a cookie-authenticated write from another origin, with no Origin, or from "null" (403 cross_site_request), changing nothing', async () => {
     const { call, cookie, state } = await ownerSession();
     const before = await state();
-    for (const headers of [{ Origin: 'https://attacker.example' }, {}, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    const variants: Record<string, string>[] = [{ Origin: 'https://attacker.example' }, {}, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of variants) {
       const res = await call('POST', '/w/default/api/scim/tokens', {}, { auth: null, headers: { Cookie: cookie, ...headers } });
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.body.error.code).toBe('cross_site_request');

@@ -22,7 +22,8 @@ const post = (emulator: ReturnType<typeof createEmulator>, cookie: string, heade
 describe('console form posts', () => {
   it('refuses Origin: null and a missing Origin (403 cross_origin_form) and adds nothing', async () => {
     const { emulator, cookie } = await consoleCookie();
-    for (const headers of [{ Origin: 'null' }, {}, { Origin: 'https://attacker.example' }]) {
+    const variants: Record<string, string>[] = [{ Origin: 'null' }, {}, { Origin: 'https://attacker.example' }];
+    for (const headers of variants) {
       const res = await post(emulator, cookie, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect((await res.json()).error.code).toBe('cross_origin_form');

@@ -16,7 +16,7 @@ import {
   type ScimResource,
   type ScimResourceType,
 } from '../schema.js';
-import { MAX_PATCH_OPERATIONS, limitExceeded } from '../limits.js';
+import { MAX_PATCH_FILTER_TERMS, MAX_PATCH_OPERATIONS, limitExceeded } from '../limits.js';
 import { checkValueCount, coerceAttribute, coerceSingle, invalidValue } from './coerce-value.js';
 
 /** One operation of a PatchOp message (RFC 7644 §3.5.2). */
@@ -170,6 +170,7 @@ class PatchSession {
   // PATCH stays linear in operations × values instead of re-scanning the array per operation.
   private readonly valueKeys = new WeakMap<unknown[], Set<string>>();
   private readonly primaryIndexes = new WeakMap<unknown[], Set<number>>();
+  private filterTerms = 0;
   private readonly core: string;
   private readonly extensions: readonly string[];
 
@@ -199,11 +200,32 @@ class PatchSession {
     const schemaUrn = this.schemaUrn(path);
     if (schemaUrn !== undefined) return this.applyToSchemaObject(op, schemaUrn, path, value, hasValue);
     const parsed = parsePatchPath(path);
+    if (parsed.filter) this.countFilterTerms(parsed.filter);
     const resolved = resolveAttributeParts(parsed.path, this.resourceType);
     if (!resolved) {
       throw invalidPath(`The path "${path}" names no attribute of a ${this.resourceType} (see /Schemas).`, path);
     }
     this.applyAt(op, parsed, resolved, path, value, hasValue);
+  }
+
+  // Every value-filter term is tested on every value of its attribute: bound them per message.
+  private countFilterTerms(filter: FilterNode): void {
+    const stack: FilterNode[] = [filter];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.kind === 'and' || node.kind === 'or') stack.push(node.left, node.right);
+      else if (node.kind === 'not') stack.push(node.filter);
+      else if (node.kind === 'valuePath') stack.push(node.filter);
+      else this.filterTerms++;
+    }
+    if (this.filterTerms > MAX_PATCH_FILTER_TERMS) {
+      throw limitExceeded(
+        'tooMany',
+        'filter_too_complex',
+        `The value filters of this PATCH hold more than ${MAX_PATCH_FILTER_TERMS} terms together; the limit is ${MAX_PATCH_FILTER_TERMS} per request. Send the operations in several requests.`,
+        { limit: MAX_PATCH_FILTER_TERMS },
+      );
+    }
   }
 
   private schemaUrn(text: string): string | undefined {
