@@ -147,6 +147,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     c.set('core', core);
     c.set('actor', 'anonymous');
+    c.set('inProcess', dispatchedInProcess.has(c.req.raw));
     await next();
   });
   app.use(

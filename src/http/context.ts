@@ -10,6 +10,8 @@ export interface AppEnv {
     ws: WorkspaceState;
     /** Who is acting, for the journal: `admin-key`, `user:<email>`, `scim:<token id>`. */
     actor: string;
+    /** True for a request the emulator dispatched to itself in process (never one from the socket). */
+    inProcess: boolean;
   };
 }
 
