@@ -9,7 +9,8 @@ import { controlRoutes } from './control/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
-import { generateAdminKey, requireAdminKey } from './http/auth.js';
+import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
+import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
 import type { AppEnv } from './http/context.js';
@@ -54,6 +55,11 @@ export interface EmulatorOptions {
    * `{ 'login.microsoftonline.com': '/idp/entra' }` so a mock IdP stands under a vendor's host.
    */
   outbound?: OutboundRoutes;
+  /**
+   * Host names answered on the socket besides localhost, *.localhost, 127.0.0.1, ::1, the bound
+   * address and the machine's name (e.g. a docker-compose service name), or `'all'` for any Host.
+   */
+  allowedHosts?: readonly string[] | typeof ALL_HOSTS;
 }
 
 export interface Emulator {
@@ -61,8 +67,18 @@ export interface Emulator {
   core: EmulatorCore;
   store: StateStore;
   adminKey: string;
+  /** The Host allow-list and the emulator's own origins (the socket's address and port are added on listen). */
+  hosts: HostPolicy;
   /** Flushes the store. */
   close(): Promise<void>;
+}
+
+/** The host name of a Host header value (`name`, `name:port`, `[v6]:port`). */
+function hostOf(header: string): string {
+  const h = header.trim();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
 }
 
 /**
@@ -114,20 +130,47 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return errorResponse(c, notFound('not_found', `No route for ${c.req.method} ${c.req.path}. See README.md for the routes the emulator serves.`));
   });
 
-  // The emulator's own outgoing requests to an origin it is served on are answered in process,
-  // so that a mock IdP under /idp works with or without a socket.
-  const selfOrigins = new Set<string>();
+  // The emulator's own outgoing requests to its own origins (from the allow-list and the socket,
+  // never from request headers) are answered in process, so a mock IdP under /idp works with or
+  // without a socket. Requests dispatched in process are marked so the socket checks skip them.
+  const hosts = new HostPolicy(options.allowedHosts ?? []);
+  const dispatchedInProcess = new WeakSet<Request>();
+  const answerInProcess = async (request: Request): Promise<Response> => {
+    dispatchedInProcess.add(request);
+    return app.fetch(request);
+  };
   const outboundFetch = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
   const selfOrOut = (url: string, init?: RequestInit) => {
-    if (selfOrigins.has(new URL(url).origin)) return Promise.resolve(app.fetch(new Request(url, init)));
+    if (hosts.isOwnOrigin(new URL(url))) return answerInProcess(new Request(url, init));
     return outboundFetch(url, init);
   };
-  core.outboundFetch = options.outbound ? routeOutbound(options.outbound, selfOrOut, (request) => app.fetch(request)) : selfOrOut;
+  core.outboundFetch = options.outbound ? routeOutbound(options.outbound, selfOrOut, answerInProcess) : selfOrOut;
+  core.selfFetch = answerInProcess;
+  core.isOwnOrigin = (url) => hosts.isOwnOrigin(url);
 
   app.use('*', async (c, next) => {
-    if (selfOrigins.size < 64) selfOrigins.add(new URL(c.req.url).origin);
+    const url = new URL(c.req.url);
+    const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    if (overSocket) {
+      // DNS rebinding: a page on a name that resolves to loopback reaches the socket with its own Host.
+      const hostHeader = c.req.header('Host');
+      const hostName = hostHeader === undefined ? undefined : hostOf(hostHeader);
+      for (const name of [url.hostname, ...(hostName !== undefined ? [hostName] : [])]) {
+        if (!hosts.allows(name)) {
+          throw new EmulatorError({
+            code: 'host_not_allowed',
+            status: 421,
+            message: `The Host "${name}" is not one this emulator answers (a defence against DNS rebinding). If you reach it under that name on purpose, start it with --allowed-hosts ${name.replace(/^\[|\]$/g, '')} (or EMULATOR_ALLOWED_HOSTS), or --allowed-hosts all to turn the check off.`,
+          });
+        }
+      }
+    } else if (!dispatchedInProcess.has(c.req.raw)) {
+      // Code in this process calling the app (app.request, MSW): its origin answers in process too.
+      hosts.rememberInProcessOrigin(url.origin);
+    }
     c.set('core', core);
     c.set('actor', 'anonymous');
+    c.set('inProcess', dispatchedInProcess.has(c.req.raw));
     await next();
   });
   app.use(
@@ -186,9 +229,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/scim/v2', scimRoutes());
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
+  // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server
+  // and registered applications may be changed.
+  const optionalAdmin = createMiddleware<AppEnv>(async (c, next) => {
+    if (bearerToken(c.req.header('Authorization')) !== undefined) return requireAdmin(c, next);
+    return next();
+  });
+  app.use('/idp/:idp/provision', optionalAdmin);
+  app.use('/idp/:idp/apps/*', optionalAdmin);
   app.route('/idp/:idp', idpRoutes());
   app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
 
-  return { app, core, store, adminKey, close: () => store.close() };
+  return { app, core, store, adminKey, hosts, close: () => store.close() };
 }

@@ -88,6 +88,11 @@ export class EmulatorCore {
    * routes requests to its own origins in process; tests and MSW may replace it.
    */
   outboundFetch: (url: string, init?: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
+  /** Answers a request with the emulator's own app, in process (set by the app factory). */
+  selfFetch: (request: Request) => Promise<Response> = (request) =>
+    Promise.reject(new Error(`no app answers ${request.method} ${request.url} in process: build the emulator with createEmulator()`));
+  /** Whether a URL is this emulator itself (from its Host allow-list and socket; set by the app factory). */
+  isOwnOrigin: (url: URL) => boolean = () => false;
   private readonly workspaceClocks = new Map<string, OffsetClock>();
   private readonly indexes = new Map<string, WorkspaceIndex>();
   /** Verified domain → owning workspace (docs/rules.md §1: a domain belongs to at most one workspace). */

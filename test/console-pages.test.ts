@@ -12,7 +12,8 @@ const ORIGIN = 'http://localhost';
 function browser(emulator = createEmulator({ adminKey: KEY })) {
   const jar = new Map<string, string>();
   const request = async (method: string, path: string, form?: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
-    const h: Record<string, string> = { Accept: BROWSER_ACCEPT, ...headers };
+    // Browsers send Origin on every POST; the console refuses a form post without it.
+    const h: Record<string, string> = { Accept: BROWSER_ACCEPT, ...(method === 'POST' ? { Origin: ORIGIN } : {}), ...headers };
     if (jar.size) h.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (form) {

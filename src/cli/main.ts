@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
+import { parseAllowedHosts } from '../http/hosts.js';
 import { runCommand, schemaCommand, validateCommand } from './scenarios.js';
 import { formatIssue, loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
@@ -16,6 +17,7 @@ const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU work
 Usage:
   edu-emulator serve [--port 4000] [--host 127.0.0.1] [--data FILE | --memory]
                      [--scenario FILE [--with-expectations]] [--dns-server HOST:PORT] [--admin-key KEY]
+                     [--allowed-hosts NAME,… | all]
   edu-emulator run PATH… [--reporter pretty|json|junit] [--out FILE] [--concurrency N]
                    [--bail] [--filter NAME] [--target URL --admin-key KEY]
   edu-emulator validate PATH…
@@ -34,6 +36,10 @@ serve options (environment variables in brackets):
   --dns-server H:P    verify domains against this DNS server         [EMULATOR_DNS_SERVER]
                       instead of the simulated zone
   --admin-key KEY     admin key (random at each start otherwise)     [EMULATOR_ADMIN_KEY]
+  --allowed-hosts L   more Host names to answer (comma-separated;    [EMULATOR_ALLOWED_HOSTS]
+                      *.domain for sub-domains), or "all" for any;
+                      localhost, 127.0.0.1, ::1, the --host address
+                      and this machine's name are always answered
   --scenario FILE     set a workspace up from a scenario file        [EMULATOR_SCENARIO]
   --with-expectations also check the scenario's expectations
 `;
@@ -60,6 +66,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
         scenario: { type: 'string' },
         'dns-server': { type: 'string' },
         'admin-key': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'with-expectations': { type: 'boolean' },
       },
     }));
@@ -82,6 +89,14 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
   if (dnsServer !== undefined) opts.dnsServer = dnsServer;
   const adminKey = values['admin-key'] ?? env.EMULATOR_ADMIN_KEY;
   if (adminKey !== undefined) opts.adminKey = adminKey;
+  const allowedHosts = values['allowed-hosts'] ?? env.EMULATOR_ALLOWED_HOSTS;
+  if (allowedHosts !== undefined) {
+    try {
+      opts.allowedHosts = parseAllowedHosts(allowedHosts);
+    } catch (e) {
+      throw new CliError(`--allowed-hosts takes host names separated by commas (e.g. emulator,*.test) or "all": ${(e as Error).message}`);
+    }
+  }
   return opts;
 }
 

@@ -2,6 +2,7 @@
 // it over HTTP with @hono/node-server; flushes the store on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { createEmulator, type Emulator } from '../app.js';
+import type { ALL_HOSTS } from '../http/hosts.js';
 import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
 import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
@@ -19,6 +20,8 @@ export interface ServeOptions {
   withExpectations?: boolean;
   dnsServer?: string;
   adminKey?: string;
+  /** --allowed-hosts: more Host names to answer, or 'all'. */
+  allowedHosts?: string[] | typeof ALL_HOSTS;
 }
 
 export interface RunningServer {
@@ -60,6 +63,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     state,
     ...(o.adminKey !== undefined ? { adminKey: o.adminKey } : {}),
     ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
+    ...(o.allowedHosts !== undefined ? { allowedHosts: o.allowedHosts } : {}),
   });
   if (!state) store.changed();
 

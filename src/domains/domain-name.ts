@@ -15,6 +15,18 @@ function invalid(input: string, why: string) {
   );
 }
 
+/**
+ * The comparison form of a domain (e.g. of an email address): lower-case ASCII, internationalised
+ * names in punycode after NFC, as verified domains are stored; the lower-cased NFC text when it
+ * is no valid domain name.
+ */
+export function domainKey(name: string): string {
+  const bare = name.trim().replace(/\.$/, '');
+  if (/^[\x00-\x7f]*$/.test(bare)) return bare.toLowerCase();
+  const nfc = bare.normalize('NFC');
+  return domainToASCII(nfc) || nfc.toLowerCase();
+}
+
 /** Normalises a domain an admin adds: lower case, no trailing dot, punycode; throws `invalid_domain`. */
 export function normalizeDomainName(input: unknown): string {
   if (typeof input !== 'string') {

@@ -3,7 +3,7 @@
 import type { EmulatorCore } from '../emulator.js';
 import { conflict, notFound } from '../errors.js';
 import type { DomainRecord, WorkspaceState } from '../store/state.js';
-import { normalizeDomainName } from './domain-name.js';
+import { domainKey, normalizeDomainName } from './domain-name.js';
 import { domainStatus, domainView, expectedTxtValue, newDomainRecord, txtMatches, type DomainVerificationView } from './verification.js';
 
 function claimedError(domain: string) {
@@ -134,6 +134,6 @@ export function deleteDomain(core: EmulatorCore, ws: WorkspaceState, input: stri
 export function isVerifiedDomainOf(core: EmulatorCore, ws: WorkspaceState, email: string): boolean {
   const at = email.lastIndexOf('@');
   if (at < 0) return false;
-  return core.domainOwners.get(email.slice(at + 1).toLowerCase()) === ws.id;
+  return core.domainOwners.get(domainKey(email.slice(at + 1))) === ws.id;
 }
 

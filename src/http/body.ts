@@ -1,25 +1,96 @@
-// Reading request bodies: JSON only, malformed JSON is a 400 naming the problem, and a zod
-// schema turns shape errors into one 400 that lists every field at fault.
+// Reading request bodies: JSON only (a JSON media type is required, RFC 7644 §3.1 on SCIM routes),
+// well-formed UTF-8 without lone surrogates, malformed JSON a 400 naming the problem, and a zod
+// schema turning shape errors into one 400 that lists every field at fault.
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { EmulatorError, badRequest } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Parses the body as JSON; an empty body is `undefined`. */
+const isScimPath = (path: string) => /^\/w\/[^/]+\/scim\/v2(\/|$)/.test(path);
+
+/**
+ * The media types a JSON route accepts: `application/json` everywhere, and on SCIM routes also
+ * `application/scim+json` (RFC 7644 §3.1); parameters such as `charset` are allowed.
+ */
+export function isJsonMediaType(header: string | undefined, scim: boolean): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (scim && type === 'application/scim+json');
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `s` is well-formed UTF-16 (no lone surrogate), so it can be encoded as UTF-8. */
+export const isWellFormedText = (s: string) => !LONE_SURROGATE.test(s);
+
+/** Throws 400 `invalid_encoding` when a parsed JSON value holds a string with a lone surrogate. */
+function checkWellFormed(value: unknown, scim: boolean): void {
+  // An explicit stack: a deeply nested document cannot overflow the call stack here.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!isWellFormedText(v)) throw encodingError('a string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)', scim);
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        if (!isWellFormedText(k)) throw encodingError('a member name holds a lone UTF-16 surrogate', scim);
+        stack.push(item);
+      }
+    }
+  }
+}
+
+function encodingError(what: string, scim: boolean): EmulatorError {
+  return new EmulatorError({
+    code: 'invalid_encoding',
+    status: 400,
+    message: `The request body is not valid Unicode text: ${what}. Send UTF-8 encoded JSON (RFC 8259 §8.1).`,
+    ...(scim ? { scimType: 'invalidValue' } : {}),
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Parses the body as JSON; an empty body is `undefined`. A body needs a JSON media type (else
+ * 415 `unsupported_media_type`, so a cross-site `text/plain` form cannot reach a JSON route),
+ * valid UTF-8 and no lone surrogates (400 `invalid_encoding`).
+ */
 export async function readJson(c: Context, opts: { scim?: boolean } = {}): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
+  const scim = opts.scim ?? isScimPath(c.req.path);
+  // Read first: an oversized body is a 413 whatever its type.
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = utf8.decode(bytes);
+  } catch {
+    throw encodingError('it is not well-formed UTF-8', scim);
+  }
+  if (text.trim() === '') return undefined;
+  const contentType = c.req.header('Content-Type');
+  if (!isJsonMediaType(contentType, scim)) {
+    throw new EmulatorError({
+      code: 'unsupported_media_type',
+      status: 415,
+      message: `This route takes JSON, but the body was sent as ${contentType ? `"${contentType}"` : 'no Content-Type'}. Send it with Content-Type: ${scim ? 'application/scim+json (or application/json)' : 'application/json'}.`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new EmulatorError({
       code: 'invalid_json',
       status: 400,
       message: `The request body is not valid JSON: ${(e as Error).message}. Send a JSON object with Content-Type: application/json.`,
-      ...(opts.scim ? { scimType: 'invalidSyntax' } : {}),
+      ...(scim ? { scimType: 'invalidSyntax' } : {}),
     });
   }
+  checkWellFormed(parsed, scim);
+  return parsed;
 }
 
 /** Describes zod issues as `field: problem` lines. */

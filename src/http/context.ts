@@ -13,6 +13,8 @@ export interface AppEnv {
     /** The built-in role an admin API request acts with (a member's session, or the admin key
      *  acting as a member); unset for the admin key itself, which has full power. */
     actorRole?: 'owner' | 'admin' | 'member' | 'analytics_viewer';
+    /** True for a request the emulator dispatched to itself in process (never one from the socket). */
+    inProcess: boolean;
   };
 }
 

@@ -85,6 +85,7 @@ const PLAIN_WORDS: Record<string, string> = {
   saml_missing_email: "The identity provider's answer does not say the user's email address.",
   saml_assertion_count: "The identity provider's answer has an unexpected shape (more than one assertion).",
   saml_unsolicited: 'The identity provider started this sign-in, which the workspace does not allow.',
+  saml_in_response_to_mismatch: "The identity provider's answer names a different sign-in in its signed and unsigned parts, so it was refused.",
   oidc_bad_signature: "The identity provider's token has a signature that does not match.",
   oidc_alg_none: "The identity provider's token was not signed.",
   oidc_wrong_issuer: 'The token came from a different identity provider than the one this workspace is connected to.',

@@ -7,6 +7,8 @@ import { createAdaptorServer } from '@hono/node-server';
 /** What can be served: a fetch handler and a store to flush on stop (an Emulator is one). */
 export interface Servable {
   app: { fetch(request: Request): Response | Promise<Response> };
+  /** Told the bound address and port, so that they count as the emulator's own origin. */
+  hosts: { listeningOn(address: string, port: number): void };
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function listen(emulator: Servable, host: string, port: number, exp
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  emulator.hosts.listeningOn(address.address, address.port);
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -55,7 +55,8 @@ export function idpOidcRoutes() {
     if (workspace !== undefined) settings.workspace = workspace;
     // Answered under a vendor's host through an outbound route, the provider is named by that
     // host and path; otherwise by its own URL under /idp/{idp}/oidc.
-    const forwardedPrefix = c.req.header('X-Forwarded-Prefix');
+    // Only the emulator's own outbound routing sets this header; from outside it is ignored.
+    const forwardedPrefix = c.get('inProcess') ? c.req.header('X-Forwarded-Prefix') : undefined;
     const issuer =
       forwardedPrefix !== undefined && /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(forwardedPrefix)
         ? `${url.origin}${forwardedPrefix.replace(/\/$/, '')}`

@@ -19,8 +19,35 @@ export type ProvisionInput = z.infer<typeof provisionInput>;
 
 const CONTENT_TYPE = { entra: 'application/scim+json', okta: 'application/scim+json; charset=utf-8', generic: 'application/scim+json' } as const;
 
-/** Runs one provisioning cycle of the IdP's directory to a SCIM target and returns its report. */
-export async function provision(core: EmulatorCore, idp: IdpState, input: ProvisionInput, actor: string): Promise<ProvisioningReport> {
+/**
+ * Refuses (403 `idp_target_not_allowed`) a target other than one of this emulator's own workspaces
+ * (`<own origin>/w/{ws}/scim/v2`) unless the admin key was sent: the mock IdP is open to any
+ * page, and sending SCIM requests with a caller's token to any host and port would make it a
+ * port scanner.
+ */
+function checkTarget(core: EmulatorCore, idp: IdpState, baseUrl: string, privileged: boolean): void {
+  if (privileged) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  const ws = url && !url.search && !url.hash ? /^\/w\/([^/]+)\/scim\/v2$/.exec(url.pathname)?.[1] : undefined;
+  if (url && ws !== undefined && core.isOwnOrigin(url) && core.workspace(decodeURIComponent(ws))) return;
+  throw new EmulatorError({
+    code: 'idp_target_not_allowed',
+    status: 403,
+    message: `Mock IdP "${idp.id}" provisions without the admin key only to this emulator's own workspaces (<emulator origin>/w/<ws>/scim/v2), not to ${baseUrl}. Send "Authorization: Bearer <admin key>" to provision to another SCIM server.`,
+    details: { target: baseUrl },
+  });
+}
+
+/**
+ * Runs one provisioning cycle of the IdP's directory to a SCIM target and returns its report.
+ * `privileged`: the request carried the admin key, so any target may be used and remembered.
+ */
+export async function provision(core: EmulatorCore, idp: IdpState, input: ProvisionInput, actor: string, privileged = false): Promise<ProvisioningReport> {
   const targets = Object.values(idp.provisioning);
   let baseUrl: string;
   if (input.target) baseUrl = input.target.baseUrl.replace(/\/+$/, '');
@@ -33,6 +60,8 @@ export async function provision(core: EmulatorCore, idp: IdpState, input: Provis
         : `Mock IdP "${idp.id}" provisions ${targets.length} targets; name one with {"target":{"baseUrl","token"}}: ${targets.map((t) => t.baseUrl).join(', ')}.`,
     );
   }
+  // Before anything is remembered: a refused target is not stored.
+  checkTarget(core, idp, baseUrl, privileged);
   const runtime = idpRuntime(core, idp);
   if (runtime.provisioning) throw conflict('idp_provisioning_busy', `Mock IdP "${idp.id}" is already provisioning; wait for that run to end.`);
   const target = (idp.provisioning[baseUrl] ??= {

@@ -2,7 +2,8 @@
 // provisioning, SAML and OIDC) and its management on the control plane (/_emulator/idps).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { badRequest } from '../errors.js';
+import { ACTOR_ADMIN_KEY } from '../emulator.js';
+import { EmulatorError, badRequest } from '../errors.js';
 import { readBody } from '../http/body.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import {
@@ -198,8 +199,18 @@ export function idpRoutes() {
   r.post('/apps/oidc', async (c) => {
     const idp = current(c);
     const input = await readBody(c, oidcAppInput);
-    if (input.clientId && Object.hasOwn(idp.oidcClients, input.clientId) && input.clientSecret === undefined) {
-      throw badRequest('idp_client_exists', `Client "${input.clientId}" is already registered at mock IdP "${idp.id}"; send its clientSecret to update it.`);
+    if (input.clientId && Object.hasOwn(idp.oidcClients, input.clientId)) {
+      // Changing a client's secret or redirect URIs would hand its sign-ins to whoever asked.
+      if (c.get('actor') !== ACTOR_ADMIN_KEY) {
+        throw new EmulatorError({
+          code: 'idp_client_exists',
+          status: 403,
+          message: `Client "${input.clientId}" is already registered at mock IdP "${idp.id}"; only the emulator admin key ("Authorization: Bearer <admin key>") may change it.`,
+        });
+      }
+      if (input.clientSecret === undefined) {
+        throw badRequest('idp_client_exists', `Client "${input.clientId}" is already registered at mock IdP "${idp.id}"; send its clientSecret to update it.`);
+      }
     }
     const client = registerOidcClient(c.get('core'), idp, input, c.get('actor'));
     return c.json({ clientId: client.clientId, clientSecret: client.clientSecret, redirectUris: client.redirectUris, issuer: idpView(idp, origin(c)).oidc.issuer }, 201);
@@ -210,7 +221,7 @@ export function idpRoutes() {
   r.post('/provision', async (c) => {
     const idp = current(c);
     const input = await readBody(c, provisionInput);
-    return c.json(await provision(c.get('core'), idp, input, c.get('actor')));
+    return c.json(await provision(c.get('core'), idp, input, c.get('actor'), c.get('actor') === ACTOR_ADMIN_KEY));
   });
 
   r.route('/saml', idpSamlRoutes());

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { domainKey } from '../domains/domain-name.js';
+import { identityKey } from '../store/identity-key.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
 
 export type MemberRole = MemberRecord['role'];
@@ -21,7 +23,8 @@ export function normalizeEmail(input: unknown): string {
   return input.trim();
 }
 
-export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+/** The domain of an email in the form verified domains are kept in (lower-case ASCII, punycode). */
+export const emailDomain = (email: string) => domainKey(email.slice(email.lastIndexOf('@') + 1));
 
 /** The fewest characters a password may have. */
 export const MIN_PASSWORD = 8;
@@ -42,7 +45,7 @@ export function passwordMatches(hash: string | undefined, password: string): boo
 }
 
 export function findMemberByEmail(core: EmulatorCore, ws: WorkspaceState, email: string): MemberRecord | undefined {
-  const id = core.index(ws).memberByEmail.get(email.toLowerCase());
+  const id = core.index(ws).memberByEmail.get(identityKey(email));
   return id === undefined ? undefined : ws.members[id];
 }
 

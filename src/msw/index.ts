@@ -67,6 +67,8 @@ function originOf(baseUrl: string): string {
 export function emulatorHandlers(options: EmulatorHandlersOptions): EmulatorHandlers {
   const origin = originOf(options.baseUrl);
   const emulator = options.emulator && isEmulator(options.emulator) ? options.emulator : createEmulator(options.emulator ?? {});
+  // The base URL is the emulator itself: its own outgoing requests there are answered in process.
+  emulator.hosts.rememberInProcessOrigin(origin);
   // The request MSW hands over is the one the code under test sent; the app answers it as is.
   const answer = ({ request }: { request: Request }) => emulator.app.fetch(request);
   const handlers = [http.all(origin, answer), http.all(`${origin}/*`, answer)];

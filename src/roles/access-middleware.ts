@@ -6,6 +6,7 @@ import { matchedRoutes } from 'hono/route';
 import { badRequest, forbidden } from '../errors.js';
 import { bearerToken, requireAdminKey } from '../http/auth.js';
 import type { AppContext, AppEnv } from '../http/context.js';
+import { requireSameOrigin } from '../http/same-origin.js';
 import { findMemberByEmail } from '../members/members.js';
 import { sessionMember } from '../signin/routes.js';
 import { accessRule, checkAuthority, ROLE_ASSIGNMENT, type AccessRule } from './admin-access.js';
@@ -32,6 +33,8 @@ export function adminApiAccess(adminKey: string, actorForKey: string): Middlewar
     if (bearerToken(c.req.header('Authorization')) === undefined) {
       const m = sessionMember(c);
       if (m) {
+        // A cookie rides along on cross-site requests; only a same-origin page may use it here.
+        requireSameOrigin(c);
         if (actAs !== undefined) throw badRequest('act_as_needs_admin_key', `${ACT_AS_HEADER} is for the emulator admin key; a signed-in member acts as themselves.`);
         c.set('actor', `user:${m.email}`);
         c.set('actorRole', m.role);

@@ -1,5 +1,7 @@
 // Querying Users and Groups (RFC 7644 §3.4.2, §3.4.3): filter, sort, paging and attribute
 // selection. Equality filters on indexed attributes are answered from the workspace index.
+import { MAX_ATTRIBUTE_PATHS, limitExceeded } from './limits.js';
+import { identityKey } from '../store/identity-key.js';
 import { isObject } from './filter/attribute-values.js';
 import { compileFilter, equalityLookup, type EqualityLookup, type FilterPredicate } from './filter/evaluate-filter.js';
 import { parseFilter } from './filter/parse-filter.js';
@@ -35,7 +37,16 @@ function pathList(name: string, value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const items = Array.isArray(value) ? value : [value];
   if (!items.every((v) => typeof v === 'string')) throw invalidValue(`"${name}" must be a comma-separated list of attribute paths.`);
-  return (items as string[]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const paths = (items as string[]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (paths.length > MAX_ATTRIBUTE_PATHS) {
+    throw limitExceeded(
+      'tooMany',
+      'too_many_attributes',
+      `"${name}" lists ${paths.length} attribute paths; the limit is ${MAX_ATTRIBUTE_PATHS} (RFC 7644 §3.4.2.5). Ask for fewer attributes.`,
+      { limit: MAX_ATTRIBUTE_PATHS, actual: paths.length },
+    );
+  }
+  return paths;
 }
 
 function text(name: string, value: unknown): string | undefined {
@@ -105,7 +116,7 @@ function userCandidates(scope: ScimScope, lookup: EqualityLookup | null): Iterab
   const index = scope.core.index(scope.ws);
   switch (lookup?.attribute) {
     case 'userName': {
-      const id = index.memberByUserName.get(lookup.value.toLowerCase());
+      const id = index.memberByUserName.get(identityKey(lookup.value));
       return id !== undefined ? [id] : [];
     }
     case 'externalId':
@@ -154,8 +165,16 @@ function wantsMembers(query: Pick<ListQuery, 'attributes' | 'excludedAttributes'
   return !named(query.excludedAttributes);
 }
 
-/** Runs a query and answers with a ListResponse (RFC 7644 §3.4.2). */
-export function listResources(scope: ScimScope, type: ScimResourceType, query: ListQuery): Record<string, unknown> {
+// A filtered scan gives the event loop back this often, so that one large query (a 200-term
+// filter over every user) never holds up other requests such as /_emulator/health.
+const SCAN_SLICE_MS = 10;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a query and answers with a ListResponse (RFC 7644 §3.4.2). A scan over many resources
+ * yields to the event loop between slices; a resource deleted meanwhile is left out.
+ */
+export async function listResources(scope: ScimScope, type: ScimResourceType, query: ListQuery): Promise<Record<string, unknown>> {
   const filter = compile(query.filter, type);
   const compare = query.sortBy !== undefined ? sortComparator(query.sortBy, type, query.sortOrder) : undefined;
   if (query.sortBy === undefined && query.sortOrder !== undefined) sortComparator('id', type, query.sortOrder);
@@ -178,10 +197,17 @@ export function listResources(scope: ScimScope, type: ScimResourceType, query: L
     });
   } else {
     let matches: ScimResource[] = [];
-    for (const id of candidates) {
+    let sliceStart = performance.now();
+    let n = 0;
+    for (const id of [...candidates]) {
+      if (++n % 32 === 0 && performance.now() - sliceStart > SCAN_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       const r = resourceOf(scope, type, id, evalMembers);
       if (r && (!filter || filter.predicate(r))) matches.push(r);
     }
+    if (n > 0) matches = matches.filter((r) => isServed(scope, type, r.id as string));
     // Array.prototype.sort is stable: ties keep creation order across pages.
     if (compare) matches = matches.sort(compare);
     total = matches.length;

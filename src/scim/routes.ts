@@ -115,8 +115,8 @@ export function scimRoutes() {
   r.get('/Schemas/:id', (c) => discoveryItem(c, schemaResources(scope(c).baseUrl), 'Schema'));
 
   // Users (RFC 7644 §3.3–§3.6)
-  r.get('/Users', (c) => scimJson(c, listResources(scope(c), 'User', queryFromUrl(new URL(c.req.url).searchParams))));
-  r.post('/Users/.search', async (c) => scimJson(c, listResources(scope(c), 'User', queryFromSearch(await resourceBody(c)))));
+  r.get('/Users', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromUrl(new URL(c.req.url).searchParams))));
+  r.post('/Users/.search', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromSearch(await resourceBody(c)))));
   r.post('/Users', async (c) => {
     const s = scope(c);
     const { member, record } = createUser(s, await resourceBody(c));
@@ -146,8 +146,8 @@ export function scimRoutes() {
   });
 
   // Groups
-  r.get('/Groups', (c) => scimJson(c, listResources(scope(c), 'Group', queryFromUrl(new URL(c.req.url).searchParams))));
-  r.post('/Groups/.search', async (c) => scimJson(c, listResources(scope(c), 'Group', queryFromSearch(await resourceBody(c)))));
+  r.get('/Groups', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromUrl(new URL(c.req.url).searchParams))));
+  r.post('/Groups/.search', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromSearch(await resourceBody(c)))));
   r.post('/Groups', async (c) => {
     const s = scope(c);
     const g = createGroup(s, await resourceBody(c));

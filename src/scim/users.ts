@@ -1,5 +1,6 @@
 // SCIM Users (RFC 7643 §4.1, §4.3): each is a workspace member with source `scim` (docs/rules.md §6).
 // Owns the directory record kept in MemberRecord.scim, the User JSON form, and every change to it.
+import { identityKey } from '../store/identity-key.js';
 import { isObject, findKey } from './filter/attribute-values.js';
 import { coerceAttribute, coerceSingle } from './patch/coerce-value.js';
 import { applyPatch } from './patch/apply-patch.js';
@@ -203,11 +204,11 @@ function namesOf(attributes: Record<string, unknown>): Names {
 // Refuses, before anything changes, a userName or email that another member holds (RFC 7644 §3.3 409).
 function checkFree(scope: ScimScope, memberId: string | undefined, userName: string, email: string): void {
   const index = scope.core.index(scope.ws);
-  const holder = index.memberByUserName.get(userName.toLowerCase());
+  const holder = index.memberByUserName.get(identityKey(userName));
   if (holder !== undefined && holder !== memberId) {
     throw uniqueness(`userName "${userName}" is already taken by User "${holder}" (userName is unique, compared case-insensitively).`);
   }
-  const emailHolder = index.memberByEmail.get(email.toLowerCase());
+  const emailHolder = index.memberByEmail.get(identityKey(email));
   if (emailHolder !== undefined && emailHolder !== memberId) {
     throw uniqueness(`The email ${email} already belongs to another member of this workspace ("${emailHolder}"); each member has one email.`);
   }
@@ -281,12 +282,12 @@ export function createUser(scope: ScimScope, body: unknown): { member: MemberRec
   const userName = input.attributes.userName as string;
   const email = emailFromAttributes(input.attributes);
   const index = scope.core.index(scope.ws);
-  const holder = index.memberByUserName.get(userName.toLowerCase());
+  const holder = index.memberByUserName.get(identityKey(userName));
   if (holder !== undefined) {
     throw uniqueness(`userName "${userName}" is already provisioned as User "${holder}"; update it with PUT or PATCH /Users/${holder}.`);
   }
-  const byUserName = index.memberByEmail.get(userName.toLowerCase());
-  const existingId = byUserName ?? index.memberByEmail.get(email.toLowerCase());
+  const byUserName = index.memberByEmail.get(identityKey(userName));
+  const existingId = byUserName ?? index.memberByEmail.get(identityKey(email));
   const existing = existingId !== undefined ? scope.ws.members[existingId] : undefined;
   const time = now(scope);
   const active = input.active ?? true;

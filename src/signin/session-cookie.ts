@@ -10,6 +10,8 @@ export function setSessionCookie(c: Context, workspace: string, token: string): 
   setCookie(c, SESSION_COOKIE, token, {
     path: `/w/${workspace}`,
     httpOnly: true,
+    // Lax, not Strict: after an IdP's cross-site POST to the ACS the browser must send it on the
+    // landing page (test/browser/cross-site-acs.test.ts). Origin checks are the CSRF defence.
     sameSite: 'Lax',
     maxAge: SESSION_TTL_MS / 1000,
   });

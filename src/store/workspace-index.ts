@@ -1,9 +1,11 @@
 // Lookup indexes of one workspace, derived from its state at load and kept in step by every
 // change: members by email and SCIM userName/externalId, and group membership both ways, so
 // hot paths never scan the workspace.
+import { identityKey } from './identity-key.js';
 import type { WorkspaceState } from './state.js';
 
-const lower = (s: string) => s.toLowerCase();
+// Emails, userNames and group names are keyed by their NFC, case-folded form.
+const lower = identityKey;
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   let set = map.get(key);

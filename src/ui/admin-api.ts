@@ -24,8 +24,7 @@ export function authHeaders(user: ConsoleUser): Record<string, string> {
 }
 
 /**
- * Calls the emulator's HTTP surface in process (the app routes requests to its own origin without a
- * socket). `path` is absolute on the emulator: `/w/{ws}/api/…`, `/_emulator/…`, `/idp/…`.
+ * Calls the emulator's HTTP surface in process (never over the network, whatever the Host). `path` is absolute on the emulator: `/w/{ws}/api/…`, `/_emulator/…`, `/idp/…`.
  */
 export async function callHttp(
   c: AppContext,
@@ -33,18 +32,22 @@ export async function callHttp(
   path: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResult> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...(options.headers ?? {}) };
+  // The console is a page of this origin: it says so, as a browser would (the admin API asks it of cookies).
+  const headers: Record<string, string> = { Accept: 'application/json', Origin: originOf(c), ...(options.headers ?? {}) };
   let payload: string | undefined;
   if (options.body !== undefined) {
     payload = JSON.stringify(options.body);
     headers['Content-Type'] = 'application/json';
   }
-  const res = await c.get('core').outboundFetch(new URL(path, originOf(c)).href, {
-    method,
-    headers,
-    redirect: 'manual',
-    ...(payload !== undefined ? { body: payload } : {}),
-  });
+  // Always in process: the console's credentials never leave the emulator.
+  const res = await c.get('core').selfFetch(
+    new Request(new URL(path, originOf(c)), {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(payload !== undefined ? { body: payload } : {}),
+    }),
+  );
   const text = await res.text();
   let body: unknown = text === '' ? undefined : text;
   if (text !== '' && /json/.test(res.headers.get('Content-Type') ?? '')) {

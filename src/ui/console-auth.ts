@@ -47,7 +47,9 @@ export async function exchangeKey(c: AppContext, key: string): Promise<boolean> 
   const token = randomBytes(32).toString('base64url');
   const ws = c.get('ws').id;
   sessionsOf(c).set(hash(token), { workspace: ws, adminKey: key, expiresAt: Date.now() + CONSOLE_TTL_MS });
-  setCookie(c, CONSOLE_COOKIE, token, { path: `/w/${ws}`, httpOnly: true, sameSite: 'Lax', maxAge: CONSOLE_TTL_MS / 1000 });
+  // Strict: the console is never entered from another site with this cookie (the Origin checks
+  // are the CSRF defence; this keeps the admin-key session off every cross-site navigation too).
+  setCookie(c, CONSOLE_COOKIE, token, { path: `/w/${ws}`, httpOnly: true, sameSite: 'Strict', maxAge: CONSOLE_TTL_MS / 1000 });
   return true;
 }
 

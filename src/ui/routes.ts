@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { EmulatorError, forbidden, notFound, unauthorized } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
+import { isSameOrigin } from '../http/same-origin.js';
 import { safeReturnTo } from '../sso/finish.js';
 import { ApiRefusal, authHeaders, callHttp, originOf } from './admin-api.js';
 import { readForm, refusalFlash, type Action, type ActionResult } from './actions.js';
@@ -46,12 +47,17 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
 
-/** Refuses a cross-site form post (SameSite=Lax already keeps cookies off it; this says why). */
+/**
+ * Refuses a form post that does not prove it comes from this console: an Origin of another site,
+ * `null` (sandboxed frames, some redirects) or none at all, unless `Sec-Fetch-Site: same-origin`.
+ */
 function checkSameOrigin(c: AppContext): void {
+  if (c.req.method !== 'POST' || isSameOrigin(c)) return;
   const origin = c.req.header('Origin');
-  if (c.req.method === 'POST' && origin && origin !== 'null' && origin !== originOf(c)) {
-    throw forbidden('cross_origin_form', `The form was posted from ${origin}, not from this console (${originOf(c)}).`);
-  }
+  throw forbidden(
+    'cross_origin_form',
+    `The form was posted from ${origin === undefined ? 'a page that sent no Origin header' : origin === 'null' ? 'an opaque origin ("null")' : origin}, not from this console (${originOf(c)}). Post it from the console page itself.`,
+  );
 }
 
 /**
@@ -117,9 +123,11 @@ export function consoleRoutes() {
     withConsole(c, async (ctx) => {
       const q = new URL(c.req.url).searchParams;
       const lastEventId = c.req.header('Last-Event-ID');
-      const res = await c.get('core').outboundFetch(`${ctx.origin}${ctx.base}/api/events?${q}`, {
-        headers: { ...authHeaders(ctx.user), Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
-      });
+      const res = await c.get('core').selfFetch(
+        new Request(`${ctx.origin}${ctx.base}/api/events?${q}`, {
+          headers: { ...authHeaders(ctx.user), Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+        }),
+      );
       if (!res.ok || !res.body) return res;
       return new Response(asPlainMessages(res.body), {
         headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' },

@@ -2,6 +2,7 @@
 // case rules of their schema definition (RFC 7643 §2.3, RFC 7644 §3.4.2.2), shared by the
 // filter evaluator and the sort comparator.
 
+import { identityKey } from '../../store/identity-key.js';
 import type { ScimAttribute } from '../schema.js';
 import type { CompareOperator } from './parse-filter.js';
 
@@ -127,7 +128,8 @@ export function compareValue(op: CompareOperator, actual: unknown, expected: Fil
   const isSubstring = op === 'co' || op === 'sw' || op === 'ew';
   switch (t.kind) {
     case 'string': {
-      const fold = (s: string) => (t.caseExact ? s : s.toLowerCase());
+      // caseExact: false compares as identities do (NFC, case-folded).
+      const fold = (s: string) => (t.caseExact ? s : identityKey(s));
       const a = fold(actual as string);
       if (isSubstring) return substring(op, a, fold(String(expected)));
       if (typeof expected !== 'string') return false;

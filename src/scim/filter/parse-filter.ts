@@ -2,6 +2,7 @@
 // (RFC 7644 §3.5.2): tokenizer, recursive-descent parser and the filter syntax tree.
 
 import { EmulatorError } from '../../errors.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_TERMS, limitExceeded } from '../limits.js';
 import type { AttributePathParts } from '../schema.js';
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
@@ -149,8 +150,15 @@ function tokenize(text: string, kind: 'filter' | 'path'): Token[] {
   return tokens;
 }
 
+/**
+ * The parser recurses only into a nested group (`(…)`, `not (…)`, `[…]`), and checks the depth
+ * before it does; `and`/`or` chains are loops. With the term limit, the tree (and every
+ * recursive walk over it) is at most MAX_FILTER_TERMS + MAX_FILTER_DEPTH deep.
+ */
 class Parser {
   private index = 0;
+  private depth = 0;
+  private terms = 0;
 
   constructor(
     private readonly text: string,
@@ -206,17 +214,47 @@ class Parser {
       this.next();
       const open = this.next();
       if (open.kind !== '(') throw this.fail(open, `"(" after "not"`);
-      const filter = this.parseOr(inValueFilter);
+      const filter = this.nested(open, () => this.parseOr(inValueFilter));
       this.expectClose(')');
       return { kind: 'not', filter };
     }
     if (t.kind === '(') {
       this.next();
-      const filter = this.parseOr(inValueFilter);
+      const filter = this.nested(t, () => this.parseOr(inValueFilter));
       this.expectClose(')');
       return filter;
     }
     return this.parseAttributeExpression(inValueFilter);
+  }
+
+  /** Parses one nesting level deeper, refusing beyond MAX_FILTER_DEPTH before recursing. */
+  nested<T>(open: Token, parse: () => T): T {
+    if (this.depth >= MAX_FILTER_DEPTH) {
+      throw limitExceeded(
+        'tooMany',
+        'filter_too_complex',
+        `The ${this.mode === 'filter' ? 'filter' : 'PATCH path'} nests more than ${MAX_FILTER_DEPTH} levels of parentheses, "not" or value filters (at position ${open.start}); the limit is ${MAX_FILTER_DEPTH}. Flatten it or split the request.`,
+        { limit: MAX_FILTER_DEPTH, position: open.start },
+      );
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Counts one attribute expression, refusing beyond MAX_FILTER_TERMS. */
+  private countTerm(token: Token): void {
+    if (++this.terms > MAX_FILTER_TERMS) {
+      throw limitExceeded(
+        'tooMany',
+        'filter_too_complex',
+        `The ${this.mode === 'filter' ? 'filter' : 'PATCH path'} has more than ${MAX_FILTER_TERMS} attribute expressions (the ${MAX_FILTER_TERMS + 1}st at position ${token.start}); the limit is ${MAX_FILTER_TERMS}. Split it into several requests.`,
+        { limit: MAX_FILTER_TERMS, position: token.start },
+      );
+    }
   }
 
   private expectClose(kind: ')' | ']'): void {
@@ -253,13 +291,14 @@ class Parser {
     if (t.kind !== 'word' || ['and', 'or'].includes(t.text.toLowerCase())) {
       throw this.fail(t, 'an attribute name, "not" or "("');
     }
+    this.countTerm(t);
     const path = this.attributePath(t);
     const after = this.peek();
     if (after.kind === '[') {
       if (inValueFilter) throw this.fail(after, 'an operator (value filters do not nest)');
       if (path.subAttr !== undefined) throw this.fail(after, 'an operator (a value filter applies to a multi-valued attribute, not a sub-attribute)');
       this.next();
-      const filter = this.parseOr(true);
+      const filter = this.nested(after, () => this.parseOr(true));
       const close = this.next();
       if (close.kind !== ']') throw this.fail(close, '"]", "and" or "or"');
       // Entra's extension: `emails[type eq "work"].value eq "x"`.
@@ -304,7 +343,7 @@ class Parser {
     if (after.kind === 'end') return { path };
     if (after.kind !== '[' || path.subAttr !== undefined) throw this.fail(after, 'end of path or "["');
     this.next();
-    const filter = this.parseOr(true);
+    const filter = this.nested(after, () => this.parseOr(true));
     const close = this.next();
     if (close.kind !== ']') throw this.fail(close, '"]", "and" or "or"');
     const dotted = this.peek();

@@ -16,7 +16,8 @@ import {
   type ScimResource,
   type ScimResourceType,
 } from '../schema.js';
-import { coerceAttribute, coerceSingle, invalidValue } from './coerce-value.js';
+import { MAX_PATCH_FILTER_TERMS, MAX_PATCH_OPERATIONS, limitExceeded } from '../limits.js';
+import { checkValueCount, coerceAttribute, coerceSingle, invalidValue } from './coerce-value.js';
 
 /** One operation of a PatchOp message (RFC 7644 §3.5.2). */
 export interface PatchOperation {
@@ -55,6 +56,18 @@ const noTarget = (message: string, path?: string) =>
   scimError('noTarget', 'no_target', message, path !== undefined ? { path } : undefined);
 const mutability = (message: string, path: string) => scimError('mutability', 'mutability', message, { path });
 
+/** A string equal for two values exactly when `deepEqual` holds (object keys in any order). */
+function canonicalKey(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalKey).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalKey(v[k])}`)
+      .join(',')}}`;
+  }
+  return v === undefined ? 'undefined' : JSON.stringify(v);
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
@@ -74,6 +87,14 @@ function readOperations(body: unknown): { op: Op; path?: string; value?: unknown
   const operations = getMember(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('The PATCH body must have a non-empty "Operations" array (RFC 7644 §3.5.2).');
+  }
+  if (operations.length > MAX_PATCH_OPERATIONS) {
+    throw limitExceeded(
+      'invalidValue',
+      'too_many_operations',
+      `The PATCH has ${operations.length} operations; one PatchOp message carries at most ${MAX_PATCH_OPERATIONS}. Send the changes in several requests.`,
+      { limit: MAX_PATCH_OPERATIONS, actual: operations.length },
+    );
   }
   return operations.map((raw, index) => {
     if (!isObject(raw)) throw invalidSyntax(`Operations[${index}] must be an object with "op", "path" and "value".`);
@@ -144,6 +165,12 @@ function memberIds(value: unknown, where: string): string[] {
 class PatchSession {
   readonly draft: Record<string, unknown>;
   readonly memberChanges: MemberChange[] = [];
+  // For each multi-valued array the draft holds and `add` appends to in place: the keys of its
+  // values and the indexes of its primary values, built once, so an op costs what it adds and a
+  // PATCH stays linear in operations × values instead of re-scanning the array per operation.
+  private readonly valueKeys = new WeakMap<unknown[], Set<string>>();
+  private readonly primaryIndexes = new WeakMap<unknown[], Set<number>>();
+  private filterTerms = 0;
   private readonly core: string;
   private readonly extensions: readonly string[];
 
@@ -173,11 +200,32 @@ class PatchSession {
     const schemaUrn = this.schemaUrn(path);
     if (schemaUrn !== undefined) return this.applyToSchemaObject(op, schemaUrn, path, value, hasValue);
     const parsed = parsePatchPath(path);
+    if (parsed.filter) this.countFilterTerms(parsed.filter);
     const resolved = resolveAttributeParts(parsed.path, this.resourceType);
     if (!resolved) {
       throw invalidPath(`The path "${path}" names no attribute of a ${this.resourceType} (see /Schemas).`, path);
     }
     this.applyAt(op, parsed, resolved, path, value, hasValue);
+  }
+
+  // Every value-filter term is tested on every value of its attribute: bound them per message.
+  private countFilterTerms(filter: FilterNode): void {
+    const stack: FilterNode[] = [filter];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.kind === 'and' || node.kind === 'or') stack.push(node.left, node.right);
+      else if (node.kind === 'not') stack.push(node.filter);
+      else if (node.kind === 'valuePath') stack.push(node.filter);
+      else this.filterTerms++;
+    }
+    if (this.filterTerms > MAX_PATCH_FILTER_TERMS) {
+      throw limitExceeded(
+        'tooMany',
+        'filter_too_complex',
+        `The value filters of this PATCH hold more than ${MAX_PATCH_FILTER_TERMS} terms together; the limit is ${MAX_PATCH_FILTER_TERMS} per request. Send the operations in several requests.`,
+        { limit: MAX_PATCH_FILTER_TERMS },
+      );
+    }
   }
 
   private schemaUrn(text: string): string | undefined {
@@ -341,10 +389,14 @@ class PatchSession {
     if (attr.multiValued) {
       const incoming = coerced as unknown[];
       if (hasDuplicatePrimary(incoming)) throw invalidValue(`"${where}": at most one value may be primary.`, { path: where });
-      const base = op === 'add' && Array.isArray(current) ? [...current] : [];
-      const added = incoming.filter((v) => !base.some((b) => deepEqual(b, v)));
-      const next = [...base, ...added];
-      settlePrimary(next, added);
+      if (op === 'add' && Array.isArray(current)) {
+        this.appendValues(attr, current, incoming, where);
+        // Keep the canonical attribute name (the array itself is already in place).
+        this.write(container, attr.name, current);
+        return;
+      }
+      const next = [...incoming];
+      settlePrimary(next, next);
       this.write(container, attr.name, next);
       return;
     }
@@ -354,6 +406,44 @@ class PatchSession {
       return;
     }
     this.write(container, attr.name, coerced);
+  }
+
+  // RFC 7644 §3.5.2.1: add appends the values not already present; a new primary value makes
+  // the others non-primary. The draft's array is changed in place (the draft is a private copy).
+  private appendValues(attr: ScimAttribute, current: unknown[], incoming: unknown[], where: string): void {
+    let keys = this.valueKeys.get(current);
+    if (!keys) this.valueKeys.set(current, (keys = new Set(current.map(canonicalKey))));
+    const added: unknown[] = [];
+    const addedKeys: string[] = [];
+    for (const v of incoming) {
+      const key = canonicalKey(v);
+      if (keys.has(key)) continue;
+      added.push(v);
+      addedKeys.push(key);
+    }
+    checkValueCount(attr, current.length + added.length, where);
+    let primaries = this.primaryIndexes.get(current);
+    if (!primaries) {
+      primaries = new Set();
+      current.forEach((el, i) => {
+        if (isObject(el) && el.primary === true) primaries!.add(i);
+      });
+      this.primaryIndexes.set(current, primaries);
+    }
+    const start = current.length;
+    current.push(...added);
+    for (const key of addedKeys) keys.add(key);
+    let winner = -1;
+    for (let i = added.length - 1; i >= 0 && winner < 0; i--) if (isObject(added[i]) && (added[i] as Record<string, unknown>).primary === true) winner = start + i;
+    if (winner < 0) return;
+    for (const i of primaries) {
+      // The element changes, so its key does too.
+      keys.delete(canonicalKey(current[i]));
+      current[i] = { ...(current[i] as Record<string, unknown>), primary: false };
+      keys.add(canonicalKey(current[i]));
+    }
+    primaries.clear();
+    primaries.add(winner);
   }
 
   private applySubAttribute(op: Op, resolved: ResolvedAttribute, sub: ScimAttribute, where: string, value: unknown): void {

@@ -3,6 +3,7 @@
 
 import { EmulatorError } from '../../errors.js';
 import { instantOf, isObject } from '../filter/attribute-values.js';
+import { MAX_ATTRIBUTE_VALUES, MAX_STRING_LENGTH, limitExceeded } from '../limits.js';
 import { findAttribute, type ScimAttribute } from '../schema.js';
 
 export function invalidValue(message: string, details?: Record<string, unknown>): EmulatorError {
@@ -39,6 +40,15 @@ export function coerceSingle(attr: ScimAttribute, value: unknown, where: string)
     case 'reference':
     case 'binary':
       if (typeof value !== 'string') throw wrongType(where, 'a string', value);
+      // Binary values (certificates, photos as data) are bounded by the body size only.
+      if (attr.type !== 'binary' && value.length > MAX_STRING_LENGTH) {
+        throw limitExceeded(
+          'invalidValue',
+          'value_too_long',
+          `"${where}" is ${value.length} characters long; string attributes hold at most ${MAX_STRING_LENGTH} characters.`,
+          { path: where, limit: MAX_STRING_LENGTH, actual: value.length },
+        );
+      }
       return value;
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -79,7 +89,22 @@ export function coerceAttribute(attr: ScimAttribute, value: unknown, where: stri
   if (!attr.multiValued) return coerceSingle(attr, value, where);
   if (value === null || value === undefined) return null;
   const items = Array.isArray(value) ? value : [value];
+  checkValueCount(attr, items.length, where);
   return items
     .map((item, i) => coerceSingle(attr, item, `${where}[${i}]`))
     .filter((item) => item !== null && !(isObject(item) && Object.keys(item).length === 0));
+}
+
+/**
+ * Refuses more than MAX_ATTRIBUTE_VALUES values in one multi-valued attribute (Group `members`
+ * is not capped: membership changes travel as a delta and stay linear).
+ */
+export function checkValueCount(attr: ScimAttribute, count: number, where: string): void {
+  if (attr.name === 'members' || count <= MAX_ATTRIBUTE_VALUES) return;
+  throw limitExceeded(
+    'invalidValue',
+    'too_many_values',
+    `"${where}" would hold ${count} values; a multi-valued attribute holds at most ${MAX_ATTRIBUTE_VALUES}.`,
+    { path: where, limit: MAX_ATTRIBUTE_VALUES, actual: count },
+  );
 }

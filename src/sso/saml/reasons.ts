@@ -22,6 +22,7 @@ export const SAML_REASONS = [
   'saml_expired',
   'saml_unsolicited',
   'saml_unknown_request',
+  'saml_in_response_to_mismatch',
   'saml_replayed',
   'saml_missing_email',
   'saml_metadata_invalid',

@@ -171,7 +171,10 @@ export async function validateSamlResponse(
     : undefined;
 
   // From here on, read only signed content: the envelope from the signed Response when there is
-  // one, the assertion from its own signature or from inside the signed Response.
+  // one, the assertion from its own signature or from inside the signed Response. What is still
+  // read from an unsigned envelope can only refuse, never admit: its Issuer must equal the
+  // configured IdP, its Destination the ACS URL (the signed Recipient carries the same guarantee)
+  // and its InResponseTo the signed one (see correlate).
   const envelope = signedResponse ?? response;
   const assertion = signedAssertion ?? child(signedResponse!, NS.assertion, 'Assertion');
   if (!assertion) {
@@ -207,7 +210,7 @@ export async function validateSamlResponse(
     }
   }
 
-  const inResponseTo = correlate(envelope, confirmation);
+  const inResponseTo = correlate(signedResponse, response, confirmation);
   if (inResponseTo === undefined && !(ctx.allowIdpInitiated ?? false)) {
     throw samlError(
       'saml_unsolicited',
@@ -394,19 +397,33 @@ function time(value: string, field: string): number {
   return ms;
 }
 
-// SAML profiles §4.1.4.2: InResponseTo on the Response and the SubjectConfirmationData agree.
-function correlate(envelope: Element, confirmation: Element): string | undefined {
-  const onResponse = attr(envelope, 'InResponseTo');
-  const onConfirmation = attr(confirmation, 'InResponseTo');
-  if (onResponse !== undefined && onConfirmation !== undefined && onResponse !== onConfirmation) {
+// SAML profiles §4.1.4.2: the request a response answers is read from signed data only: the
+// signed assertion's bearer SubjectConfirmationData, or a signed Response. An unsigned Response
+// envelope can be edited by anyone who relays it, so its InResponseTo never correlates; when
+// present it must equal the signed value (else an IdP-initiated response could be passed off
+// as an answer to a request the attacker started).
+function correlate(signedEnvelope: Element | undefined, unsignedEnvelope: Element, confirmation: Element): string | undefined {
+  const onConfirmation = attr(confirmation, 'InResponseTo') || undefined;
+  const onSignedResponse = signedEnvelope ? attr(signedEnvelope, 'InResponseTo') || undefined : undefined;
+  if (onSignedResponse !== undefined && onConfirmation !== undefined && onSignedResponse !== onConfirmation) {
     throw samlError(
-      'saml_unknown_request',
-      `The Response answers request "${onResponse}" but its assertion answers "${onConfirmation}".`,
-      { expected: onResponse, actual: onConfirmation },
+      'saml_in_response_to_mismatch',
+      `The Response answers request "${onSignedResponse}" but its assertion answers "${onConfirmation}".`,
+      { expected: onConfirmation, actual: onSignedResponse },
     );
   }
-  const value = onConfirmation ?? onResponse;
-  return value === undefined || value === '' ? undefined : value;
+  const signed = onConfirmation ?? onSignedResponse;
+  if (!signedEnvelope) {
+    const onUnsigned = attr(unsignedEnvelope, 'InResponseTo') || undefined;
+    if (onUnsigned !== undefined && onUnsigned !== signed) {
+      throw samlError(
+        'saml_in_response_to_mismatch',
+        `The unsigned Response says it answers request "${onUnsigned}", but the signed assertion ${signed === undefined ? 'answers no request' : `answers "${signed}"`}. Only signed data decides which sign-in a response belongs to; an IdP sends the same InResponseTo in both places.`,
+        { expected: signed ?? null, actual: onUnsigned },
+      );
+    }
+  }
+  return signed;
 }
 
 function readAttributes(assertion: Element): Record<string, string[]> {

@@ -3,7 +3,7 @@
 import type { ScimRequest, ScimToken, Settings } from '../../client/types.js';
 import type { ProvisioningReport } from '../../idp/provisioning/run.js';
 import type { IdpState } from '../../store/state.js';
-import { callHttp, expectOk, originOf, workspaceApi } from '../admin-api.js';
+import { authHeaders, callHttp, expectOk, originOf, workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 
@@ -232,7 +232,9 @@ export const scimActions: Record<string, Action> = {
       const probe = remembered ? await callHttp(c, 'GET', `${base}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${remembered}` } }) : undefined;
       token = probe?.ok ? remembered : (await workspaceApi(c, user).scimTokens.issue({ name: `Mock IdP ${idpId}` })).token;
     }
-    const report = expectOk<ProvisioningReport>(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } } }));
+    // With the admin key the run may also go through a Host this emulator does not know as its own.
+    const headers = user.kind === 'key' ? authHeaders(user) : {};
+    const report = expectOk<ProvisioningReport>(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } }, headers }));
     const k = report.counts;
     return {
       tone: k.failedRequests > 0 ? 'error' : 'ok',
