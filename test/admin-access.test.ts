@@ -72,7 +72,7 @@ describe('who may act', () => {
     const login = await env.call('POST', '/w/default/login/password', { email: emailOf('admin'), password: 'correct horse battery' }, { auth: null });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const asSession = { auth: null, headers: { Cookie: cookie } } as const;
+    const asSession = { auth: null, headers: { Cookie: cookie, Origin: 'http://localhost' } } as const;
     const groups = await env.call('POST', '/w/default/api/groups', { displayName: 'Pilot' }, asSession);
     expect(groups.status).toBe(201);
     const sso = await env.call('PUT', '/w/default/api/sso', { protocol: 'oidc', issuer: 'https://idp.example', clientId: 'x', clientSecret: 'y' }, asSession);
