@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { createEmulator, type Emulator } from '../app.js';
 import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
-import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
+import { DurableStore, MemoryStore, StoreLoadError, type FsyncMode, type StateStore } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
 export const DEFAULT_DATA_FILE = '.emulator/state.json';
@@ -14,6 +14,8 @@ export interface ServeOptions {
   host: string;
   data?: string;
   memory: boolean;
+  /** When the journal is flushed to the disk (`--fsync`): always, interval (default) or never. */
+  fsync?: FsyncMode;
   scenario?: string;
   /** With --scenario: also check the scenario's expectations. */
   withExpectations?: boolean;
@@ -47,7 +49,7 @@ export function checkServeOptions(o: ServeOptions): void {
 /** Starts serving; resolves once the socket listens. */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   checkServeOptions(o);
-  const store: StateStore = o.memory ? new MemoryStore() : new JsonFileStore(o.data ?? DEFAULT_DATA_FILE);
+  const store: StateStore = o.memory ? new MemoryStore() : new DurableStore(o.data ?? DEFAULT_DATA_FILE, { fsync: o.fsync ?? 'interval' });
   let state;
   try {
     state = await store.load();
@@ -61,9 +63,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...(o.adminKey !== undefined ? { adminKey: o.adminKey } : {}),
     ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
   });
-  if (!state) store.changed();
+  // A new data file is written at once (the first commit is a full snapshot).
+  await store.commit();
 
-  const { server, url, stop } = await listen(emulator, o.host, o.port, (err) => {
+  const listening = listen(emulator, o.host, o.port, (err) => {
     if (err.code === 'EADDRINUSE') {
       return new CliError(`port ${o.port} on ${o.host} is already in use: stop the other process, or pass --port 0 (a free port) or another --port.`, 1);
     }
@@ -72,6 +75,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       return new CliError(`cannot listen on host "${o.host}": it is not an address of this machine; try 127.0.0.1.`);
     }
     return err;
+  });
+  // A server that never listened lets go of its data file.
+  const { server, url, stop } = await listening.catch(async (e: unknown) => {
+    await store.close().catch(() => {});
+    throw e;
   });
   return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }

@@ -17,6 +17,7 @@ import {
   type ScimResourceType,
 } from '../schema.js';
 import { coerceAttribute, coerceSingle, invalidValue } from './coerce-value.js';
+import { cloneJson } from '../../store/tracked-state.js';
 
 /** One operation of a PatchOp message (RFC 7644 §3.5.2). */
 export interface PatchOperation {
@@ -154,7 +155,7 @@ class PatchSession {
     const { members: _members, ...rest } = resource;
     // Members never enter the draft: a Group's membership changes travel as a delta.
     const source = resourceType === 'Group' ? rest : resource;
-    this.draft = structuredClone(source);
+    this.draft = cloneJson(source);
     const urns = schemaUrnsOf(resourceType);
     this.core = urns.core;
     this.extensions = urns.extensions;

@@ -1,0 +1,115 @@
+// Writes the state as JSON in slices that yield to the event loop, reading it through a
+// consistent view, so a snapshot or an export of 100,000 users never stalls requests for long.
+import type { StateView } from './tracked-state.js';
+
+/** Containers with more entries than this are written entry by entry, yielding between slices. */
+const SLICE_ENTRIES = 256;
+/** Longest stretch of serialization between two yields to the event loop. */
+export const SLICE_MS = 8;
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/** The object as the view saw it (a shallow copy) when it changed since; the object itself otherwise. */
+function asSeen(view: StateView, v: unknown): unknown {
+  if (!isObject(v) || !view.before.has(v)) return v;
+  if (Array.isArray(v)) {
+    const n = view.length(v);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = view.get(v, String(i));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of view.keys(v)) out[k] = view.get(v, k);
+  return out;
+}
+
+/** Receives the JSON text piece by piece; `write` may apply back-pressure. */
+export interface JsonSink {
+  write(text: string): void | Promise<void>;
+}
+
+/**
+ * Serializes `view.root` (then the `extra` keys, which replace the root's of the same name). Yields to the
+ * event loop whenever a slice took SLICE_MS, so no request waits long behind it.
+ */
+export async function serializeView(view: StateView, sink: JsonSink, extra: Record<string, unknown> = {}): Promise<void> {
+  const replacer = function (this: unknown, _key: string, value: unknown) {
+    return asSeen(view, value);
+  };
+  let sliceStart = performance.now();
+  let buffer: string[] = [];
+  let buffered = 0;
+  const emit = async (text: string) => {
+    buffer.push(text);
+    buffered += text.length;
+    if (buffered >= 1 << 20) {
+      const out = buffer.join('');
+      buffer = [];
+      buffered = 0;
+      await sink.write(out);
+    }
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  };
+
+  const write = async (value: unknown, depth: number): Promise<void> => {
+    const v = asSeen(view, value);
+    if (!isObject(v)) {
+      await emit(JSON.stringify(v) ?? 'null');
+      return;
+    }
+    const isArray = Array.isArray(v);
+    const keys = isArray ? null : Object.keys(v);
+    const size = isArray ? (v as unknown[]).length : keys!.length;
+    if (size <= SLICE_ENTRIES && depth > 1) {
+      await emit(JSON.stringify(v, replacer));
+      return;
+    }
+    // A large container (or the root's first levels): entry by entry.
+    const copy = v === value ? (isArray ? [...(v as unknown[])] : null) : v;
+    if (isArray) {
+      await emit('[');
+      const list = copy as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        if (i > 0) await emit(',');
+        const item = list[i];
+        await write(item === undefined ? null : item, depth + 1);
+      }
+      await emit(']');
+      return;
+    }
+    // Keys and values taken now: entries added later are not part of what the view saw
+    // (asSeen gave the old form of anything written since the view opened).
+    const record = v as Record<string, unknown>;
+    const entries = keys!.map((k) => [k, record[k]] as const);
+    await emit('{');
+    let first = true;
+    for (const [k, item] of entries) {
+      if (item === undefined || typeof item === 'function') continue;
+      await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      await write(item, depth + 1);
+    }
+    await emit('}');
+  };
+
+  const root = asSeen(view, view.root) as Record<string, unknown>;
+  await emit('{');
+  let first = true;
+  const entries: Array<[string, unknown]> = [
+    ...Object.keys(root)
+      .filter((k) => !Object.hasOwn(extra, k))
+      .map((k) => [k, root[k]] as [string, unknown]),
+    ...Object.entries(extra),
+  ];
+  for (const [k, item] of entries) {
+    if (item === undefined) continue;
+    await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
+    first = false;
+    await write(item, 1);
+  }
+  await emit('}\n');
+  if (buffer.length > 0) await sink.write(buffer.join(''));
+}
