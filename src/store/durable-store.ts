@@ -185,7 +185,8 @@ abstract class CommitPipeline implements StateStore {
 
 function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(e);
+  if (err?.code && !err.message.startsWith(err.code)) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(e);
 }
 
 /** Keeps nothing: state lives and dies with the process (`--memory`, tests). Same commit path. */

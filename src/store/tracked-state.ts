@@ -236,7 +236,11 @@ export class StateTracker {
   }
 
   private write(meta: Meta, target: object, key: string, value: unknown): void {
-    if (Array.isArray(target) && key === 'length' && typeof value === 'number' && value < target.length) this.noteShrink(target, value);
+    if (Array.isArray(target)) {
+      if (key === 'length' && typeof value === 'number' && value < target.length) this.noteShrink(target, value);
+      // Writing past the end moves `length` too, with no trap of its own.
+      else if (/^\d+$/.test(key) && Number(key) >= target.length) this.note(target, 'length');
+    }
     this.note(target, key);
     (target as Record<string, unknown>)[key] = value;
     this.mark(meta, target, key, value, true);
@@ -274,6 +278,7 @@ export class StateTracker {
    * membership lists kept by the workspace index): noted for undo and views, journaled as `op`.
    */
   rawArrayAdd(list: string[], value: string, op: { path: string[] }): void {
+    this.note(list, 'length');
     this.note(list, String(list.length));
     list.push(value);
     this.appends.push(['m+', op.path, value]);
