@@ -1,7 +1,7 @@
 // The durable store: a write-ahead journal beside the lowdb JSON state file. Every change is
 // appended (group commit) before its response goes out; snapshots are written in the background
 // in slices; one process per data file. `--memory` runs the same commit path without files.
-import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { constants, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -408,7 +408,7 @@ export class DurableStore extends CommitPipeline {
       return;
     }
     if (batch.ops.length === 0) return;
-    const data = encodeRecord({ n: ++this.recordNo, ops: batch.ops });
+    const data = encodeRecord(++this.recordNo, batch.ops);
     if (!this.handle) await this.openSegment(this.segment);
     const at = this.segmentBytes;
     try {
@@ -515,9 +515,10 @@ export class DurableStore extends CommitPipeline {
         await this.commit().catch(() => {});
         if (run.failed || this.durableVersion < versionAtView) throw new Error('snapshot abandoned');
       }
+      // Check and rename in one turn of the event loop: a later snapshot cannot slip between.
       renameSync(tmp, this.path);
-      syncDir(dirname(this.path));
       for (const n of this.listSegments()) if (n < from) this.removeSegment(n);
+      await syncDir(dirname(this.path));
       this.lastSnapshotBytes = written;
       this.snapshots++;
     } catch (e) {
@@ -597,15 +598,16 @@ export class DurableStore extends CommitPipeline {
   }
 }
 
-function syncDir(dir: string): void {
-  let fd: number | undefined;
+/** Makes a rename in `dir` durable (off the event loop: it can take long on a busy disk). */
+async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
   try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
+    handle = await open(dir, 'r');
+    await handle.sync();
   } catch {
     // Some file systems refuse to sync a folder; the rename is still atomic.
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    await handle?.close().catch(() => {});
   }
 }
 

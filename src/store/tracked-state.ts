@@ -16,7 +16,8 @@ export type JournalOp =
 
 /** What one commit carries: the ops, or `root` when the whole state was replaced (import, reset). */
 export interface Batch {
-  ops: JournalOp[];
+  /** The ops as JSON text, each op one element: `["s",["dns","a.example"],["1"]]`. */
+  ops: string[];
   root: boolean;
   /** The tracker version this batch covers. */
   version: number;
@@ -322,7 +323,7 @@ export class StateTracker {
   take(encode: boolean): { batch: Batch; undo: UndoLog } {
     this.beforeTake();
     const version = this.version;
-    const ops: JournalOp[] = [];
+    const ops: string[] = [];
     const root = this.rootReplaced;
     if (encode && !root) {
       const paths = [...this.dirty];
@@ -334,9 +335,9 @@ export class StateTracker {
         if (covered) continue;
         const [found, value] = lookup(this.rawRoot, path);
         // JSON now: the value may change again before the batch is written.
-        ops.push(found ? ['s', path, JSON.parse(JSON.stringify(value)) as unknown] : ['d', path]);
+        ops.push(found ? `["s",${JSON.stringify(path)},${JSON.stringify(value) ?? 'null'}]` : `["d",${JSON.stringify(path)}]`);
       }
-      for (const op of this.appends) ops.push(op[0] === 'e' ? ['e', op[1], JSON.parse(JSON.stringify(op[2])) as unknown] : op);
+      for (const op of this.appends) ops.push(JSON.stringify(op));
     }
     const undo = this.undo;
     this.dirty = new Set();
