@@ -13,7 +13,8 @@ const ROUNDS = 20;
 const WRITERS = 6;
 
 async function serve(file: string): Promise<ServeProcess> {
-  return startServe(['--data', file, '--port', '0', '--admin-key', ADMIN]);
+  // A generous start-up limit: a restart replays the journal, on a machine that may be busy.
+  return startServe(['--data', file, '--port', '0', '--admin-key', ADMIN], { timeoutMs: 60_000 });
 }
 
 async function scimToken(url: string): Promise<string> {

@@ -107,6 +107,7 @@ abstract class CommitPipeline implements StateStore {
 
   attach(host: StoreHost): void {
     this.host = host;
+    host.tracker.journaling = true;
     this.durableVersion = host.tracker.version;
     host.tracker.onDirty = () => this.schedule();
     if (this.needsWrite()) this.schedule();
@@ -400,6 +401,7 @@ export class DurableStore extends CommitPipeline {
 
   protected override async persist(batch: ReturnType<StateTracker['take']>['batch']): Promise<void> {
     if (!this.loaded) throw new Error(`the data file ${this.path} was not loaded; refusing to overwrite it`);
+    if (this.closed) throw new Error(`the store of ${this.path} is closed`);
     if (batch.root || this.snapshotNeeded) {
       // The whole state changed (an import, a reset, a new file): a full snapshot is the record.
       if (this.background) this.background.failed = true;

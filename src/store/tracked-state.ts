@@ -126,6 +126,8 @@ export class StateTracker {
   private readonly views = new Set<StateView>();
   /** Bumped by every write; a commit covers every write up to the version it took. */
   version = 0;
+  /** Off until a store attaches: a core without a store keeps no journal ops or undo log. */
+  journaling = false;
   /** Called on the first write after a batch was taken (the store schedules a commit). */
   onDirty: () => void = () => {};
   /** Called before a batch is taken, to write derived values (clock offsets) into the state. */
@@ -176,10 +178,10 @@ export class StateTracker {
   replaceRoot(next: object): void {
     const raw = rawOf(next);
     if (raw === this.rawRoot) return;
-    this.undo.push(['root', this.rawRoot]);
+    if (this.journaling) this.undo.push(['root', this.rawRoot]);
     this.rawRoot = raw;
     this.rootProxy = this.rootFor(raw);
-    this.rootReplaced = true;
+    if (this.journaling) this.rootReplaced = true;
     this.touched();
   }
 
@@ -223,7 +225,7 @@ export class StateTracker {
   private note(target: object, key: string): void {
     const had = Object.hasOwn(target, key);
     const old = had ? (target as Record<string, unknown>)[key] : undefined;
-    this.undo.push([target, key, had, old]);
+    if (this.journaling) this.undo.push([target, key, had, old]);
     for (const view of this.views) {
       let pre = view.before.get(target);
       if (!pre) view.before.set(target, (pre = new Map()));
@@ -255,7 +257,7 @@ export class StateTracker {
   }
 
   private mark(meta: Meta, target: object, key: string, value: unknown, isSet: boolean): void {
-    {
+    if (this.journaling) {
       if (meta.arrayRoot) {
         const path = this.pathOf(meta.arrayRoot);
         if (isEventList(path)) {
@@ -282,7 +284,7 @@ export class StateTracker {
     this.note(list, 'length');
     this.note(list, String(list.length));
     list.push(value);
-    this.appends.push(['m+', op.path, value]);
+    if (this.journaling) this.appends.push(['m+', op.path, value]);
     this.touched();
   }
 
@@ -297,14 +299,14 @@ export class StateTracker {
     this.note(list, String(last));
     this.note(list, 'length');
     list.length = last;
-    this.appends.push(['m-', op.path, value]);
+    if (this.journaling) this.appends.push(['m-', op.path, value]);
     this.touched();
     return true;
   }
 
   rawArrayClear(list: string[], op: { path: string[] }): void {
     if (list.length === 0) return;
-    for (const value of list) this.appends.push(['m-', op.path, value]);
+    if (this.journaling) for (const value of list) this.appends.push(['m-', op.path, value]);
     this.noteShrink(list, 0);
     this.note(list, 'length');
     list.length = 0;
