@@ -4,6 +4,11 @@ import type { StateView } from './tracked-state.js';
 
 /** Containers with more entries than this are written entry by entry, yielding between slices. */
 const SLICE_ENTRIES = 256;
+/**
+ * Above this depth every container is written entry by entry: a workspace has few keys but holds
+ * every member. Below it (a member's own fields, a group's member list…) only large containers are.
+ */
+const SPLIT_DEPTH = 5;
 /** Longest stretch of serialization between two yields to the event loop. */
 export const SLICE_MS = 8;
 
@@ -63,11 +68,11 @@ export async function serializeView(view: StateView, sink: JsonSink, extra: Reco
     const isArray = Array.isArray(v);
     const keys = isArray ? null : Object.keys(v);
     const size = isArray ? (v as unknown[]).length : keys!.length;
-    if (size <= SLICE_ENTRIES && depth > 1) {
+    if (size <= SLICE_ENTRIES && depth >= SPLIT_DEPTH) {
       await emit(JSON.stringify(v, replacer));
       return;
     }
-    // A large container (or the root's first levels): entry by entry.
+    // A large container (or one of the first levels): entry by entry.
     const copy = v === value ? (isArray ? [...(v as unknown[])] : null) : v;
     if (isArray) {
       await emit('[');
