@@ -72,26 +72,25 @@ export async function serializeView(view: StateView, sink: JsonSink, extra: Reco
       await emit(JSON.stringify(v, replacer));
       return;
     }
-    // A large container (or one of the first levels): entry by entry.
-    const copy = v === value ? (isArray ? [...(v as unknown[])] : null) : v;
+    // A large container (or one of the first levels): entry by entry. Entries are read through
+    // the view as the loop reaches them: anything written since the view opened reads as it was.
     if (isArray) {
+      const list = v as unknown[];
+      const n = v === value ? view.length(list) : list.length;
       await emit('[');
-      const list = copy as unknown[];
-      for (let i = 0; i < list.length; i++) {
+      for (let i = 0; i < n; i++) {
         if (i > 0) await emit(',');
-        const item = list[i];
+        const item = v === value ? view.get(list, String(i)) : list[i];
         await write(item === undefined ? null : item, depth + 1);
       }
       await emit(']');
       return;
     }
-    // Keys and values taken now: entries added later are not part of what the view saw
-    // (asSeen gave the old form of anything written since the view opened).
     const record = v as Record<string, unknown>;
-    const entries = keys!.map((k) => [k, record[k]] as const);
     await emit('{');
     let first = true;
-    for (const [k, item] of entries) {
+    for (const k of keys!) {
+      const item = v === value ? view.get(record, k) : record[k];
       if (item === undefined || typeof item === 'function') continue;
       await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
       first = false;
