@@ -6,9 +6,21 @@ import type { StateView } from './tracked-state.js';
 const SLICE_ENTRIES = 256;
 /**
  * Above this depth every container is written entry by entry: a workspace has few keys but holds
- * every member. Below it (a member's own fields, a group's member list…) only large containers are.
+ * every member. From it on (a member, a group) a record is written in one go unless it or one of
+ * its children is large (a group's member list, a provisioning target's users).
  */
-const SPLIT_DEPTH = 5;
+const SPLIT_DEPTH = 4;
+
+const entryCount = (v: object) => (Array.isArray(v) ? v.length : Object.keys(v).length);
+
+/** Small enough to write in one go: few entries, and no child with many (a group's member list). */
+function small(v: object, size: number): boolean {
+  if (size > SLICE_ENTRIES) return false;
+  for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    if (isObject(child) && entryCount(child) > SLICE_ENTRIES) return false;
+  }
+  return true;
+}
 /** Longest stretch of serialization between two yields to the event loop. */
 export const SLICE_MS = 8;
 
@@ -68,7 +80,7 @@ export async function serializeView(view: StateView, sink: JsonSink, extra: Reco
     const isArray = Array.isArray(v);
     const keys = isArray ? null : Object.keys(v);
     const size = isArray ? (v as unknown[]).length : keys!.length;
-    if (size <= SLICE_ENTRIES && depth >= SPLIT_DEPTH) {
+    if (depth >= SPLIT_DEPTH && small(v, size)) {
       await emit(JSON.stringify(v, replacer));
       return;
     }
