@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
-import { controlRoutes } from './control/routes.js';
+import { STATE_IMPORT_PATH, controlRoutes, healthResponse } from './control/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
@@ -116,9 +116,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const core = new EmulatorCore({
     ...(options.state ? { state: options.state } : {}),
     ...(resolver ? { resolver } : {}),
-    onChange: () => store.changed(),
   });
-  store.attach(() => core.snapshot());
+  store.attach(core);
   plugMockIdpsIntoSso(core);
 
   const app = new Hono<AppEnv>();
@@ -172,10 +171,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     c.set('actor', 'anonymous');
     c.set('inProcess', dispatchedInProcess.has(c.req.raw));
     await next();
+    // Write-ahead: no answer leaves before every change it saw is in the journal. When the
+    // journal cannot hold it, the change was taken back and the answer is 503.
+    try {
+      await store.commit();
+    } catch (e) {
+      await c.res.body?.cancel().catch(() => {});
+      c.res = undefined;
+      c.res = c.req.path === '/_emulator/health' ? healthResponse(c, core) : errorResponse(c, e);
+    }
   });
-  app.use(
-    '*',
-    bodyLimit({
+  const apiBodyLimit = bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
         throw new EmulatorError({
@@ -185,8 +191,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           scimType: 'tooLarge',
         });
       },
-    }),
-  );
+    });
+  // A state import has its own, larger limit (src/control/routes.ts) and is parsed as a stream.
+  app.use('*', (c, next) => (c.req.method === 'PUT' && c.req.path === STATE_IMPORT_PATH ? next() : apiBodyLimit(c, next)));
 
   const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     requireAdminKey(c.req.header('Authorization'), adminKey);

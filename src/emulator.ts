@@ -12,6 +12,7 @@ import {
 } from './store/state.js';
 import { domainStatus } from './domains/verification.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
+import { StateTracker } from './store/tracked-state.js';
 import { newRolesState } from './store/role-state.js';
 import { newUsageLimitsState } from './store/usage-limit-state.js';
 import { SessionStore } from './signin/sessions.js';
@@ -27,7 +28,7 @@ export interface EmulatorCoreOptions {
   state?: EmulatorState;
   /** Where TXT lookups go; the simulated zone when absent. */
   resolver?: TxtResolver;
-  /** Called after every change to the state (the store coalesces these into writes). */
+  /** Called after every recorded event (the store itself sees every write through the tracker). */
   onChange?: () => void;
 }
 
@@ -76,7 +77,8 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
 }
 
 export class EmulatorCore {
-  state: EmulatorState;
+  /** Every write to the state goes through this tracker (the store journals and can take back). */
+  readonly tracker: StateTracker;
   /** The emulator-wide clock; each workspace's clock is this plus the workspace's own offset. */
   readonly clock: OffsetClock;
   readonly journal: Journal;
@@ -103,7 +105,8 @@ export class EmulatorCore {
   constructor(options: EmulatorCoreOptions = {}) {
     this.onChange = options.onChange ?? (() => {});
     this.clock = new OffsetClock(options.state?.clock.offsetMs ?? 0);
-    this.state = options.state ?? emptyState(this.clock.now());
+    this.tracker = new StateTracker(options.state ?? emptyState(this.clock.now()));
+    this.tracker.beforeTake = () => this.syncClocks();
     this.journal = new Journal(() => this.state, () => this.changed());
     this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
     this.rebuildIndexes();
@@ -121,23 +124,33 @@ export class EmulatorCore {
     return this.runtimeState.get(slot) as T;
   }
 
-  /** Marks the state as changed so the store persists it (coalesced). */
+  /** The state (tracked: read and write it freely, the store sees every write). */
+  get state(): EmulatorState {
+    return this.tracker.root as EmulatorState;
+  }
+
+  set state(next: EmulatorState) {
+    this.tracker.replaceRoot(next);
+  }
+
+  /** Notes an event (the store sees the writes themselves through the tracker). */
   changed(): void {
     this.onChange();
   }
 
-  /** The state as a plain JSON document (for export and for the store). */
-  snapshot(): EmulatorState {
-    this.state.clock.offsetMs = this.clock.offset;
+  /** Writes the clocks' offsets into the state when they moved (before each commit). */
+  syncClocks(): void {
+    const raw = this.tracker.raw as EmulatorState;
+    if (raw.clock.offsetMs !== this.clock.offset) this.state.clock.offsetMs = this.clock.offset;
     for (const [id, c] of this.workspaceClocks) {
-      const ws = this.state.workspaces[id];
-      if (ws) ws.clockOffsetMs = c.offset;
+      const ws = Object.hasOwn(raw.workspaces, id) ? raw.workspaces[id] : undefined;
+      if (ws && ws.clockOffsetMs !== c.offset) this.state.workspaces[id]!.clockOffsetMs = c.offset;
     }
-    for (const [id, index] of this.indexes) {
-      const ws = this.state.workspaces[id];
-      if (ws) index.saveTo(ws);
-    }
-    this.state.savedAt = this.clock.now().toISOString();
+  }
+
+  /** The state as a plain JSON document (membership and clocks are always current in it). */
+  snapshot(): EmulatorState {
+    this.syncClocks();
     return this.state;
   }
 
@@ -149,13 +162,19 @@ export class EmulatorCore {
     this.changed();
   }
 
+  /** Rebuilds what derives from the state after the store took a change back. */
+  afterRollback(): void {
+    this.clock.setOffset((this.tracker.raw as EmulatorState).clock.offsetMs);
+    this.rebuildIndexes();
+  }
+
   private rebuildIndexes(): void {
     this.workspaceClocks.clear();
     this.indexes.clear();
     this.domainOwners.clear();
     for (const ws of Object.values(this.state.workspaces)) {
       this.workspaceClocks.set(ws.id, new OffsetClock(ws.clockOffsetMs, this.clock));
-      this.indexes.set(ws.id, new WorkspaceIndex(ws));
+      this.indexes.set(ws.id, new WorkspaceIndex(ws, this.tracker));
       for (const d of Object.values(ws.domains)) {
         if (d.status === 'verified') this.domainOwners.set(d.domain, ws.id);
       }
@@ -180,7 +199,7 @@ export class EmulatorCore {
   /** The lookup indexes of a workspace. */
   index(ws: WorkspaceState): WorkspaceIndex {
     let index = this.indexes.get(ws.id);
-    if (!index) this.indexes.set(ws.id, (index = new WorkspaceIndex(ws)));
+    if (!index) this.indexes.set(ws.id, (index = new WorkspaceIndex(ws, this.tracker)));
     return index;
   }
 
@@ -209,7 +228,7 @@ export class EmulatorCore {
     const ws = newWorkspaceState(id, input.name ?? id, this.clock.now());
     this.state.workspaces[id] = ws;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
-    this.indexes.set(id, new WorkspaceIndex(ws));
+    this.indexes.set(id, new WorkspaceIndex(ws, this.tracker));
     this.record(null, 'workspace.created', actor, { workspace: id, name: ws.name });
     return ws;
   }
@@ -237,7 +256,7 @@ export class EmulatorCore {
     const fresh = newWorkspaceState(id, old.name, this.clock.now());
     this.state.workspaces[id] = fresh;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
-    this.indexes.set(id, new WorkspaceIndex(fresh));
+    this.indexes.set(id, new WorkspaceIndex(fresh, this.tracker));
     this.record(fresh, 'workspace.reset', actor, {});
     return fresh;
   }

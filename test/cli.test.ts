@@ -74,13 +74,26 @@ describe('edu-emulator serve', () => {
     expect((await api(second, 'POST', '/w/default/api/domains', { domain: 'springfield.k12.us' })).body.error.code).toBe('domain_claimed');
   });
 
-  it('flushes within about 100 ms of a change, without waiting for shutdown', async () => {
+  it('saves a change before answering it: it survives kill -9 right after the answer, and a stop writes it into the state file', async () => {
     const cwd = await tmp();
     const p = await serve(['--port', '0', '--data', 'my-state.json'], { cwd });
-    await api(p, 'POST', '/_emulator/workspaces', { id: 'quick' });
-    await new Promise((r) => setTimeout(r, 600));
+    expect(p.stdout()).toMatch(/store:\s+\S+my-state\.json \(journal fsync: interval\)/);
+    expect((await api(p, 'POST', '/_emulator/workspaces', { id: 'quick' })).status).toBe(201);
+    running.pop();
+    p.child.kill('SIGKILL');
+    await p.exited;
+    const q = await serve(['--port', '0', '--data', 'my-state.json'], { cwd });
+    expect((await api(q, 'GET', '/_emulator/workspaces/quick')).status).toBe(200);
+    running.pop();
+    expect(await q.stop('SIGTERM')).toBe(0);
     const saved = JSON.parse(await readFile(join(cwd, 'my-state.json'), 'utf8'));
     expect(saved.workspaces.quick).toBeDefined();
+  });
+
+  it('refuses an unknown --fsync mode, naming the choices', async () => {
+    const res = await runCli(['serve', '--port', '0', '--memory', '--fsync', 'sometimes']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--fsync must be always, interval or never, got "sometimes"/);
   });
 
   it('stops on SIGINT with exit 0', async () => {

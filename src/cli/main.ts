@@ -6,6 +6,8 @@ import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
 import { parseAllowedHosts } from '../http/hosts.js';
 import { runCommand, schemaCommand, validateCommand } from './scenarios.js';
+import { exportCommand, importCommand } from './state-files.js';
+import { FSYNC_MODES, type FsyncMode } from '../store/store.js';
 import { formatIssue, loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
 import { failureLines } from '../scenario/reporters.js';
@@ -22,6 +24,8 @@ Usage:
                    [--bail] [--filter NAME] [--target URL --admin-key KEY]
   edu-emulator validate PATH…
   edu-emulator schema            print the JSON Schema of scenario files
+  edu-emulator export FILE [--data FILE]   write a stopped --data store's state to FILE
+  edu-emulator import FILE [--data FILE]   replace a stopped --data store's state with FILE
   edu-emulator --help | --version
 
 run: each scenario in its own workspace and mock IdP (in process unless --target); exit 0 when
@@ -33,6 +37,9 @@ serve options (environment variables in brackets):
   --host HOST         address to listen on                           [EMULATOR_HOST] (127.0.0.1)
   --data FILE         state file                                     [EMULATOR_DATA] (${DEFAULT_DATA_FILE})
   --memory            keep state in memory only                      [EMULATOR_MEMORY=1]
+  --fsync MODE        when the journal reaches the disk: always,     [EMULATOR_FSYNC] (interval)
+                      interval (every 100 ms) or never; a crash of
+                      the process loses nothing in any mode
   --dns-server H:P    verify domains against this DNS server         [EMULATOR_DNS_SERVER]
                       instead of the simulated zone
   --admin-key KEY     admin key (random at each start otherwise)     [EMULATOR_ADMIN_KEY]
@@ -63,6 +70,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
         host: { type: 'string' },
         data: { type: 'string' },
         memory: { type: 'boolean' },
+        fsync: { type: 'string' },
         scenario: { type: 'string' },
         'dns-server': { type: 'string' },
         'admin-key': { type: 'string' },
@@ -79,6 +87,13 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
   const data = values.data ?? (memory ? undefined : env.EMULATOR_DATA);
   const opts: ServeOptions = { port: Number(portText), host: values.host ?? env.EMULATOR_HOST ?? '127.0.0.1', memory };
   if (data !== undefined) opts.data = data;
+  const fsync = values.fsync ?? env.EMULATOR_FSYNC;
+  if (fsync !== undefined) {
+    if (!(FSYNC_MODES as readonly string[]).includes(fsync)) {
+      throw new CliError(`--fsync must be always, interval or never, got "${fsync}" (see docs/store.md for the trade-off).`);
+    }
+    opts.fsync = fsync as FsyncMode;
+  }
   const scenario = values.scenario ?? env.EMULATOR_SCENARIO;
   if (scenario !== undefined) opts.scenario = scenario;
   if (values['with-expectations']) {
@@ -172,6 +187,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
         return await validateCommand(rest);
       case 'schema':
         return await schemaCommand();
+      case 'export':
+        return await exportCommand(rest, process.env);
+      case 'import':
+        return await importCommand(rest, process.env);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

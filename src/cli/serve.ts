@@ -5,7 +5,7 @@ import { createEmulator, type Emulator } from '../app.js';
 import type { ALL_HOSTS } from '../http/hosts.js';
 import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
-import { JsonFileStore, MemoryStore, StoreLoadError, type StateStore } from '../store/store.js';
+import { DurableStore, MemoryStore, StoreLoadError, type FsyncMode, type StateStore } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
 export const DEFAULT_DATA_FILE = '.emulator/state.json';
@@ -15,6 +15,8 @@ export interface ServeOptions {
   host: string;
   data?: string;
   memory: boolean;
+  /** When the journal is flushed to the disk (`--fsync`): always, interval (default) or never. */
+  fsync?: FsyncMode;
   scenario?: string;
   /** With --scenario: also check the scenario's expectations. */
   withExpectations?: boolean;
@@ -50,7 +52,7 @@ export function checkServeOptions(o: ServeOptions): void {
 /** Starts serving; resolves once the socket listens. */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   checkServeOptions(o);
-  const store: StateStore = o.memory ? new MemoryStore() : new JsonFileStore(o.data ?? DEFAULT_DATA_FILE);
+  const store: StateStore = o.memory ? new MemoryStore() : new DurableStore(o.data ?? DEFAULT_DATA_FILE, { fsync: o.fsync ?? 'interval' });
   let state;
   try {
     state = await store.load();
@@ -65,9 +67,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
     ...(o.allowedHosts !== undefined ? { allowedHosts: o.allowedHosts } : {}),
   });
-  if (!state) store.changed();
+  // A new data file is written at once (the first commit is a full snapshot).
+  await store.commit();
 
-  const { server, url, stop } = await listen(emulator, o.host, o.port, (err) => {
+  const listening = listen(emulator, o.host, o.port, (err) => {
     if (err.code === 'EADDRINUSE') {
       return new CliError(`port ${o.port} on ${o.host} is already in use: stop the other process, or pass --port 0 (a free port) or another --port.`, 1);
     }
@@ -76,6 +79,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       return new CliError(`cannot listen on host "${o.host}": it is not an address of this machine; try 127.0.0.1.`);
     }
     return err;
+  });
+  // A server that never listened lets go of its data file.
+  const { server, url, stop } = await listening.catch(async (e: unknown) => {
+    await store.close().catch(() => {});
+    throw e;
   });
   return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }

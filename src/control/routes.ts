@@ -1,14 +1,17 @@
 // The control plane under /_emulator (docs/http-api.md §2): health, workspaces, reset, state export/import,
 // the clock, the simulated DNS zone and the event journal. Admin key required except for health.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { parseDuration } from '../clock.js';
-import { badRequest, notFound } from '../errors.js';
+import { EmulatorError, badRequest, notFound } from '../errors.js';
+import type { EmulatorCore } from '../emulator.js';
 import { normalizeZoneName } from '../domains/domain-name.js';
 import { eventsResponse } from '../events/routes.js';
-import { readBody, readJson } from '../http/body.js';
+import { readBody } from '../http/body.js';
 import type { AppEnv } from '../http/context.js';
 import { parseState } from '../store/state.js';
+import { JsonTooLargeError, parseJsonStream } from '../store/json-stream.js';
+import { serializeView } from '../store/serialize.js';
 import { VERSION } from '../version.js';
 
 export const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
@@ -38,8 +41,43 @@ export const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) })
 
 // The control plane's answers: the one source of their types (re-exported by the typed client)
 // and of the responses the OpenAPI document describes.
-export const healthViewSchema = z.object({ status: z.literal('ok'), version: z.string() });
+export const healthViewSchema = z.object({ status: z.enum(['ok', 'degraded']), reason: z.string().optional(), version: z.string() });
 export type HealthView = z.output<typeof healthViewSchema>;
+
+/** Where a state document is imported; it has its own body limit, STATE_IMPORT_MAX_BYTES. */
+export const STATE_IMPORT_PATH = '/_emulator/state';
+export const STATE_IMPORT_MAX_BYTES = 512 * 1024 * 1024;
+
+/** `{"status":"ok"}`, or 503 `{"status":"degraded","reason"}` while the store cannot save changes. */
+export function healthResponse(c: Context, core: EmulatorCore): Response {
+  const health = core.tracker.health;
+  if (health.ok) return c.json({ status: 'ok', version: VERSION });
+  return c.json({ status: 'degraded', reason: health.reason, version: VERSION }, 503);
+}
+
+const tooLarge = () =>
+  new EmulatorError({
+    code: 'payload_too_large',
+    status: 413,
+    message: `The state document is larger than ${STATE_IMPORT_MAX_BYTES} bytes (512 MiB), the import limit; nothing was changed.`,
+  });
+
+/** The state as JSON, streamed: written in slices from a consistent view, never one big string. */
+export function exportStream(core: EmulatorCore): ReadableStream<Uint8Array> {
+  core.syncClocks();
+  const view = core.tracker.openView();
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  serializeView(view, { write: (text) => writer.write(encoder.encode(text)) })
+    .then(
+      () => writer.close(),
+      (e: unknown) => writer.abort(e),
+    )
+    .catch(() => {})
+    .finally(() => core.tracker.closeView(view));
+  return readable;
+}
 
 /** Public description of a workspace, with the base URL its routes live under. */
 export const workspaceViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), baseUrl: z.string() });
@@ -66,7 +104,7 @@ export function workspaceView(origin: string, ws: { id: string; name: string; cr
 export function controlRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/health', (c) => c.json({ status: 'ok', version: VERSION } satisfies HealthView));
+  r.get('/health', (c) => healthResponse(c, c.get('core')));
 
   r.get('/workspaces', (c) => {
     const origin = new URL(c.req.url).origin;
@@ -101,9 +139,19 @@ export function controlRoutes() {
     return c.json({ reset: 'all' });
   });
 
-  r.get('/state', (c) => c.json(c.get('core').snapshot()));
+  r.get('/state', (c) => c.body(exportStream(c.get('core')), 200, { 'Content-Type': 'application/json' }));
   r.put('/state', async (c) => {
-    const raw = await readJson(c);
+    const declared = Number(c.req.header('Content-Length') ?? '0');
+    if (declared > STATE_IMPORT_MAX_BYTES) throw tooLarge();
+    const body = c.req.raw.body;
+    if (!body) throw badRequest('invalid_state', 'Send the state document (as exported by GET /_emulator/state) as the request body.');
+    let raw: unknown;
+    try {
+      raw = await parseJsonStream(body as unknown as AsyncIterable<Uint8Array>, STATE_IMPORT_MAX_BYTES);
+    } catch (e) {
+      if (e instanceof JsonTooLargeError) throw tooLarge();
+      throw badRequest('invalid_json', `The state document is not valid JSON (${(e as Error).message}); nothing was changed.`);
+    }
     const parsed = parseState(raw);
     if (!parsed.ok) {
       throw badRequest('invalid_state', `The state document is not valid, nothing was changed: ${parsed.issues.join('; ')}.`);

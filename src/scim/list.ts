@@ -10,6 +10,7 @@ import { groupResource, scimGroup } from './groups.js';
 import { DEFAULT_COUNT, LIST_RESPONSE_SCHEMA, MAX_RESULTS, SEARCH_REQUEST_SCHEMA, invalidSyntax, invalidValue, type ScimScope } from './protocol.js';
 import { resolveAttribute, type ScimResource, type ScimResourceType } from './schema.js';
 import { scimRecordOf, scimUser, userResource } from './users.js';
+import { cloneJson } from '../store/tracked-state.js';
 
 /** The parameters of a query, from the URL (GET) or a SearchRequest body (POST /.search). */
 export interface ListQuery {
@@ -262,7 +263,7 @@ export function projectResource(resource: ScimResource, type: ScimResourceType, 
     }
     return out;
   }
-  const out: ScimResource = structuredClone(resource);
+  const out: ScimResource = cloneJson(resource);
   for (const path of exclude!) {
     const r = resolveAttribute(path, type);
     if (!r || r.target.returned === 'always') continue;

@@ -16,6 +16,7 @@ import {
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, uniqueness, type ScimScope } from './protocol.js';
 import { addMember, normalizeEmail } from '../members/members.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
+import { cloneJson } from '../store/tracked-state.js';
 
 /** The directory's record of a member (MemberRecord.scim). */
 export interface ScimUserRecord {
@@ -364,7 +365,7 @@ export function patchUser(scope: ScimScope, id: string, body: unknown, ifMatch: 
   const current: ScimResource = {
     schemas: [USER_SCHEMA],
     id: member.id,
-    ...structuredClone(record.attributes),
+    ...cloneJson(record.attributes),
     active: member.status !== 'deactivated',
   };
   const { resource } = applyPatch(current, body, 'User');

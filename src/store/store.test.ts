@@ -1,36 +1,140 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyState } from '../emulator.js';
-import { JsonFileStore, StoreLoadError } from './store.js';
+import { EmulatorCore } from '../emulator.js';
+import { DurableStore, MemoryStore, StoreLoadError } from './store.js';
+import type { EmulatorState } from './state.js';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'edu-emulator-store-'));
 
-describe('JsonFileStore', () => {
-  it('starts empty, creates the folder, and coalesces many changes into few atomic writes', async () => {
+/** A core over a store, as createEmulator wires them. */
+async function open(file: string, options: ConstructorParameters<typeof DurableStore>[1] = {}) {
+  const store = new DurableStore(file, options);
+  const state = await store.load();
+  const core = new EmulatorCore(state ? { state } : {});
+  store.attach(core);
+  await store.commit();
+  return { store, core };
+}
+
+const plain = (s: EmulatorState) => JSON.parse(JSON.stringify(s)) as EmulatorState;
+
+describe('DurableStore', () => {
+  it('journals each change before commit resolves, in files only its owner can read', async () => {
     const dir = await tmp();
     const file = join(dir, 'nested', 'state.json');
-    const store = new JsonFileStore(file, 50);
-    expect(await store.load()).toBeNull();
-    const state = emptyState(new Date());
-    store.attach(() => state);
-    for (let i = 0; i < 1_000; i++) {
-      state.dns[`n${i}.example`] = [String(i)];
-      store.changed();
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    expect(store.writes).toBe(1);
+    const { store, core } = await open(file);
+    expect((await stat(join(dir, 'nested'))).mode & 0o777).toBe(0o700);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    for (let i = 0; i < 100; i++) core.state.dns[`n${i}.example`] = [String(i)];
+    await store.commit();
+    const journal = (await readdir(join(dir, 'nested'))).filter((n) => n.includes('.journal.'));
+    expect(journal).toHaveLength(1);
+    expect((await stat(join(dir, 'nested', journal[0]!))).size).toBeGreaterThan(0);
+    expect((await stat(join(dir, 'nested', journal[0]!))).mode & 0o777).toBe(0o600);
+    // Not closed: a restart replays the journal over the snapshot (the lock is released as a crash would).
+    await store.release();
+    const again = await open(file);
+    expect(Object.keys(again.core.state.dns)).toHaveLength(100);
+    await again.store.close();
+    // Closing folds the journal into the state file, which stays plain JSON.
     const saved = JSON.parse(await readFile(file, 'utf8'));
-    expect(Object.keys(saved.dns)).toHaveLength(1_000);
-    // Atomic: written through a temp file that is renamed away, so none is left behind.
-    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
-    state.dns['late.example'] = ['x'];
-    store.changed();
-    await store.close();
-    expect(store.writes).toBe(2);
-    const reopened = new JsonFileStore(file);
-    expect((await reopened.load())!.dns['late.example']).toEqual(['x']);
+    expect(saved.dns['n99.example']).toEqual(['99']);
+  });
+
+  it('takes back a change the journal cannot hold and reports the store degraded until a write succeeds', async () => {
+    const dir = await tmp();
+    let failing = false;
+    const { store, core } = await open(join(dir, 'state.json'), {
+      io: {
+        async write(handle, data, position) {
+          if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          await handle.write(data, 0, data.length, position);
+        },
+      },
+    });
+    core.state.dns['kept.example'] = ['1'];
+    await store.commit();
+    failing = true;
+    core.state.dns['lost.example'] = ['2'];
+    delete core.state.dns['kept.example'];
+    await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable', status: 503 });
+    expect(core.state.dns).toEqual({ 'kept.example': ['1'] });
+    expect(core.tracker.health).toMatchObject({ ok: false, reason: expect.stringMatching(/ENOSPC/) });
+    failing = false;
+    core.state.dns['later.example'] = ['3'];
+    await store.commit();
+    expect(core.tracker.health).toEqual({ ok: true });
+    await store.release();
+    const again = await open(join(dir, 'state.json'));
+    expect(again.core.state.dns).toEqual({ 'kept.example': ['1'], 'later.example': ['3'] });
+    await again.store.close();
+  });
+
+  it('drops a torn last record with a warning and keeps every whole one', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'state.json');
+    const { store, core } = await open(file);
+    core.state.dns['a.example'] = ['1'];
+    await store.commit();
+    await store.release();
+    const [segment] = (await readdir(dir)).filter((n) => n.includes('.journal.'));
+    await appendFile(join(dir, segment!), Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 123, 34]));
+    const warnings: string[] = [];
+    const again = await open(file, { warn: (m) => warnings.push(m) });
+    expect(again.core.state.dns).toEqual({ 'a.example': ['1'] });
+    expect(warnings.join()).toMatch(/dropped a record of 200 bytes/);
+    again.core.state.dns['b.example'] = ['2'];
+    await again.store.commit();
+    await again.store.release();
+    const third = await open(file, { warn: (m) => warnings.push(m) });
+    expect(Object.keys(third.core.state.dns).sort()).toEqual(['a.example', 'b.example']);
+    expect(warnings).toHaveLength(1);
+    await third.store.close();
+  });
+
+  it('writes snapshots in the background while changes go on, and a restart sees exactly the live state', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'state.json');
+    const { store, core } = await open(file, { snapshotBytes: 2_000 });
+    const ws = core.createWorkspace({ id: 'north' }, 'test');
+    const index = core.index(ws);
+    core.state.workspaces.north!.groups.g1 = { id: 'g1', displayName: 'G', source: 'local', members: [], createdAt: ws.createdAt, updatedAt: ws.createdAt, version: 1 };
+    index.addGroup('g1', 'G');
+    for (let i = 0; i < 300; i++) {
+      const id = `m${i}`;
+      core.state.workspaces.north!.members[id] = { id, email: `${id}@north.example`, source: 'invite', status: 'active', role: 'member', createdAt: ws.createdAt, updatedAt: ws.createdAt };
+      index.setEmail(id, undefined, `${id}@north.example`);
+      index.addMembership('g1', id);
+      if (i % 7 === 0) index.removeMembership('g1', `m${i - 3}`);
+      if (i % 10 === 0) core.record(ws, 'test.tick', 'test', { i });
+      await store.commit();
+    }
+    await store.flush();
+    expect(store.snapshots).toBeGreaterThan(2);
+    const live = plain(core.state);
+    await store.release();
+    const again = await open(file);
+    const back = plain(again.core.state);
+    expect(back.workspaces.north!.groups.g1!.members.sort()).toEqual(live.workspaces.north!.groups.g1!.members.sort());
+    expect(back.workspaces.north!.members).toEqual(live.workspaces.north!.members);
+    expect(back.workspaces.north!.events.map((e) => e.seq)).toEqual(live.workspaces.north!.events.map((e) => e.seq));
+    await again.store.close();
+  });
+
+  it('lets one process at a time use a data file', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'state.json');
+    const first = await open(file);
+    const error = await new DurableStore(file).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLoadError);
+    expect((error as Error).message).toBe(`data file ${file} is in use by process ${process.pid}; stop it, or start with --data OTHER_FILE or --memory`);
+    await first.store.close();
+    // A lock left by a process that is gone is stale and taken over.
+    await writeFile(`${file}.lock`, '999999999\n');
+    const second = await open(file);
+    await second.store.close();
   });
 
   it.each([
@@ -41,20 +145,45 @@ describe('JsonFileStore', () => {
     const dir = await tmp();
     const file = join(dir, 'state.json');
     await writeFile(file, content);
-    const store = new JsonFileStore(file);
+    const store = new DurableStore(file);
     const error = await store.load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreLoadError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(/--memory/);
-    store.attach(() => emptyState(new Date()));
-    store.changed();
+    store.attach(new EmulatorCore());
     await expect(store.flush()).rejects.toThrow(/refusing to overwrite/);
     expect(await readFile(file, 'utf8')).toBe(content);
+    // The lock was let go: the file can be fixed and used.
+    expect((await readdir(dir)).sort()).toEqual(['state.json']);
   });
 
   it('refuses a folder in place of the file', async () => {
     const dir = await tmp();
-    await expect(new JsonFileStore(dir).load()).rejects.toThrow(/not a regular file/);
+    await expect(new DurableStore(dir).load()).rejects.toThrow(/not a regular file/);
+  });
+
+  it('loads a state file written before the journal existed', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'state.json');
+    const old = plain(new EmulatorCore().state);
+    old.dns['old.example'] = ['1'];
+    await writeFile(file, `${JSON.stringify(old)}\n`);
+    const { store, core } = await open(file);
+    expect(core.state.dns['old.example']).toEqual(['1']);
+    await store.close();
+  });
+});
+
+describe('MemoryStore', () => {
+  it('runs the same commit path and keeps nothing', async () => {
+    const store = new MemoryStore();
+    expect(await store.load()).toBeNull();
+    const core = new EmulatorCore();
+    store.attach(core);
+    core.state.dns['a.example'] = ['1'];
+    await store.commit();
+    expect(core.tracker.pending).toBe(false);
+    await store.close();
   });
 });

@@ -1,8 +1,10 @@
 // Lookup indexes of one workspace, derived from its state at load and kept in step by every
 // change: members by email and SCIM userName/externalId, and group membership both ways, so
-// hot paths never scan the workspace.
+// hot paths never scan the workspace. Membership is written through to each group's saved
+// `members` list (journaled as single adds and removes, not whole lists).
 import { identityKey } from './identity-key.js';
-import type { WorkspaceState } from './state.js';
+import type { GroupRecord, WorkspaceState } from './state.js';
+import { rawOf, type StateTracker } from './tracked-state.js';
 
 // Emails, userNames and group names are keyed by their NFC, case-folded form.
 const lower = identityKey;
@@ -34,7 +36,15 @@ export class WorkspaceIndex {
   /** lower-case displayName → group ids (names are not unique: a local and a SCIM group may share one) */
   readonly groupsByName = new Map<string, Set<string>>();
 
-  constructor(ws: WorkspaceState) {
+  /** The workspace's untracked state: membership lists are written here directly. */
+  private readonly raw: WorkspaceState;
+
+  constructor(
+    ws: WorkspaceState,
+    private readonly tracker?: StateTracker,
+  ) {
+    ws = rawOf(ws);
+    this.raw = ws;
     for (const m of Object.values(ws.members)) {
       this.memberByEmail.set(lower(m.email), m.id);
       const userName = m.scim?.userName;
@@ -46,9 +56,43 @@ export class WorkspaceIndex {
       this.groupMembers.set(g.id, new Set());
       addTo(this.groupsByName, lower(g.displayName), g.id);
       if (g.externalId !== undefined) addTo(this.groupsByExternalId, g.externalId, g.id);
-      for (const memberId of g.members) {
-        if (Object.hasOwn(ws.members, memberId)) this.addMembership(g.id, memberId);
+      const members = this.groupMembers.get(g.id)!;
+      for (const memberId of g.members ?? []) {
+        if (Object.hasOwn(ws.members, memberId) && !members.has(memberId)) {
+          members.add(memberId);
+          addTo(this.memberGroups, memberId, g.id);
+        }
       }
+      // The saved list is kept equal to the index (no duplicates, no unknown members).
+      if (!Array.isArray(g.members) || g.members.length !== members.size) g.members = [...members];
+    }
+  }
+
+  private list(groupId: string): string[] | undefined {
+    const g: GroupRecord | undefined = Object.hasOwn(this.raw.groups, groupId) ? this.raw.groups[groupId] : undefined;
+    if (!g) return undefined;
+    if (!Array.isArray(g.members)) g.members = [];
+    return g.members;
+  }
+
+  private groupPath(groupId: string) {
+    return { path: ['workspaces', this.raw.id, 'groups', groupId] };
+  }
+
+  private listAdd(groupId: string, memberId: string): void {
+    const list = this.list(groupId);
+    if (!list) return;
+    if (this.tracker) this.tracker.rawArrayAdd(list, memberId, this.groupPath(groupId));
+    else list.push(memberId);
+  }
+
+  private listRemove(groupId: string, memberId: string): void {
+    const list = this.list(groupId);
+    if (!list) return;
+    if (this.tracker) this.tracker.rawArrayRemove(list, memberId, this.groupPath(groupId));
+    else {
+      const at = list.indexOf(memberId);
+      if (at >= 0) list.splice(at, 1);
     }
   }
 
@@ -76,7 +120,10 @@ export class WorkspaceIndex {
     if (this.memberByEmail.get(lower(email)) === memberId) this.memberByEmail.delete(lower(email));
     this.setUserName(memberId, userName, undefined);
     this.setMemberExternalId(memberId, externalId, undefined);
-    for (const groupId of this.memberGroups.get(memberId) ?? []) this.groupMembers.get(groupId)?.delete(memberId);
+    for (const groupId of this.memberGroups.get(memberId) ?? []) {
+      this.groupMembers.get(groupId)?.delete(memberId);
+      this.listRemove(groupId, memberId);
+    }
     this.memberGroups.delete(memberId);
   }
 
@@ -110,6 +157,7 @@ export class WorkspaceIndex {
     if (!members || members.has(memberId)) return false;
     members.add(memberId);
     addTo(this.memberGroups, memberId, groupId);
+    this.listAdd(groupId, memberId);
     return true;
   }
 
@@ -117,6 +165,7 @@ export class WorkspaceIndex {
     const members = this.groupMembers.get(groupId);
     if (!members || !members.delete(memberId)) return false;
     removeFrom(this.memberGroups, memberId, groupId);
+    this.listRemove(groupId, memberId);
     return true;
   }
 
@@ -126,11 +175,11 @@ export class WorkspaceIndex {
     const n = members.size;
     for (const memberId of members) removeFrom(this.memberGroups, memberId, groupId);
     members.clear();
+    const list = this.list(groupId);
+    if (list) {
+      if (this.tracker) this.tracker.rawArrayClear(list, this.groupPath(groupId));
+      else list.length = 0;
+    }
     return n;
-  }
-
-  /** Writes the run-time membership back into the state's saved form (at snapshot time). */
-  saveTo(ws: WorkspaceState): void {
-    for (const g of Object.values(ws.groups)) g.members = [...(this.groupMembers.get(g.id) ?? [])];
   }
 }

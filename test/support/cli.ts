@@ -28,13 +28,14 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
 }
 
 /** Starts `edu-emulator serve ARGS` and resolves when it prints its listening line. */
-export function startServe(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+export function startServe(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServeProcess> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 10 s; stdout: ${out} stderr: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line within ${timeoutMs / 1000} s; stdout: ${out} stderr: ${err}`)), timeoutMs);
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;

@@ -18,6 +18,7 @@ import {
 } from '../schema.js';
 import { MAX_PATCH_FILTER_TERMS, MAX_PATCH_OPERATIONS, limitExceeded } from '../limits.js';
 import { checkValueCount, coerceAttribute, coerceSingle, invalidValue } from './coerce-value.js';
+import { cloneJson } from '../../store/tracked-state.js';
 
 /** One operation of a PatchOp message (RFC 7644 §3.5.2). */
 export interface PatchOperation {
@@ -181,7 +182,7 @@ class PatchSession {
     const { members: _members, ...rest } = resource;
     // Members never enter the draft: a Group's membership changes travel as a delta.
     const source = resourceType === 'Group' ? rest : resource;
-    this.draft = structuredClone(source);
+    this.draft = cloneJson(source);
     const urns = schemaUrnsOf(resourceType);
     this.core = urns.core;
     this.extensions = urns.extensions;
