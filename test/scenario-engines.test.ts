@@ -47,7 +47,8 @@ async function consoleResults(file: string): Promise<StepReport[]> {
   const post = async (action: string, form: Record<string, string> = {}) => {
     const res = await emulator.app.request(`http://localhost/w/default/admin/training/${action}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      // A browser sends Origin on every form POST; the console refuses one without it.
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
       body: new URLSearchParams(form).toString(),
     });
     expect(res.status, await res.text()).toBe(303);
