@@ -98,3 +98,38 @@ describe('edu-emulator record', () => {
     expect(stderr).toContain('record needs --out FILE');
   });
 });
+
+describe('the console', () => {
+  it('starts and stops a recording on the event log page, records console actions, and downloads the scenario', async () => {
+    const emulator = createEmulator({ adminKey: KEY });
+    const jar = new Map<string, string>();
+    const browse = async (method: string, path: string, form?: Record<string, string>) => {
+      const headers: Record<string, string> = { Accept: 'text/html', Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+      if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      const res = await emulator.app.request(new URL(path, 'http://localhost').href, { method, headers, ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair = ''] = c.split(';');
+        jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+      }
+      return res;
+    };
+    await browse('GET', `/w/default/admin?key=${KEY}`);
+    expect(await (await browse('GET', '/w/default/admin/events')).text()).toContain('Start recording');
+    expect((await browse('POST', '/w/default/admin/events/start-recording', { name: 'Console rehearsal' })).status).toBe(303);
+    const page = await (await browse('GET', '/w/default/admin/events')).text();
+    expect(page).toContain('Stop recording');
+    const id = /name="id" value="(rec_[a-z0-9]+)"/.exec(page)![1]!;
+    // A change made from the console is recorded as its step.
+    expect((await browse('POST', '/w/default/admin/groups/create', { displayName: 'Pilot' })).status).toBe(303);
+    expect((await browse('POST', '/w/default/admin/events/stop-recording', { id })).status).toBe(303);
+    const after = await (await browse('GET', '/w/default/admin/events')).text();
+    expect(after).toContain(`/w/default/admin/recordings/${id}/scenario`);
+    const file = await browse('GET', `/w/default/admin/recordings/${id}/scenario`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('Content-Type')).toMatch(/^text\/yaml/);
+    const yaml = await file.text();
+    expect(yaml).toContain('name: Console rehearsal');
+    expect(yaml).toMatch(/- create_group:\n\s+name: Pilot/);
+    expect(yaml).not.toContain(KEY);
+  });
+});

@@ -107,12 +107,18 @@ function watch(which: (c: AppContext) => { recs: Recording[]; prefix: string }, 
   });
 }
 
+/** The workspace paths whose exchanges mean something to a scenario. */
+const RECORDABLE = /^\/(api\/|scim\/v2\/|sso\/|login\/(password|social)$)/;
+
 /** Mount on `/w/:ws/*` after the workspace is resolved. */
 export const recordWorkspaceTraffic = () =>
   watch(
     (c) => {
+      const prefix = `/w/${c.req.param('ws')}`;
+      // Console pages are not traffic to record: the API calls they make are, one by one.
+      if (!RECORDABLE.test(c.req.path.slice(prefix.length))) return { recs: [], prefix };
       const rec = activeRecording(c.get('core'), c.req.param('ws')!);
-      return { recs: rec ? [rec] : [], prefix: `/w/${c.req.param('ws')}` };
+      return { recs: rec ? [rec] : [], prefix };
     },
     (rec, ex, c) => {
       const idps = c.get('core').state.idps;
