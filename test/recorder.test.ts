@@ -122,7 +122,11 @@ async function rehearse(dialect: 'entra' | 'okta' | 'generic') {
   expect((await scim('GET', `/Users/${zoeId}`)).status).toBe(404);
 
   // Admin again: a role, a local group.
-  expect((await c.admin('POST', '/roles', { name: 'GPT Publishers', permissions: { 'gpts.publish_workspace': true } })).status).toBe(201);
+  const role = await c.admin('POST', '/roles', { name: 'GPT Publishers', permissions: { 'gpts.publish_workspace': true } });
+  expect(role.status).toBe(201);
+  // The Teachers group came from the provisioning run: its id is known only from a read.
+  const teachers = (await c.admin('GET', '/groups')).body.groups.find((g: { displayName: string }) => g.displayName === 'Teachers');
+  expect((await c.admin('PUT', `/roles/${role.body.id}/groups`, { groupIds: [teachers.id] })).status).toBe(200);
   expect((await c.admin('POST', '/groups', { displayName: 'Pilot' })).status).toBe(201);
 
   const stopped = await c.admin('POST', `/recordings/${id}/stop`);
@@ -159,6 +163,7 @@ describe('recording a rehearsal', () => {
       const names = doc.steps.map((s: Record<string, unknown>) => Object.keys(s).find((k) => !['expect', 'save', 'name', 'as'].includes(k)));
       expect(names).toEqual(expect.arrayContaining(['verify_domain', 'configure_sso', 'invite', 'sign_in', 'issue_scim_token', 'scim_sync', 'idp_add_user', 'idp_remove_user', 'request', 'create_role', 'create_group']));
       expect(doc.steps).toContainEqual({ sign_in: { user: 'ada@springfield.k12.us', method: 'sso', fault: 'wrong_audience' }, expect: { outcome: 'denied', reason: 'saml_audience_mismatch' } });
+      expect(doc.steps).toContainEqual({ map_group: { group: 'Teachers', role: 'GPT Publishers', source: 'scim' } });
 
       const path = join(tmp, `recorded-${dialect}.yaml`);
       await writeFile(path, yaml);
