@@ -40,6 +40,8 @@ export interface Recording {
   /** What could not become a step (no step says it), named in the file's header. */
   skipped: string[];
   pendingSignIn?: PendingSignIn;
+  /** Each custom role's group ids as last seen, so a change of them is told as the groups it adds. */
+  roleGroups: Map<string, string[]>;
 }
 
 interface WorkspaceRecordings {
@@ -113,6 +115,7 @@ export function startRecording(core: EmulatorCore, ws: WorkspaceState, input: { 
     secrets: new Set(),
     userAgents: new Set(),
     skipped: [],
+    roleGroups: new Map(),
   };
   const connection = ws.sso.connection as { protocol?: string } | null;
   if (connection?.protocol === 'saml' || connection?.protocol === 'oidc') rec.protocol = connection.protocol;

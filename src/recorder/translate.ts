@@ -252,13 +252,16 @@ function recordAdmin(rec: Recording, ex: Exchange, sub: string, from: string, fi
   } else if (ex.method === 'POST' && sub === '/groups' && typeof b.displayName === 'string' && b.members === undefined) {
     step = { create_group: { name: b.displayName }, ...saveId('group'), ...failedExpect(ex) };
   } else if (ex.method === 'POST' && sub === '/roles' && typeof b.name === 'string') {
+    if (ok && typeof res.id === 'string') rec.roleGroups.set(res.id, []);
     step = { create_role: b, ...saveId('role'), ...failedExpect(ex) };
   } else if (ex.method === 'PUT' && /^\/roles\/[^/]+\/groups$/.test(sub) && ok && Array.isArray(b.groupIds) && b.groupIds.length > 0 && Array.isArray(res.groups)) {
     // By name, as people say it: the group ids (a provisioning run's among them) differ on replay.
     // map_group adds to the role's groups; a PUT that also took groups away stays a request.
     const groups = res.groups as { id: string; displayName: string; source: string }[];
-    if (groups.length === b.groupIds.length && b.groupIds.every((id: unknown) => groups.some((g) => g.id === id))) {
-      for (const g of groups) addStep(rec, { map_group: { group: g.displayName, role: res.name, source: g.source } }, from);
+    const before = rec.roleGroups.get(String(res.id)) ?? [];
+    rec.roleGroups.set(String(res.id), groups.map((g) => g.id));
+    if (before.every((id) => groups.some((g) => g.id === id))) {
+      for (const g of groups) if (!before.includes(g.id)) addStep(rec, { map_group: { group: g.displayName, role: res.name, source: g.source } }, from);
       return;
     }
     step = requestStep(rec, ex, { status: ex.status });
