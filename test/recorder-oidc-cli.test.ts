@@ -35,16 +35,18 @@ describe('recording OIDC sign-ins', () => {
     await req('PUT', '/w/default/api/sso', { protocol: 'oidc', issuer: 'https://oidc.example.test', clientId: 'district-app', clientSecret: 'Zq8-pasted-CLIENT-secret-7Hx' });
     expect((await req('PUT', '/w/default/api/sso', { protocol: 'oidc', mockIdp: 'clever', force: true })).status).toBe(200);
     expect((await req('POST', '/w/default/api/invites', { email: 'ada@springfield.k12.us' })).status).toBe(201);
-    const signIn = async (fault?: string) => {
+    const signIn = async (fault?: string, accept = 'application/json') => {
       const start = await req('GET', '/w/default/sso/oidc/login?email=ada%40springfield.k12.us');
       const at = new URL(start.headers.get('location')!, 'http://localhost');
       if (fault) at.searchParams.set('fault', fault);
       const idp = await req('GET', at.href);
-      const callback = await req('GET', idp.headers.get('location')!, undefined, { Accept: 'application/json' });
+      const callback = await req('GET', idp.headers.get('location')!, undefined, { Accept: accept });
       return callback;
     };
     expect((await signIn()).headers.get('set-cookie')).toMatch(/edu_session=/);
     expect((await signIn('nonce_mismatch')).status).toBeGreaterThanOrEqual(400);
+    // A browser gets a page; its reason code is read from it.
+    expect(await (await signIn('expired', 'text/html')).text()).toContain('oidc_expired');
     await req('POST', `/w/default/api/recordings/${id}/stop`);
     const res = await req('GET', `/w/default/api/recordings/${id}/scenario`);
     const yaml = await res.text();
@@ -52,6 +54,7 @@ describe('recording OIDC sign-ins', () => {
     expect(yaml).not.toContain('pasted-CLIENT-secret');
     expect(yaml).not.toMatch(/nonce=|state=|code=|id_token/);
     expect(yaml).toContain('vendor clever');
+    expect(yaml).toMatch(/fault: expired\n\s+expect:\n\s+outcome: denied\n\s+reason: oidc_expired/);
     expect(yaml).toMatch(/fault: nonce_mismatch\n\s+expect:\n\s+outcome: denied\n\s+reason: oidc_nonce_mismatch/);
     const doc = (await loadScenarioText(yaml, 'oidc.yaml')).scenario!;
     // The pasted connection step names a real IdP the replay cannot reach; the rest replays.

@@ -96,8 +96,11 @@ function watch(which: (c: AppContext) => { recs: Recording[]; prefix: string }, 
       conditional,
     };
     const ua = c.req.header('User-Agent');
+    // The credentials sent are never recorded; remembering them lets the file be checked for them.
+    const credential = /^\s*Bearer\s+(\S+)/i.exec(c.req.header('Authorization') ?? '')?.[1];
     for (const rec of recs) {
-      if (ua) rec.userAgents.add(ua);
+      if (ua && rec.userAgents.size < 20) rec.userAgents.add(ua.slice(0, 200));
+      if (credential) rec.secrets.add(credential);
       try {
         record(rec, ex, c);
       } catch (e) {

@@ -121,7 +121,7 @@ function signInOutcome(ex: Exchange): Record<string, unknown> {
   const session = /edu_session=/.test(ex.resHeaders.get('set-cookie') ?? '');
   if ((ex.status === 200 || ex.status === 302) && session) return { outcome: 'allowed' };
   const b = ex.resBody as any;
-  const reason = b?.error?.code ?? b?.reason ?? (typeof b === 'string' ? /data-code="([a-z_]+)"|\b((?:saml|oidc|sso)_[a-z_]+)\b/.exec(b)?.slice(1).find(Boolean) : undefined);
+  const reason = b?.error?.code ?? b?.reason ?? (typeof b === 'string' ? /<code id="reason-code">([a-z0-9_]+)<\/code>/.exec(b)?.[1] : undefined);
   return { outcome: 'denied', ...(reason ? { reason } : {}) };
 }
 
