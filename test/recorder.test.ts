@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { createEmulator, type Emulator } from '../src/app.js';
-import { validateCommand } from '../src/cli/scenarios.js';
+import { runCommand, validateCommand } from '../src/cli/scenarios.js';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { runScenario } from '../src/scenario/runner.js';
 import { inProcessTarget } from '../src/scenario/target.js';
@@ -171,6 +171,8 @@ describe('recording a rehearsal', () => {
       const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
         expect(await validateCommand([path])).toBe(0);
+        // `edu-emulator run FILE`: a fresh emulator of its own.
+        expect(await runCommand(['--reporter', 'json', '--out', join(tmp, `report-${dialect}.json`), path])).toBe(0);
       } finally {
         write.mockRestore();
       }
