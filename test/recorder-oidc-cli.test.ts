@@ -32,7 +32,7 @@ describe('recording OIDC sign-ins', () => {
     await req('PUT', '/_emulator/dns/springfield.k12.us', { txt: [domain.txt.value] });
     expect((await req('POST', '/w/default/api/domains/springfield.k12.us/verify')).status).toBe(200);
     // A pasted OIDC connection: its client secret must never reach the file.
-    await req('PUT', '/w/default/api/sso', { protocol: 'oidc', issuer: 'https://oidc.example.test', clientId: 'district-app', clientSecret: 'Zq8-pasted-CLIENT-secret-7Hx' });
+    expect((await req('PUT', '/w/default/api/sso', { protocol: 'oidc', issuer: 'https://oidc.example.test', clientId: 'district-app', clientSecret: 'Zq8-pasted-CLIENT-secret-7Hx' })).status).toBe(200);
     expect((await req('PUT', '/w/default/api/sso', { protocol: 'oidc', mockIdp: 'clever', force: true })).status).toBe(200);
     expect((await req('POST', '/w/default/api/invites', { email: 'ada@springfield.k12.us' })).status).toBe(201);
     const signIn = async (fault?: string, accept = 'application/json') => {
@@ -56,10 +56,37 @@ describe('recording OIDC sign-ins', () => {
     expect(yaml).toContain('vendor clever');
     expect(yaml).toMatch(/fault: expired\n\s+expect:\n\s+outcome: denied\n\s+reason: oidc_expired/);
     expect(yaml).toMatch(/fault: nonce_mismatch\n\s+expect:\n\s+outcome: denied\n\s+reason: oidc_nonce_mismatch/);
+    // The pasted connection is replayed with the scenario's mock IdP in its place.
+    expect(yaml).toContain('# Not recorded: PUT /api/sso with pasted values');
     const doc = (await loadScenarioText(yaml, 'oidc.yaml')).scenario!;
-    // The pasted connection step names a real IdP the replay cannot reach; the rest replays.
-    const replayable = { ...doc, steps: doc.steps.filter((s) => !(s.name === 'request' && (s.args as { path: string }).path === '/api/sso')) };
-    const report = await runScenario(replayable, { target: () => inProcessTarget(createEmulator()) });
+    const report = await runScenario(doc, { target: () => inProcessTarget(createEmulator()) });
+    expect(report.steps.filter((s) => s.status !== 'passed')).toEqual([]);
+  });
+});
+
+describe('recording a real IdP', () => {
+  it("names the vendor its user agent shows, and replays its SCIM calls with the scenario's own token", async () => {
+    const emulator = createEmulator({ adminKey: KEY });
+    const admin = (method: string, path: string, body?: unknown) =>
+      emulator.app.request(`http://localhost/w/default/api${path}`, { method, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const token = ((await (await admin('POST', '/scim/tokens', { name: 'entra' })).json()) as { token: string }).token;
+    const id = ((await (await admin('POST', '/recordings', {})).json()) as { id: string }).id;
+    const entra = (method: string, path: string, body?: unknown) =>
+      emulator.app.request(`http://localhost/w/default/scim/v2${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'Azure Active Directory SCIM Client', ...(body ? { 'Content-Type': 'application/scim+json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await entra('GET', `/Users?filter=${encodeURIComponent('userName eq "kim@springfield.k12.us"')}`)).status).toBe(200);
+    const created = await entra('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'kim@springfield.k12.us', externalId: '7f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', active: true });
+    const kim = ((await created.json()) as { id: string }).id;
+    expect((await entra('PATCH', `/Users/${kim}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })).status).toBe(200);
+    await admin('POST', `/recordings/${id}/stop`);
+    const yaml = await (await admin('GET', `/recordings/${id}/scenario`)).text();
+    expect(yaml).toContain('vendor seen: entra');
+    expect(yaml).toContain('# User agents seen: Azure Active Directory SCIM Client');
+    expect(yaml).not.toContain(token);
+    const report = await runScenario((await loadScenarioText(yaml, 'entra.yaml')).scenario!, { target: () => inProcessTarget(createEmulator()) });
     expect(report.steps.filter((s) => s.status !== 'passed')).toEqual([]);
   });
 });

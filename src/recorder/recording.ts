@@ -42,6 +42,10 @@ export interface Recording {
   pendingSignIn?: PendingSignIn;
   /** Each custom role's group ids as last seen, so a change of them is told as the groups it adds. */
   roleGroups: Map<string, string[]>;
+  /** The workspace was connected to an IdP by pasted values (a real one): the replay uses the mock IdP instead. */
+  pastedConnection?: boolean;
+  /** Who signed in through SSO: the mock IdP of a replay needs them in its directory. */
+  ssoUsers: Set<string>;
 }
 
 interface WorkspaceRecordings {
@@ -116,6 +120,7 @@ export function startRecording(core: EmulatorCore, ws: WorkspaceState, input: { 
     userAgents: new Set(),
     skipped: [],
     roleGroups: new Map(),
+    ssoUsers: new Set(),
   };
   const connection = ws.sso.connection as { protocol?: string } | null;
   if (connection?.protocol === 'saml' || connection?.protocol === 'oidc') rec.protocol = connection.protocol;

@@ -58,6 +58,20 @@ export function checkSecrets(rec: Recording, steps: Record<string, unknown>[], i
   steps.forEach((s, i) => check(s, `Step ${i + 1} (${rec.steps[i]?.from ?? Object.keys(s)[0]})`, i + 1));
 }
 
+const VENDOR_AGENTS: [RegExp, string][] = [
+  [/azure|entra|microsoft/i, 'entra'],
+  [/okta/i, 'okta'],
+  [/google/i, 'google'],
+  [/classlink/i, 'classlink'],
+  [/clever/i, 'clever'],
+];
+
+/** The IdP vendor the user agents seen name (Entra's provisioning says "Azure Active Directory SCIM Client"…). */
+export function vendorSeen(rec: Recording): string {
+  for (const ua of rec.userAgents) for (const [re, vendor] of VENDOR_AGENTS) if (re.test(ua)) return vendor;
+  return 'generic';
+}
+
 /** The scenario document of a recording (checked for secrets first). */
 export function recordingScenario(rec: Recording): Record<string, unknown> {
   const steps = rec.steps.map((s) => s.step);
@@ -69,7 +83,10 @@ export function recordingScenario(rec: Recording): Record<string, unknown> {
         users: snap.users,
         ...(snap.groups.length > 0 ? { groups: snap.groups.map((g) => ({ name: g.name, ...(g.members.length > 0 ? { members: g.members } : {}) })) } : {}),
       }
-    : undefined;
+    : rec.pastedConnection || rec.ssoUsers.size > 0
+      ? // A real IdP: the mock IdP imitates its vendor, with the people who signed in through it.
+        { vendor: vendorSeen(rec), protocol: rec.protocol ?? 'saml', users: [...rec.ssoUsers].map((email) => ({ email })) }
+      : undefined;
   checkSecrets(rec, steps, idp);
   return {
     name: rec.name,
@@ -86,7 +103,11 @@ export function recordingYaml(rec: Recording, now: Date): string {
   const header = [
     '# yaml-language-server: $schema=./schema.json',
     `# Recorded by edu-workspace-emulator ${VERSION} on ${now.toISOString()} (recording ${rec.id}).`,
-    ...(rec.idpSnapshot ? [`# IdP: mock IdP "${rec.idp}", vendor ${rec.idpSnapshot.vendor}.`] : []),
+    ...(rec.idpSnapshot
+      ? [`# IdP: mock IdP "${rec.idp}", vendor ${rec.idpSnapshot.vendor}.`]
+      : rec.pastedConnection || rec.ssoUsers.size > 0 || rec.userAgents.size > 0
+        ? [`# IdP: not the mock IdP; vendor seen: ${vendorSeen(rec)} (from the user agents). A replay uses the mock IdP imitating it.`]
+        : []),
     ...(seen.length > 0 ? [`# User agents seen: ${seen.join('; ')}`] : ['# User agents seen: none']),
     '# Server-assigned ids and version tags are saved as variables; tokens, passwords and assertions are not recorded.',
     ...rec.skipped.slice(0, 20).map((s) => `# Not recorded: ${s.replace(/[\r\n]/g, ' ')}`),

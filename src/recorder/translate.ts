@@ -20,7 +20,7 @@ export interface Exchange {
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys whose values are secrets wherever they appear in a recorded body. */
-export const SECRET_KEY = /(password|secret|token|assertion|samlresponse|signature|id_token|access_token|refresh_token|private)/i;
+export const SECRET_KEY = /(password|secret|token|assertion|samlresponse|signature|id_token|access_token|refresh_token|private|certificate|metadataxml)/i;
 
 // ---- variables -------------------------------------------------------------------------------
 
@@ -167,6 +167,7 @@ export function recordWorkspaceExchange(rec: Recording, ex: Exchange, findIdp: (
       rec.skipped.push(`${from} (a sign-in started at the IdP: no sign_in step says it)`);
       return;
     }
+    rec.ssoUsers.add(pending.user.toLowerCase());
     const args: Record<string, unknown> = { user: pending.user, method: 'sso', ...(pending.fault ? { fault: pending.fault } : {}) };
     return addStep(rec, { sign_in: args, expect: signInOutcome(ex) }, from);
   }
@@ -238,6 +239,15 @@ function recordAdmin(rec: Recording, ex: Exchange, sub: string, from: string, fi
     if (b.protocol) args.protocol = b.protocol;
     for (const k of ['allowIdpInitiated', 'force']) if (typeof b[k] === 'boolean') args[k] = b[k];
     step = { configure_sso: args, ...failedExpect(ex) };
+  } else if (ex.method === 'PUT' && sub === '/sso' && ok && (b.protocol === 'saml' || b.protocol === 'oidc')) {
+    // A real IdP's pasted values cannot be replayed: the scenario's mock IdP, imitating it, stands in.
+    rec.pastedConnection = true;
+    rec.protocol = b.protocol;
+    redact(rec, b);
+    const args: Record<string, unknown> = { protocol: b.protocol };
+    for (const k of ['allowIdpInitiated', 'force']) if (typeof b[k] === 'boolean') args[k] = b[k];
+    step = { configure_sso: args };
+    rec.skipped.push(`${from} with pasted values: replayed with the scenario's mock IdP in its place`);
   } else if (ex.method === 'POST' && sub === '/invites' && typeof b.email === 'string') {
     const password = passwordPlaceholder(rec, b.password);
     const item = b.role || password ? { email: b.email, ...(b.role ? { role: b.role } : {}), ...(password ? { password } : {}) } : b.email;
