@@ -224,4 +224,17 @@ describe('the recording routes', () => {
     expect(again.body.error.code).toBe('recording_active');
     expect((await c.admin('GET', '/recordings/rec_nope/scenario')).body.error.code).toBe('recording_not_found');
   });
+
+  it('refuse a bad start with its reason and start nothing', async () => {
+    const emulator = createEmulator({ adminKey: KEY });
+    const c = client(emulator);
+    const bad = await c.admin('POST', '/recordings', { name: 5 });
+    expect(bad.status).toBe(400);
+    expect((await c.admin('POST', '/recordings', { idp: 'nope' })).body.error.code).toBe('idp_not_found');
+    expect((await c.admin('GET', '/recordings')).body.recordings).toEqual([]);
+    // An admin (not the owner) may not record: identity settings are the owner's.
+    await c.admin('POST', '/invites', { email: 'ann@springfield.k12.us', role: 'admin' });
+    const asAdmin = await c.call('POST', '/w/default/api/recordings', {}, { Authorization: `Bearer ${KEY}`, 'X-Emulator-Act-As': 'ann@springfield.k12.us' });
+    expect(asAdmin.status).toBe(403);
+  });
 });
