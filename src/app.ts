@@ -31,7 +31,7 @@ import { usageLimitRoutes } from './usage-limits/routes.js';
 import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
-import { recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
+import { recordClockMoves, recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
 import { openApiDocument } from './openapi/document.js';
 import { docsPage } from './openapi/docs-page.js';
 import type { EmulatorState } from './store/state.js';
@@ -160,6 +160,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   app.get('/_emulator/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/_emulator/docs', (c) => c.html(docsPage()));
+  app.use('/_emulator/clock', recordClockMoves());
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 

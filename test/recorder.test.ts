@@ -128,6 +128,7 @@ async function rehearse(dialect: 'entra' | 'okta' | 'generic') {
   const teachers = (await c.admin('GET', '/groups')).body.groups.find((g: { displayName: string }) => g.displayName === 'Teachers');
   expect((await c.admin('PUT', `/roles/${role.body.id}/groups`, { groupIds: [teachers.id] })).status).toBe(200);
   expect((await c.admin('POST', '/groups', { displayName: 'Pilot' })).status).toBe(201);
+  expect((await c.call('POST', '/_emulator/clock', { advance: '8d', workspace: 'default' }, { Authorization: `Bearer ${KEY}` })).status).toBe(200);
 
   const stopped = await c.admin('POST', `/recordings/${id}/stop`);
   expect(stopped.status).toBe(200);
@@ -161,7 +162,7 @@ describe('recording a rehearsal', () => {
       expect(yaml).not.toMatch(/SAMLResponse|usr_[a-z0-9]{6}|Bearer /);
       const doc = parse(yaml);
       const names = doc.steps.map((s: Record<string, unknown>) => Object.keys(s).find((k) => !['expect', 'save', 'name', 'as'].includes(k)));
-      expect(names).toEqual(expect.arrayContaining(['verify_domain', 'configure_sso', 'invite', 'sign_in', 'issue_scim_token', 'scim_sync', 'idp_add_user', 'idp_remove_user', 'request', 'create_role', 'create_group']));
+      expect(names).toEqual(expect.arrayContaining(['verify_domain', 'configure_sso', 'invite', 'sign_in', 'issue_scim_token', 'scim_sync', 'idp_add_user', 'idp_remove_user', 'request', 'create_role', 'create_group', 'map_group', 'advance_clock']));
       expect(doc.steps).toContainEqual({ sign_in: { user: 'ada@springfield.k12.us', method: 'sso', fault: 'wrong_audience' }, expect: { outcome: 'denied', reason: 'saml_audience_mismatch' } });
       expect(doc.steps).toContainEqual({ map_group: { group: 'Teachers', role: 'GPT Publishers', source: 'scim' } });
 

@@ -6,7 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppContext, AppEnv } from '../http/context.js';
-import { activeRecording, findRecording, listRecordings, recordingsOfIdp, recordingView, startRecording, stopRecording, type Recording } from './recording.js';
+import { activeRecording, addStep, RECORDINGS, findRecording, listRecordings, recordingsOfIdp, recordingView, startRecording, stopRecording, type Recording } from './recording.js';
 import { recordingYaml } from './render.js';
 import { recordIdpExchange, recordWorkspaceExchange, type Exchange } from './translate.js';
 
@@ -135,3 +135,24 @@ export const recordIdpTraffic = () =>
     (c) => ({ recs: recordingsOfIdp(c.get('core'), c.req.param('idp')!), prefix: `/idp/${c.req.param('idp')}` }),
     (rec, ex) => recordIdpExchange(rec, ex),
   );
+
+/**
+ * Mount on `/_emulator/clock`: a clock moved by a duration while recording becomes `advance_clock`
+ * in the recordings of the workspace it moved (all active ones when it moved the emulator's clock).
+ */
+export const recordClockMoves = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const core = c.get('core');
+    if (c.req.method !== 'POST' || core.runtime(RECORDINGS).active === 0) return next();
+    const text = await c.req.raw.clone().text().catch(() => '');
+    await next();
+    if (c.res.status !== 200) return;
+    const body = parseBody(text, 'json') as { advance?: unknown; workspace?: unknown } | undefined;
+    const advance = typeof body?.advance === 'string' ? body.advance.replace(/\s+/g, '') : undefined;
+    if (!advance || !/^(-?\d+(\.\d+)?[smhd])+$/.test(advance)) return;
+    const recs =
+      typeof body?.workspace === 'string'
+        ? [activeRecording(core, body.workspace)].filter((r): r is Recording => r !== undefined)
+        : [...core.runtime(RECORDINGS).byWorkspace.values()].flatMap((r) => (r.active ? [r.active] : []));
+    for (const rec of recs) addStep(rec, { advance_clock: advance }, 'POST /_emulator/clock');
+  });
