@@ -81,6 +81,8 @@ async function rehearse(dialect: 'entra' | 'okta' | 'generic') {
   const domain = await c.admin('POST', '/domains', { domain: 'springfield.k12.us' });
   await c.call('PUT', '/_emulator/dns/springfield.k12.us', { txt: [domain.body.txt.value] }, { Authorization: `Bearer ${KEY}` });
   expect((await c.admin('POST', '/domains/springfield.k12.us/verify')).body.status).toBe('verified');
+  // Before SSO is configured, a sign-in is refused at the service provider.
+  expect((await c.call('GET', '/w/default/sso/saml/login?email=ada%40springfield.k12.us', undefined, { Accept: 'application/json' })).status).toBeGreaterThanOrEqual(400);
   expect((await c.admin('PUT', '/sso', { protocol: 'saml', mockIdp: 'district' })).status).toBe(200);
   expect((await c.admin('POST', '/invites', { email: 'ada@springfield.k12.us', password: PASSWORD })).status).toBe(201);
 
@@ -164,6 +166,7 @@ describe('recording a rehearsal', () => {
       const names = doc.steps.map((s: Record<string, unknown>) => Object.keys(s).find((k) => !['expect', 'save', 'name', 'as'].includes(k)));
       expect(names).toEqual(expect.arrayContaining(['verify_domain', 'configure_sso', 'invite', 'sign_in', 'issue_scim_token', 'scim_sync', 'idp_add_user', 'idp_remove_user', 'request', 'create_role', 'create_group', 'map_group', 'advance_clock']));
       expect(doc.steps).toContainEqual({ sign_in: { user: 'ada@springfield.k12.us', method: 'sso', fault: 'wrong_audience' }, expect: { outcome: 'denied', reason: 'saml_audience_mismatch' } });
+      expect(doc.steps[1]).toMatchObject({ sign_in: { user: 'ada@springfield.k12.us', method: 'sso' }, expect: { outcome: 'denied' } });
       expect(doc.steps).toContainEqual({ map_group: { group: 'Teachers', role: 'GPT Publishers', source: 'scim' } });
 
       const path = join(tmp, `recorded-${dialect}.yaml`);

@@ -156,6 +156,12 @@ export function recordWorkspaceExchange(rec: Recording, ex: Exchange, findIdp: (
   const start = /^\/sso\/(saml|oidc)\/login$/.exec(path);
   if (start && ex.method === 'GET') {
     const email = new URL(ex.path, 'http://x').searchParams.get('email');
+    if (ex.status !== 302 && email) {
+      // Refused before the IdP (no SSO connection, domain not verified…): the sign-in ends here.
+      rec.pendingSignIn = undefined;
+      rec.ssoUsers.add(email.toLowerCase());
+      return addStep(rec, { sign_in: { user: email, method: 'sso' }, expect: signInOutcome(ex) }, from);
+    }
     rec.pendingSignIn = email ? { user: email } : {};
     rec.protocol = start[1] as 'saml' | 'oidc';
     return;
