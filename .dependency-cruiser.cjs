@@ -3,7 +3,7 @@
 /** The core: rules and state, testable without a surface. */
 const CORE = '^src/(store|domains|members|groups|roles|signin|scim|sso|readiness|events|settings)/';
 /** The surfaces that drive the core. */
-const SURFACES = '^src/((ui|scenario|cli|openapi|msw|vitest)/|(app|start|index)\\.ts$)';
+const SURFACES = '^src/((ui|scenario|cli|openapi|msw|vitest|recorder)/|(app|start|index)\\.ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -32,6 +32,7 @@ import { usageLimitRoutes } from './usage-limits/routes.js';
 import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
+import { recordClockMoves, recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
 import { openApiDocument } from './openapi/document.js';
 import { docsPage } from './openapi/docs-page.js';
 import type { EmulatorState } from './store/state.js';
@@ -209,6 +210,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   app.get('/_emulator/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/_emulator/docs', (c) => c.html(docsPage()));
+  app.use('/_emulator/clock', recordClockMoves());
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
@@ -219,6 +221,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // The admin API takes the emulator admin key (optionally acting as a member), or a member's
   // session; the authorization table decides what their built-in role may use.
   app.use('/w/:ws/api/*', adminApiAccess(adminKey, ACTOR_ADMIN_KEY));
+  // While a recording runs, the workspace's and its mock IdP's exchanges become scenario steps.
+  app.use('/w/:ws/*', recordWorkspaceTraffic());
+  app.use('/idp/:idp/*', recordIdpTraffic());
+  app.route('/w/:ws/api/recordings', recordingRoutes());
   app.route('/w/:ws/api/domains', domainRoutes());
   app.route('/w/:ws/api/settings', settingsRoutes());
   app.route('/w/:ws/api/invites', inviteRoutes());

@@ -149,6 +149,10 @@ describe('documented responses', () => {
     await call('get', `${api}/apps`);
     await call('get', `${api}/readiness`);
     await call('get', `${api}/events?limit=20`);
+    const recording = await call('post', `${api}/recordings`, { name: 'documented' });
+    await call('get', `${api}/recordings/${recording.id}`);
+    await call('post', `${api}/recordings/${recording.id}/stop`);
+    await call('get', `${api}/recordings`);
 
     await call('get', `${api}/scim/tokens`);
   });

@@ -13,6 +13,7 @@ import { runScenario } from '../scenario/runner.js';
 import { failureLines } from '../scenario/reporters.js';
 import { inProcessTarget } from '../scenario/target.js';
 import type { RunningServer } from './serve.js';
+import { recordCommand } from './record.js';
 
 const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU workspace's identity features
 
@@ -23,6 +24,8 @@ Usage:
   edu-emulator run PATH… [--reporter pretty|json|junit] [--out FILE] [--concurrency N]
                    [--bail] [--filter NAME] [--target URL --admin-key KEY]
   edu-emulator validate PATH…
+  edu-emulator record --out FILE [--workspace WS] [--name NAME] [serve options]
+                                 serve, record the workspace's traffic, write it as a scenario on Ctrl-C
   edu-emulator schema            print the JSON Schema of scenario files
   edu-emulator export FILE [--data FILE]   write a stopped --data store's state to FILE
   edu-emulator import FILE [--data FILE]   replace a stopped --data store's state with FILE
@@ -180,6 +183,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
     switch (command) {
       case 'serve':
         await serve(rest);
+        return undefined;
+      case 'record':
+        await recordCommand(rest, (args) => parseServeArgs(args, process.env));
         return undefined;
       case 'run':
         return await runCommand(rest);

@@ -65,8 +65,8 @@ function operationObject(op: ApiOperation) {
       [status]:
         status === '204'
           ? { description: 'Done; no body.' }
-          : op.responseType === 'text/html'
-            ? { description: 'Success.', content: { 'text/html': { schema: { type: 'string' } } } }
+          : op.responseType !== undefined
+            ? { description: 'Success.', content: { [op.responseType]: { schema: { type: 'string' } } } }
             : { description: 'Success.', content: { 'application/json': { schema: responseSchema(op.response) } } },
       '4XX': { description: 'Refused; nothing changed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },

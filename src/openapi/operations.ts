@@ -40,9 +40,10 @@ import { settingsViewSchema } from '../settings/settings.js';
 import { checkInput, enforcementInput, signInCheckViewSchema } from '../signin/admin-routes.js';
 import { enforcementViewSchema } from '../signin/enforcement.js';
 import { connectionInput, connectionViewSchema } from '../sso/connection.js';
+import { recordingViewSchema, startRecordingBody } from '../recorder/routes.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Mock IdP';
+export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Recordings' | 'Mock IdP';
 
 export interface ApiOperation {
   method: HttpMethod;
@@ -60,7 +61,7 @@ export interface ApiOperation {
   /** Needs no admin key. */
   public?: boolean;
   /** The success response's media type (JSON by default). */
-  responseType?: 'text/html';
+  responseType?: 'text/html' | 'text/yaml';
 }
 
 const mockIdpConnection = z
@@ -157,6 +158,11 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'put', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Replace the monthly credit limits (null: no limit)', body: usageLimitsInput, response: usageLimitsViewSchema },
   { method: 'get', path: `${ws}/readiness`, tag: 'Readiness', summary: 'The launch-readiness checklist', response: readinessReportSchema },
   { method: 'get', path: `${ws}/events`, tag: 'Events', summary: 'The workspace\'s journal (JSON or server-sent events)', query: { type: 'a type or prefix', after: 'after this sequence number', limit: 'at most this many' }, response: list('events', eventRecordSchema) },
+  { method: 'get', path: `${ws}/recordings`, tag: 'Recordings', summary: 'The workspace\'s recordings (docs/recorder.md)', response: list('recordings', recordingViewSchema) },
+  { method: 'post', path: `${ws}/recordings`, tag: 'Recordings', summary: 'Start recording the workspace\'s traffic as scenario steps', body: startRecordingBody, status: 201, response: recordingViewSchema },
+  { method: 'get', path: `${ws}/recordings/{id}`, tag: 'Recordings', summary: 'One recording', response: recordingViewSchema },
+  { method: 'post', path: `${ws}/recordings/{id}/stop`, tag: 'Recordings', summary: 'Stop a recording', response: recordingViewSchema },
+  { method: 'get', path: `${ws}/recordings/{id}/scenario`, tag: 'Recordings', summary: 'The recording as a scenario file (422 secret_in_recording when a secret would reach it)', responseType: 'text/yaml' },
 
   // Mock IdP management
   { method: 'get', path: idp, tag: 'Mock IdP', summary: 'The IdP, its endpoints and applications', public: true },

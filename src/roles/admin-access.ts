@@ -53,6 +53,12 @@ export const ADMIN_ACCESS: readonly AccessRule[] = [
     'get /settings',
     'patch /settings',
     'get /events',
+    // Recording the workspace's identity traffic (src/recorder/) is an identity setting too.
+    'get /recordings',
+    'post /recordings',
+    'get /recordings/{id}',
+    'post /recordings/{id}/stop',
+    'get /recordings/{id}/scenario',
   ]),
   // The launch checklist is read-only and covers members and groups too: admins may read it.
   ...rules('owner_or_admin', 'the readiness report', ['get /readiness']),

@@ -11,7 +11,7 @@ import { consoleUser, exchangeKey, leaveConsole } from './console-auth.js';
 import { setFlash, takeFlash } from './flash.js';
 import { renderPage, type PageContext } from './layout.js';
 import { domainActions, domainsPage } from './pages/domains.js';
-import { eventsPage } from './pages/events.js';
+import { eventActions, eventsPage } from './pages/events.js';
 import { groupActions, groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
 import { memberActions, memberPage, membersPage } from './pages/members.js';
@@ -43,6 +43,7 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
   groups: groupActions,
   roles: roleActions,
   training: trainingActions,
+  events: eventActions,
 };
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
@@ -132,6 +133,18 @@ export function consoleRoutes() {
       return new Response(asPlainMessages(res.body), {
         headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' },
       });
+    }),
+  );
+
+  // A recording's scenario file, fetched with the console user's credentials (docs/recorder.md).
+  r.get('/admin/recordings/:id/scenario', (c) =>
+    withConsole(c, async (ctx) => {
+      const res = await c.get('core').outboundFetch(`${ctx.origin}${ctx.base}/api/recordings/${encodeURIComponent(c.req.param('id'))}/scenario`, { headers: authHeaders(ctx.user) });
+      if (res.status !== 200) {
+        const refusal = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+        throw new EmulatorError({ code: refusal.error?.code ?? 'recording_not_found', status: res.status, message: refusal.error?.message ?? `The recording could not be read (HTTP ${res.status}).` });
+      }
+      return new Response(res.body, { headers: { 'Content-Type': res.headers.get('Content-Type') ?? 'text/yaml', 'Content-Disposition': res.headers.get('Content-Disposition') ?? 'attachment' } });
     }),
   );
 

@@ -3,8 +3,77 @@
 // `message` events, so one listener sees every type.
 import { raw } from 'hono/html';
 import type { EmulatorEvent } from '../../client/types.js';
-import { workspaceApi } from '../admin-api.js';
+import type { Action } from '../actions.js';
+import { callHttp, authHeaders, expectOk, workspaceApi } from '../admin-api.js';
 import { Layout, type PageContext } from '../layout.js';
+
+interface RecordingRow {
+  id: string;
+  name: string;
+  active: boolean;
+  startedAt: string;
+  steps: number;
+}
+
+/** The workspace's recordings (docs/recorder.md), or undefined when the console user may not see them (owners only). */
+async function recordings(ctx: PageContext): Promise<RecordingRow[] | undefined> {
+  const res = await callHttp(ctx.c, 'GET', `${ctx.base}/api/recordings`, { headers: authHeaders(ctx.user) });
+  return res.ok ? (res.body as { recordings: RecordingRow[] }).recordings : undefined;
+}
+
+/** Start and stop a recording of this workspace's traffic; download it as a scenario. */
+function RecordingSection({ base, rows }: { base: string; rows: RecordingRow[] }) {
+  const active = rows.find((r) => r.active);
+  return (
+    <section id="recordings">
+      <h2>Record a rehearsal</h2>
+      <p class="muted">
+        While a recording runs, this workspace's admin changes, SCIM requests, sign-ins and its mock IdP's changes become scenario steps, with ids as variables and no secrets.
+      </p>
+      {active ? (
+        <form method="post" action={`${base}/admin/events/stop-recording`} class="row">
+          <input type="hidden" name="id" value={active.id} />
+          <p role="status">
+            Recording <strong>{active.name}</strong>: {active.steps} steps so far.
+          </p>
+          <button type="submit">Stop recording</button>
+        </form>
+      ) : (
+        <form method="post" action={`${base}/admin/events/start-recording`} class="row">
+          <div>
+            <label for="recording-name">Name</label>
+            <input id="recording-name" name="name" placeholder="Entra provisioning rehearsal" />
+          </div>
+          <button type="submit">Start recording</button>
+        </form>
+      )}
+      {rows.some((r) => !r.active) ? (
+        <ul>
+          {rows
+            .filter((r) => !r.active)
+            .map((r) => (
+              <li>
+                {r.name} ({r.steps} steps) — <a href={`${base}/admin/recordings/${r.id}/scenario`}>download the scenario</a>
+              </li>
+            ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export const eventActions: Record<string, Action> = {
+  async 'start-recording'(ctx, form) {
+    const name = form.get('name')?.trim();
+    const body = expectOk<{ id: string }>(await callHttp(ctx.c, 'POST', `${ctx.base}/api/recordings`, { body: name ? { name } : {}, headers: authHeaders(ctx.user) }));
+    return { tone: 'ok', text: `Recording ${body.id} started: rehearse, then stop it here.` };
+  },
+  async 'stop-recording'(ctx, form) {
+    const id = form.get('id') ?? '';
+    const body = expectOk<{ id: string; steps: number }>(await callHttp(ctx.c, 'POST', `${ctx.base}/api/recordings/${encodeURIComponent(id)}/stop`, { headers: authHeaders(ctx.user) }));
+    return { tone: 'ok', text: `Recording ${body.id} stopped with ${body.steps} steps: download its scenario below.` };
+  },
+};
 
 export const EVENT_FILTERS = [
   { value: '', label: 'All events' },
@@ -57,6 +126,7 @@ export async function eventsPage(ctx: PageContext) {
   const events = (await workspaceApi(c, user).events({ limit: 200, ...(type ? { type } : {}) })).slice().reverse();
   const lastSeq = events[0]?.seq ?? 0;
   const stream = new URLSearchParams({ after: String(lastSeq) });
+  const recordingRows = await recordings(ctx);
   if (type) stream.set('type', type);
   return (
     <Layout ctx={ctx} page="events" title="Event log">
@@ -93,6 +163,7 @@ export async function eventsPage(ctx: PageContext) {
           );
         })}
       </ul>
+      {recordingRows ? <RecordingSection base={base} rows={recordingRows} /> : null}
       <script>{raw(LIVE_JS)}</script>
     </Layout>
   );
