@@ -64,6 +64,8 @@ export class AdminApiError extends Error {
     message: string,
     readonly body: unknown,
     detail?: string,
+    /** Why an operation that answered did not reach its goal, e.g. `txt_not_found` from `addAndVerify`. */
+    readonly reason?: string,
   ) {
     super(message);
     this.detail = detail ?? message;
@@ -126,11 +128,22 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       get: (domain: string) => request<Domain>('GET', `${api}/domains/${seg(domain)}`),
       verify: (domain: string) => request<DomainVerification>('POST', `${api}/domains/${seg(domain)}/verify`),
       remove: (domain: string) => request<void>('DELETE', `${api}/domains/${seg(domain)}`),
-      /** Adds the domain, publishes its TXT value in the simulated zone and verifies it. */
+      /**
+       * Adds the domain, adds its TXT value to the simulated zone (keeping the values others published
+       * at that name) and verifies it. Throws an `AdminApiError` (code `domain_not_verified`, with the
+       * verification's `reason`) when the domain does not end up `verified`.
+       */
       addAndVerify: async (domain: string) => {
         const added = await request<Domain>('POST', `${api}/domains`, { domain });
-        await request('PUT', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
-        return request<DomainVerification>('POST', `${api}/domains/${seg(added.domain)}/verify`);
+        await request('POST', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
+        const path = `${api}/domains/${seg(added.domain)}/verify`;
+        const verification = await request<DomainVerification>('POST', path);
+        if (verification.status !== 'verified') {
+          const reason = verification.reason ?? verification.status;
+          const message = verification.message ?? `${added.domain} is ${verification.status} after verification.`;
+          throw new AdminApiError(200, 'domain_not_verified', `POST ${path} → ${added.domain} not verified (${reason}): ${message}`, verification, message, reason);
+        }
+        return verification;
       },
     },
     settings: {
@@ -237,7 +250,8 @@ export function createAdminClient(options: AdminClientOptions) {
   return {
     health: () => request<Health>('GET', '/_emulator/health'),
     workspaces: {
-      create: (input: { id?: string; name?: string } = {}) => request<WorkspaceInfo>('POST', '/_emulator/workspaces', input),
+      /** `isolated: true` is the test-only mode whose domains claim nothing from other workspaces. */
+      create: (input: { id?: string; name?: string; isolated?: boolean } = {}) => request<WorkspaceInfo>('POST', '/_emulator/workspaces', input),
       list: async () => (await request<{ workspaces: WorkspaceInfo[] }>('GET', '/_emulator/workspaces')).workspaces,
       get: (id: string) => request<WorkspaceInfo>('GET', `/_emulator/workspaces/${seg(id)}`),
       delete: (id: string) => request<void>('DELETE', `/_emulator/workspaces/${seg(id)}`),
@@ -256,7 +270,10 @@ export function createAdminClient(options: AdminClientOptions) {
       /** The whole simulated zone: TXT values by name. */
       list: async () => (await request<{ records: Record<string, string[]> }>('GET', '/_emulator/dns')).records,
       get: (name: string) => request<DnsRecord>('GET', `/_emulator/dns/${seg(name)}`),
+      /** Replaces every TXT value at the name. */
       publish: (name: string, txt: string[]) => request<DnsRecord>('PUT', `/_emulator/dns/${seg(name)}`, { txt }),
+      /** Adds TXT values at the name, keeping those already there. */
+      add: (name: string, txt: string[]) => request<DnsRecord>('POST', `/_emulator/dns/${seg(name)}`, { txt }),
       remove: (name: string) => request<void>('DELETE', `/_emulator/dns/${seg(name)}`),
     },
     events: async (q: EventQuery & { workspace?: string } = {}) =>
