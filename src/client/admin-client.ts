@@ -35,6 +35,8 @@ import type {
   SsoConnectionInput,
   WorkspaceInfo,
 } from './types.js';
+import { signInHelpers, type SignInTransport } from './sign-in.js';
+import { idpAdmin, idpsAdmin } from './idp-client.js';
 
 /** Anything that answers a Request: `globalThis.fetch`, or a Hono app's `app.fetch`. */
 export type FetchLike = (request: Request) => Response | Promise<Response>;
@@ -73,11 +75,12 @@ export class AdminApiError extends Error {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Requester = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+type Requester = (<T>(method: Method, path: string, body?: unknown) => Promise<T>) & SignInTransport;
 
 function requester(options: AdminClientOptions): Requester {
   const base = options.url.replace(/\/+$/, '');
-  return async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+  const send: FetchLike = (r) => (options.fetch ?? ((q: Request) => globalThis.fetch(q)))(r);
+  const call = async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = {
       ...(options.adminKey !== undefined ? { Authorization: `Bearer ${options.adminKey}` } : {}),
       ...options.headers,
@@ -89,7 +92,6 @@ function requester(options: AdminClientOptions): Requester {
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     const response = await send(request);
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -108,6 +110,7 @@ function requester(options: AdminClientOptions): Requester {
     }
     return parsed as T;
   };
+  return Object.assign(call, { base, send });
 }
 
 const seg = encodeURIComponent;
@@ -193,6 +196,10 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     signIn: {
       /** Evaluates a sign-in without side effects. */
       check: (input: { email: string; method: SignInMethod }) => request<SignInCheck>('POST', `${api}/sign-in/check`, input),
+      ...signInHelpers(request, workspaceId, async () => {
+        const connection = await request<SsoConnection>('GET', `${api}/sso`).catch(() => undefined);
+        return connection && 'protocol' in connection && connection.protocol === 'oidc' ? 'oidc' : 'saml';
+      }),
     },
     groups: {
       list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
@@ -282,6 +289,10 @@ export function createAdminClient(options: AdminClientOptions) {
       export: () => request<Record<string, unknown>>('GET', '/_emulator/state'),
       import: (state: unknown) => request<{ imported: true; workspaces: string[] }>('PUT', '/_emulator/state', state),
     },
+    /** Mock IdPs on the control plane: create, list, read, delete. */
+    idps: idpsAdmin(request),
+    /** One mock IdP: its directory (users, groups, moves), faults, applications and provisioning. */
+    idp: (id: string) => idpAdmin(request, id),
     /** The admin API of one workspace. */
     workspace: (id: string) => workspaceAdmin(request, id),
     /** Any other route, path from the server root (e.g. `/_emulator/workspaces`). */
