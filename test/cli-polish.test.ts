@@ -57,9 +57,9 @@ describe('edu-emulator run --out and the pretty output', () => {
     expect(wrapText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
     const lines: string[] = [];
     const listener = prettyListener((s) => lines.push(s), false, 50);
-    const scenario = { name: 'x', file: 'x.yaml' } as Parameters<typeof listener.scenarioStarted>[0];
-    listener.scenarioStarted(scenario);
-    listener.stepFinished(scenario, { index: 0, line: 3, step: 'request', label: 'x'.repeat(120), status: 'passed', durationMs: 1 }, 1);
+    const scenario = { name: 'x', file: 'x.yaml' } as Parameters<NonNullable<typeof listener.scenarioStarted>>[0];
+    listener.scenarioStarted!(scenario);
+    listener.stepFinished!(scenario, { index: 0, line: 3, step: 'request', label: 'x'.repeat(120), status: 'passed', durationMs: 1 }, 1);
     expect(lines[1]!.replace(/\n$/, '').split('\n').map((l) => l.length)).toEqual([50, 50, 50]);
   });
 });
