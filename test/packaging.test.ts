@@ -184,7 +184,7 @@ test('a fresh workspace on the shared emulator', async ({ workspace, emulator })
 /** The Vitest file of the issue's acceptance, and a strict tsconfig for it, in a consumer project. */
 async function writeConsumerSuite(into: string): Promise<void> {
   await mkdir(join(into, 'tests'), { recursive: true });
-  await writeFile(join(into, 'vitest.config.mjs'), `export default { test: { include: ['tests/**/*.test.ts'], globalSetup: ['edu-workspace-emulator/vitest'] } };\n`);
+  await writeFile(join(into, 'vitest.config.mjs'), `export default { test: { include: ['tests/**/*.test.ts'], testTimeout: 60_000, globalSetup: ['edu-workspace-emulator/vitest'] } };\n`);
   await writeFile(
     join(into, 'tsconfig.json'),
     JSON.stringify({

@@ -204,6 +204,10 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     groups: {
       list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
       create: (displayName: string) => request<Group>('POST', `${api}/groups`, { displayName }),
+      get: (id: string) => request<Group>('GET', `${api}/groups/${seg(id)}`),
+      /** Renames a local group (409 scim_managed for a SCIM group). */
+      rename: (id: string, displayName: string) => request<Group>('PATCH', `${api}/groups/${seg(id)}`, { displayName }),
+      members: async (id: string) => (await request<{ members: Member[] }>('GET', `${api}/groups/${seg(id)}/members`)).members,
       setMembers: (id: string, userIds: string[]) => request<Group>('PUT', `${api}/groups/${seg(id)}/members`, { userIds }),
       adopt: (id: string, into: string) => request<Group>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
       remove: (id: string) => request<void>('DELETE', `${api}/groups/${seg(id)}`),
@@ -211,6 +215,8 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     roles: {
       list: async () => (await request<{ roles: Role[] }>('GET', `${api}/roles`)).roles,
       create: (input: { name: string; permissions: Permissions; restrictive?: boolean }) => request<Role>('POST', `${api}/roles`, input),
+      get: (id: string) => request<Role>('GET', `${api}/roles/${seg(id)}`),
+      update: (id: string, patch: { name?: string; permissions?: Permissions; restrictive?: boolean }) => request<Role>('PATCH', `${api}/roles/${seg(id)}`, patch),
       setGroups: (id: string, groupIds: string[]) => request<Role>('PUT', `${api}/roles/${seg(id)}/groups`, { groupIds }),
       /** The default role: every member's baseline, with every permission key. */
       getDefault: () => request<DefaultRole>('GET', `${api}/roles/default`),
