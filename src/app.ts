@@ -9,7 +9,7 @@ import { STATE_IMPORT_PATH, controlRoutes, healthResponse } from './control/rout
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
-import { bearerToken, generateAdminKey, requireAdminKey } from './http/auth.js';
+import { bearerToken, generateAdminKey, requireAdminKey, safeEqual } from './http/auth.js';
 import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
@@ -239,7 +239,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/usage-limits', usageLimitRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
-  app.route('/w/:ws/scim/v2', scimRoutes());
+  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: (bearer) => safeEqual(bearer, adminKey) }));
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
   // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server

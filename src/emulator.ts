@@ -176,7 +176,7 @@ export class EmulatorCore {
       this.workspaceClocks.set(ws.id, new OffsetClock(ws.clockOffsetMs, this.clock));
       this.indexes.set(ws.id, new WorkspaceIndex(ws, this.tracker));
       for (const d of Object.values(ws.domains)) {
-        if (d.status === 'verified') this.domainOwners.set(d.domain, ws.id);
+        if (d.status === 'verified' && ws.isolated !== true) this.domainOwners.set(d.domain, ws.id);
       }
     }
   }
@@ -214,7 +214,8 @@ export class EmulatorCore {
     return this.journal.record(ws, type, actor, detail, time);
   }
 
-  createWorkspace(input: { id?: string; name?: string }, actor: string): WorkspaceState {
+  /** `isolated`: test-only mode, the workspace's domains claim nothing from others (docs/testing.md). */
+  createWorkspace(input: { id?: string; name?: string; isolated?: boolean }, actor: string): WorkspaceState {
     const id = input.id ?? this.freeWorkspaceId();
     if (!WORKSPACE_ID.test(id)) {
       throw badRequest(
@@ -226,10 +227,11 @@ export class EmulatorCore {
       throw conflict('workspace_exists', `Workspace "${id}" already exists; pick another id or delete it first.`);
     }
     const ws = newWorkspaceState(id, input.name ?? id, this.clock.now());
+    if (input.isolated === true) ws.isolated = true;
     this.state.workspaces[id] = ws;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
     this.indexes.set(id, new WorkspaceIndex(ws, this.tracker));
-    this.record(null, 'workspace.created', actor, { workspace: id, name: ws.name });
+    this.record(null, 'workspace.created', actor, { workspace: id, name: ws.name, ...(ws.isolated ? { isolated: true } : {}) });
     return ws;
   }
 
@@ -254,6 +256,7 @@ export class EmulatorCore {
     const old = this.requireWorkspace(id);
     this.releaseWorkspaceIndexes(old);
     const fresh = newWorkspaceState(id, old.name, this.clock.now());
+    if (old.isolated === true) fresh.isolated = true;
     this.state.workspaces[id] = fresh;
     this.workspaceClocks.set(id, new OffsetClock(0, this.clock));
     this.indexes.set(id, new WorkspaceIndex(fresh, this.tracker));

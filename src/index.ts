@@ -11,6 +11,9 @@ export {
   type WorkspaceAdminClient,
 } from './client/admin-client.js';
 export { createWorkspace, type WorkspaceHandle } from './client/workspace.js';
+export type { SignInOutcome } from './client/sign-in.js';
+export type * from './client/scim-types.js';
+export type { IdpAdminClient } from './client/idp-client.js';
 export type * from './client/types.js';
 export type { FetchHandler, OutboundRoutes, OutboundTarget } from './outbound/outbound-routes.js';
 export { EmulatorError } from './errors.js';

@@ -67,6 +67,7 @@ describe('documented responses', () => {
     await call('get', '/_emulator/clock');
     await call('post', '/_emulator/clock', { advance: '1h', workspace: 'lincoln' });
     await call('put', '/_emulator/dns/example.org', { txt: ['hello'] });
+    await call('post', '/_emulator/dns/example.org', { txt: ['again'] });
     await call('get', '/_emulator/dns/example.org');
     await call('get', '/_emulator/dns');
     await call('get', '/_emulator/events?limit=5');

@@ -1,6 +1,8 @@
 // The published package: `npm pack` produces a tarball that installs into an empty project with no
 // network (from the npm cache), whose bin serves, whose three entry points import and type-check,
-// and whose Vitest entry works as a global setup by package name.
+// and whose Vitest entry works as a global setup by package name. The same project installed from
+// `git+file://` (the committed HEAD, built by `prepare`) and from the tarball runs a consumer's
+// Vitest file: six concurrent tests verifying one domain, and SSO through the typed client.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -18,14 +20,15 @@ const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { 
 let dir: string;
 let project: string;
 let installedBy: 'npm' | 'links';
+let tarball: string;
 
 /** The environment without the settings of the enclosing `npm test` and Vitest run leaking in. */
 function npmEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_(config|package|lifecycle)_|VITEST|TEST$|NODE_ENV$)/i.test(k)));
 }
 
-async function link(name: string): Promise<void> {
-  const to = join(project, 'node_modules', name);
+async function link(name: string, into = project): Promise<void> {
+  const to = join(into, 'node_modules', name);
   if (existsSync(to)) return;
   await mkdir(resolve(to, '..'), { recursive: true });
   await symlink(join(repo, 'node_modules', name), to, 'dir');
@@ -39,7 +42,7 @@ beforeAll(async () => {
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repo });
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo, env: npmEnv() });
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
-  const tarball = join(dir, filename);
+  tarball = join(dir, filename);
 
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module' }));
   try {
@@ -176,4 +179,102 @@ test('a fresh workspace on the shared emulator', async ({ workspace, emulator })
     const { stdout } = await run(process.execPath, [vitestBin, 'run', '--root', project], { cwd: project, env: { ...npmEnv(), CI: '1', NO_COLOR: '1' } });
     expect(stdout).toMatch(/1 passed/);
   }, 30_000);
+});
+
+/** The Vitest file of the issue's acceptance, and a strict tsconfig for it, in a consumer project. */
+async function writeConsumerSuite(into: string): Promise<void> {
+  await mkdir(join(into, 'tests'), { recursive: true });
+  await writeFile(join(into, 'vitest.config.mjs'), `export default { test: { include: ['tests/**/*.test.ts'], testTimeout: 60_000, globalSetup: ['edu-workspace-emulator/vitest'] } };\n`);
+  await writeFile(
+    join(into, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+      include: ['tests/**/*.ts'],
+    }),
+  );
+  await writeFile(
+    join(into, 'tests/district.test.ts'),
+    `import { describe, expect } from 'vitest';
+import { AdminApiError, test } from 'edu-workspace-emulator/vitest';
+import type { ScimUser, SignInOutcome } from 'edu-workspace-emulator';
+
+describe('one district domain, six workspaces at once', () => {
+  for (const n of [1, 2, 3, 4, 5, 6]) {
+    test.concurrent(\`workspace \${n} verifies springfield.k12.us\`, async ({ workspace }) => {
+      const verified = await workspace.admin.domains.addAndVerify('springfield.k12.us');
+      expect(verified.status).toBe('verified');
+    });
+  }
+});
+
+test('SAML to a mock IdP, a real SSO sign-in, then sso_only without force', async ({ workspace, emulator }) => {
+  const idp = await emulator.admin.idps.create({ vendor: 'entra', users: [{ email: 'ada@springfield.k12.us', givenName: 'Ada' }] });
+  await workspace.admin.domains.addAndVerify('springfield.k12.us');
+  await workspace.admin.sso.configure({ protocol: 'saml', mockIdp: idp.id, allowIdpInitiated: false });
+  await workspace.admin.invites.create({ email: 'ada@springfield.k12.us' });
+  const refused = await workspace.admin.sso.enforcement.set('sso_only').catch((e: unknown) => e);
+  expect(refused instanceof AdminApiError && refused.code).toBe('sso_untested');
+  const signedIn: SignInOutcome = await workspace.admin.signIn.sso('ada@springfield.k12.us');
+  expect(signedIn.outcome).toBe('allowed');
+  expect((await workspace.admin.sso.enforcement.set('sso_only')).level).toBe('sso_only');
+  const user: Pick<ScimUser, 'userName'> = { userName: 'ada@springfield.k12.us' };
+  expect(user.userName).toContain('@');
+});
+`,
+  );
+}
+
+/** Type-checks (strict) and runs the consumer suite; answers Vitest's output. */
+async function runConsumerSuite(into: string): Promise<string> {
+  const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: into }).catch((e: { stdout: string }) => e);
+  expect(checked.stdout).toBe('');
+  const { stdout } = await run(process.execPath, [vitestBin, 'run', '--root', into], { cwd: into, env: { ...npmEnv(), CI: '1', NO_COLOR: '1' } });
+  return stdout;
+}
+
+/** Installs a package spec into an empty project offline, or lays the packed tarball out by hand. */
+async function installInto(into: string, spec: string, packed: string): Promise<'npm' | 'links'> {
+  await mkdir(into, { recursive: true });
+  await writeFile(join(into, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  let by: 'npm' | 'links' = 'npm';
+  try {
+    await run('npm', ['install', '--save-dev', spec, '--offline', '--no-audit', '--no-fund'], { cwd: into, env: npmEnv() });
+  } catch {
+    // Some dependency is not in the npm cache: the package as npm would lay it out, dependencies linked.
+    by = 'links';
+    const target = join(into, 'node_modules', pkg.name);
+    await mkdir(target, { recursive: true });
+    await run('tar', ['-xzf', packed, '-C', target, '--strip-components=1']);
+    for (const name of Object.keys(pkg.dependencies)) await link(name, into);
+  }
+  for (const name of ['msw', 'vitest', '@types/node']) await link(name, into);
+  return by;
+}
+
+describe('a consumer project', () => {
+  it('installed from the tarball: six concurrent tests verify one domain; SSO unlocks enforcement; strict types', async () => {
+    const consumer = join(dir, 'from-tarball');
+    await installInto(consumer, tarball, tarball);
+    await writeConsumerSuite(consumer);
+    expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
+  }, 120_000);
+
+  it('installed from git+file:// (the committed HEAD, built by prepare): the same suite passes', async () => {
+    const head = (await run('git', ['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
+    // What npm does with a git dependency: clone, install its dependencies, run `prepare`, pack.
+    const clone = join(dir, 'clone');
+    await run('git', ['clone', '--quiet', `file://${repo}`, clone]);
+    await run('git', ['checkout', '--quiet', head], { cwd: clone });
+    await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    expect(existsSync(join(clone, 'dist')), 'dist is not committed').toBe(false);
+    await run('npm', ['run', 'prepare'], { cwd: clone, env: npmEnv() });
+    expect(existsSync(join(clone, 'dist/vitest/index.js')), 'prepare builds dist').toBe(true);
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: clone, env: npmEnv() });
+    const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+    const consumer = join(dir, 'from-git');
+    const by = await installInto(consumer, `git+file://${repo}#${head}`, join(dir, filename));
+    expect(['npm', 'links']).toContain(by);
+    await writeConsumerSuite(consumer);
+    expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
+  }, 240_000);
 });

@@ -130,7 +130,7 @@ async function serve(args: string[]): Promise<void> {
     signalled = true;
     running.stop().then(
       () => {
-        process.stderr.write(`edu-emulator: ${signal}: stopped, state saved\n`);
+        process.stderr.write(`edu-emulator: ${signal}: stopped, ${opts.memory ? 'nothing was saved (--memory keeps state in memory only)' : 'state saved'}\n`);
         process.exit(0);
       },
       (e: unknown) => {

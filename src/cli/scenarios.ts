@@ -1,8 +1,8 @@
 // `edu-emulator run` and `edu-emulator validate` (docs/cli.md §4): scenario files or folders, reporters,
 // in process or against a running emulator. Exit 0 all passed, 1 any failed, 2 invalid input or
 // emulator unreachable.
-import { readdir, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssue, loadScenarioFile, type LoadedScenario, type ScenarioIssue } from '../scenario/load.js';
 import { jsonReport, junitReport, prettyListener, prettySummary, type ReporterName } from '../scenario/reporters.js';
@@ -114,6 +114,9 @@ export async function runCommand(args: string[]): Promise<number> {
     target = remoteTarget(url.href, adminKey);
   }
 
+  // The report's folder exists (or is made) before anything runs, so a run never loses its report.
+  if (values.out !== undefined) await prepareOut(values.out);
+
   const toStdout = reporter === 'pretty' || values.out !== undefined;
   const startedAt = new Date();
   const reports = await runScenarios(scenarios, {
@@ -121,14 +124,31 @@ export async function runCommand(args: string[]): Promise<number> {
     ...(values.bail ? { bail: true } : {}),
     // In process, each scenario gets an emulator of its own.
     target: target ?? (() => inProcessTarget(createEmulator())),
-    ...(toStdout ? { listener: prettyListener((s) => process.stdout.write(s), process.stdout.isTTY === true) } : {}),
+    ...(toStdout ? { listener: prettyListener((s) => process.stdout.write(s), process.stdout.isTTY === true, process.stdout.columns || 100) } : {}),
   });
   const text = reporter === 'json' ? jsonReport(reports) : reporter === 'junit' ? junitReport(reports, startedAt) : prettySummary(reports);
   if (values.out !== undefined) {
-    await writeFile(values.out, reporter === 'pretty' ? text : text);
+    try {
+      await writeFile(values.out, text);
+    } catch (e) {
+      // Keep the report: print it, then say why the file could not be written.
+      process.stdout.write(text);
+      throw new CliError(`could not write the report to ${values.out} (${(e as Error).message}); it is printed above.`);
+    }
     process.stdout.write(prettySummary(reports));
   } else process.stdout.write(text);
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/** Makes the report's folder; refuses (exit 2) when `--out` names a folder or cannot be made. */
+async function prepareOut(out: string): Promise<void> {
+  const existing = await stat(out).catch(() => undefined);
+  if (existing?.isDirectory()) throw new CliError(`--out ${out} is a folder; name a file, e.g. --out ${join(out, 'scenario-results.xml')}.`);
+  try {
+    await mkdir(dirname(resolve(out)), { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot create the folder for --out ${out} (${(e as Error).message}); nothing was run.`);
+  }
 }
 
 export async function schemaCommand(): Promise<number> {

@@ -35,6 +35,8 @@ import type {
   SsoConnectionInput,
   WorkspaceInfo,
 } from './types.js';
+import { signInHelpers, type SignInTransport } from './sign-in.js';
+import { idpAdmin, idpsAdmin } from './idp-client.js';
 
 /** Anything that answers a Request: `globalThis.fetch`, or a Hono app's `app.fetch`. */
 export type FetchLike = (request: Request) => Response | Promise<Response>;
@@ -64,6 +66,8 @@ export class AdminApiError extends Error {
     message: string,
     readonly body: unknown,
     detail?: string,
+    /** Why an operation that answered did not reach its goal, e.g. `txt_not_found` from `addAndVerify`. */
+    readonly reason?: string,
   ) {
     super(message);
     this.detail = detail ?? message;
@@ -71,11 +75,12 @@ export class AdminApiError extends Error {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Requester = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+type Requester = (<T>(method: Method, path: string, body?: unknown) => Promise<T>) & SignInTransport;
 
 function requester(options: AdminClientOptions): Requester {
   const base = options.url.replace(/\/+$/, '');
-  return async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+  const send: FetchLike = (r) => (options.fetch ?? ((q: Request) => globalThis.fetch(q)))(r);
+  const call = async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = {
       ...(options.adminKey !== undefined ? { Authorization: `Bearer ${options.adminKey}` } : {}),
       ...options.headers,
@@ -87,7 +92,6 @@ function requester(options: AdminClientOptions): Requester {
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     const response = await send(request);
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -106,6 +110,7 @@ function requester(options: AdminClientOptions): Requester {
     }
     return parsed as T;
   };
+  return Object.assign(call, { base, send });
 }
 
 const seg = encodeURIComponent;
@@ -126,11 +131,22 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       get: (domain: string) => request<Domain>('GET', `${api}/domains/${seg(domain)}`),
       verify: (domain: string) => request<DomainVerification>('POST', `${api}/domains/${seg(domain)}/verify`),
       remove: (domain: string) => request<void>('DELETE', `${api}/domains/${seg(domain)}`),
-      /** Adds the domain, publishes its TXT value in the simulated zone and verifies it. */
+      /**
+       * Adds the domain, adds its TXT value to the simulated zone (keeping the values others published
+       * at that name) and verifies it. Throws an `AdminApiError` (code `domain_not_verified`, with the
+       * verification's `reason`) when the domain does not end up `verified`.
+       */
       addAndVerify: async (domain: string) => {
         const added = await request<Domain>('POST', `${api}/domains`, { domain });
-        await request('PUT', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
-        return request<DomainVerification>('POST', `${api}/domains/${seg(added.domain)}/verify`);
+        await request('POST', `/_emulator/dns/${seg(added.domain)}`, { txt: [added.txt.value] });
+        const path = `${api}/domains/${seg(added.domain)}/verify`;
+        const verification = await request<DomainVerification>('POST', path);
+        if (verification.status !== 'verified') {
+          const reason = verification.reason ?? verification.status;
+          const message = verification.message ?? `${added.domain} is ${verification.status} after verification.`;
+          throw new AdminApiError(200, 'domain_not_verified', `POST ${path} → ${added.domain} not verified (${reason}): ${message}`, verification, message, reason);
+        }
+        return verification;
       },
     },
     settings: {
@@ -180,10 +196,18 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     signIn: {
       /** Evaluates a sign-in without side effects. */
       check: (input: { email: string; method: SignInMethod }) => request<SignInCheck>('POST', `${api}/sign-in/check`, input),
+      ...signInHelpers(request, workspaceId, async () => {
+        const connection = await request<SsoConnection>('GET', `${api}/sso`).catch(() => undefined);
+        return connection && 'protocol' in connection && connection.protocol === 'oidc' ? 'oidc' : 'saml';
+      }),
     },
     groups: {
       list: async () => (await request<{ groups: Group[] }>('GET', `${api}/groups`)).groups,
       create: (displayName: string) => request<Group>('POST', `${api}/groups`, { displayName }),
+      get: (id: string) => request<Group>('GET', `${api}/groups/${seg(id)}`),
+      /** Renames a local group (409 scim_managed for a SCIM group). */
+      rename: (id: string, displayName: string) => request<Group>('PATCH', `${api}/groups/${seg(id)}`, { displayName }),
+      members: async (id: string) => (await request<{ members: Member[] }>('GET', `${api}/groups/${seg(id)}/members`)).members,
       setMembers: (id: string, userIds: string[]) => request<Group>('PUT', `${api}/groups/${seg(id)}/members`, { userIds }),
       adopt: (id: string, into: string) => request<Group>('POST', `${api}/groups/${seg(id)}/adopt`, { into }),
       remove: (id: string) => request<void>('DELETE', `${api}/groups/${seg(id)}`),
@@ -191,6 +215,8 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     roles: {
       list: async () => (await request<{ roles: Role[] }>('GET', `${api}/roles`)).roles,
       create: (input: { name: string; permissions: Permissions; restrictive?: boolean }) => request<Role>('POST', `${api}/roles`, input),
+      get: (id: string) => request<Role>('GET', `${api}/roles/${seg(id)}`),
+      update: (id: string, patch: { name?: string; permissions?: Permissions; restrictive?: boolean }) => request<Role>('PATCH', `${api}/roles/${seg(id)}`, patch),
       setGroups: (id: string, groupIds: string[]) => request<Role>('PUT', `${api}/roles/${seg(id)}/groups`, { groupIds }),
       /** The default role: every member's baseline, with every permission key. */
       getDefault: () => request<DefaultRole>('GET', `${api}/roles/default`),
@@ -237,7 +263,8 @@ export function createAdminClient(options: AdminClientOptions) {
   return {
     health: () => request<Health>('GET', '/_emulator/health'),
     workspaces: {
-      create: (input: { id?: string; name?: string } = {}) => request<WorkspaceInfo>('POST', '/_emulator/workspaces', input),
+      /** `isolated: true` is the test-only mode whose domains claim nothing from other workspaces. */
+      create: (input: { id?: string; name?: string; isolated?: boolean } = {}) => request<WorkspaceInfo>('POST', '/_emulator/workspaces', input),
       list: async () => (await request<{ workspaces: WorkspaceInfo[] }>('GET', '/_emulator/workspaces')).workspaces,
       get: (id: string) => request<WorkspaceInfo>('GET', `/_emulator/workspaces/${seg(id)}`),
       delete: (id: string) => request<void>('DELETE', `/_emulator/workspaces/${seg(id)}`),
@@ -256,7 +283,10 @@ export function createAdminClient(options: AdminClientOptions) {
       /** The whole simulated zone: TXT values by name. */
       list: async () => (await request<{ records: Record<string, string[]> }>('GET', '/_emulator/dns')).records,
       get: (name: string) => request<DnsRecord>('GET', `/_emulator/dns/${seg(name)}`),
+      /** Replaces every TXT value at the name. */
       publish: (name: string, txt: string[]) => request<DnsRecord>('PUT', `/_emulator/dns/${seg(name)}`, { txt }),
+      /** Adds TXT values at the name, keeping those already there. */
+      add: (name: string, txt: string[]) => request<DnsRecord>('POST', `/_emulator/dns/${seg(name)}`, { txt }),
       remove: (name: string) => request<void>('DELETE', `/_emulator/dns/${seg(name)}`),
     },
     events: async (q: EventQuery & { workspace?: string } = {}) =>
@@ -265,6 +295,10 @@ export function createAdminClient(options: AdminClientOptions) {
       export: () => request<Record<string, unknown>>('GET', '/_emulator/state'),
       import: (state: unknown) => request<{ imported: true; workspaces: string[] }>('PUT', '/_emulator/state', state),
     },
+    /** Mock IdPs on the control plane: create, list, read, delete. */
+    idps: idpsAdmin(request),
+    /** One mock IdP: its directory (users, groups, moves), faults, applications and provisioning. */
+    idp: (id: string) => idpAdmin(request, id),
     /** The admin API of one workspace. */
     workspace: (id: string) => workspaceAdmin(request, id),
     /** Any other route, path from the server root (e.g. `/_emulator/workspaces`). */

@@ -5,6 +5,9 @@
 import type { z } from 'zod';
 import type { MemberView } from '../members/members.js';
 import type { connectionInput } from '../sso/connection.js';
+import type { idpGroupInput, idpInput, idpUserInput, idpUserUpdate } from '../idp/directory.js';
+import type { provisionInput } from '../idp/provision.js';
+import type { faultsInput, faultsViewSchema } from '../idp/routes.js';
 
 export type MemberRole = MemberView['role'];
 export type MemberSource = MemberView['source'];
@@ -35,6 +38,19 @@ export type {
 } from '../usage-limits/usage-limits.js';
 export type { AppRecord as CatalogApp } from '../store/role-state.js';
 export type { ReadinessItem, ReadinessReport } from '../readiness/readiness.js';
+
+export type { IdpView as MockIdp } from '../idp/registry.js';
+export type { IdpUserView as IdpUser, IdpGroupView as IdpGroup } from '../idp/directory.js';
+export type { ProvisioningReport } from '../idp/provisioning/run.js';
+/** A mock IdP to create (`POST /_emulator/idps`). */
+export type IdpInput = z.input<typeof idpInput>;
+export type IdpUserInput = z.input<typeof idpUserInput>;
+export type IdpUserUpdate = z.input<typeof idpUserUpdate>;
+export type IdpGroupInput = z.input<typeof idpGroupInput>;
+export type ProvisionInput = z.input<typeof provisionInput>;
+/** The armed faults: the next sign-in's, and per user (lower-case email). */
+export type IdpFaults = z.output<typeof faultsViewSchema>;
+export type IdpFaultsInput = z.input<typeof faultsInput>;
 
 export interface InviteInput {
   email: string;

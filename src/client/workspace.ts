@@ -21,14 +21,15 @@ export interface WorkspaceHandle {
 
 /**
  * Creates a workspace (POST /_emulator/workspaces) on the emulator at `options.url` and returns a
- * handle to it. Without an `id` the emulator picks an unused one, so tests never meet.
+ * handle to it. Without an `id` the emulator picks an unused one, so tests never meet. The workspace
+ * is isolated (its verified domains claim nothing from other workspaces) unless `isolated: false`.
  */
 export async function createWorkspace(
   options: AdminClientOptions,
-  input: { id?: string; name?: string } = {},
+  input: { id?: string; name?: string; isolated?: boolean } = {},
 ): Promise<WorkspaceHandle> {
   const client = createAdminClient(options);
-  const created = await client.workspaces.create(input);
+  const created = await client.workspaces.create({ isolated: true, ...input });
   const admin = client.workspace(created.id);
   let deleted: Promise<void> | undefined;
   return {

@@ -14,7 +14,16 @@ import { JsonTooLargeError, parseJsonStream } from '../store/json-stream.js';
 import { serializeView } from '../store/serialize.js';
 import { VERSION } from '../version.js';
 
-export const workspaceInput = z.object({ id: z.string().optional(), name: z.string().min(1).max(200).optional() }).strict();
+export const workspaceInput = z
+  .object({
+    id: z.string().optional(),
+    name: z.string().min(1).max(200).optional(),
+    isolated: z
+      .boolean()
+      .meta({ description: 'Test-only mode: the workspace\'s verified domains claim nothing from other workspaces (docs/testing.md). Default false (faithful).' })
+      .optional(),
+  })
+  .strict();
 export const resetInput = z.object({ workspace: z.string().optional() }).strict();
 export const clockInput = z
   .object({
@@ -80,7 +89,14 @@ export function exportStream(core: EmulatorCore): ReadableStream<Uint8Array> {
 }
 
 /** Public description of a workspace, with the base URL its routes live under. */
-export const workspaceViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), baseUrl: z.string() });
+export const workspaceViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  baseUrl: z.string(),
+  /** Present (true) only for a workspace created in the test-only isolated mode. */
+  isolated: z.literal(true).optional(),
+});
 export type WorkspaceView = z.output<typeof workspaceViewSchema>;
 
 export const resetViewSchema = z.union([
@@ -97,8 +113,8 @@ export type DnsRecordView = z.output<typeof dnsRecordViewSchema>;
 /** The whole simulated zone: TXT values by name. */
 export const dnsZoneViewSchema = z.object({ records: z.record(z.string(), z.array(z.string())) });
 
-export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string }): WorkspaceView {
-  return { id: ws.id, name: ws.name, createdAt: ws.createdAt, baseUrl: `${origin}/w/${ws.id}` };
+export function workspaceView(origin: string, ws: { id: string; name: string; createdAt: string; isolated?: boolean | undefined }): WorkspaceView {
+  return { id: ws.id, name: ws.name, createdAt: ws.createdAt, baseUrl: `${origin}/w/${ws.id}`, ...(ws.isolated === true ? { isolated: true as const } : {}) };
 }
 
 export function controlRoutes() {
@@ -200,6 +216,21 @@ export function controlRoutes() {
     core.state.dns[name] = input.txt;
     core.record(null, 'dns.published', c.get('actor'), { name, txt: input.txt });
     return c.json({ name, txt: input.txt });
+  });
+  // Adds values at a name and keeps those already there (several workspaces may publish their own
+  // verification value at the same name, as several TXT records can share a name, RFC 1035 §3.3.14).
+  r.post('/dns/:name', async (c) => {
+    const name = normalizeZoneName(c.req.param('name'));
+    const input = await readBody(c, dnsInput);
+    const core = c.get('core');
+    const existing = Object.hasOwn(core.state.dns, name) ? core.state.dns[name]! : [];
+    const txt = [...existing, ...input.txt.filter((v, i) => !existing.includes(v) && input.txt.indexOf(v) === i)];
+    if (txt.length > 50) {
+      throw badRequest('too_many_txt_values', `${name} would hold ${txt.length} TXT values; at most 50 are kept. Remove some first (PUT /_emulator/dns/${name} replaces them all).`);
+    }
+    core.state.dns[name] = txt;
+    core.record(null, 'dns.published', c.get('actor'), { name, txt, added: input.txt });
+    return c.json({ name, txt });
   });
   r.delete('/dns/:name', (c) => {
     const name = normalizeZoneName(c.req.param('name'));

@@ -6,6 +6,15 @@ import type { DomainRecord, WorkspaceState } from '../store/state.js';
 import { domainKey, normalizeDomainName } from './domain-name.js';
 import { domainStatus, domainView, expectedTxtValue, newDomainRecord, txtMatches, type DomainVerificationView } from './verification.js';
 
+/**
+ * The workspace that owns a verified domain as seen from `ws`: among non-isolated workspaces the
+ * domain index; an isolated workspace (test-only mode, docs/testing.md) sees only its own records.
+ */
+function ownerSeenBy(core: EmulatorCore, ws: WorkspaceState, name: string): string | undefined {
+  if (ws.isolated === true) return undefined;
+  return core.domainOwners.get(name);
+}
+
 function claimedError(domain: string) {
   return conflict(
     'domain_claimed',
@@ -46,7 +55,7 @@ export function getDomain(core: EmulatorCore, ws: WorkspaceState, input: string)
 /** Adds a domain (or restarts an expired one with a new TXT value). */
 export function addDomain(core: EmulatorCore, ws: WorkspaceState, input: unknown, actor: string) {
   const name = normalizeDomainName(input);
-  const owner = core.domainOwners.get(name);
+  const owner = ownerSeenBy(core, ws, name);
   if (owner !== undefined && owner !== ws.id) throw claimedError(name);
   const existing = Object.hasOwn(ws.domains, name) ? settle(core, ws, ws.domains[name]!) : undefined;
   if (existing && existing.status !== 'expired') {
@@ -76,7 +85,7 @@ export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input
       { domain: name },
     );
   }
-  const owner = core.domainOwners.get(name);
+  const owner = ownerSeenBy(core, ws, name);
   if (owner !== undefined && owner !== ws.id) throw claimedError(name);
 
   const lookup = await core.resolver.resolveTxt(name);
@@ -88,7 +97,7 @@ export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input
   }
   settle(core, ws, record);
   if (record.status !== 'pending') return verifyDomain(core, ws, name, actor);
-  const ownerNow = core.domainOwners.get(name);
+  const ownerNow = ownerSeenBy(core, ws, name);
   if (ownerNow !== undefined && ownerNow !== ws.id) throw claimedError(name);
 
   const expected = expectedTxtValue(record);
@@ -118,7 +127,7 @@ export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input
   }
   record.status = 'verified';
   record.verifiedAt = clock.now().toISOString();
-  core.domainOwners.set(name, ws.id);
+  if (ws.isolated !== true) core.domainOwners.set(name, ws.id);
   core.record(ws, 'domain.verified', actor, { domain: name });
   return domainView(record, clock.nowMs());
 }
@@ -134,6 +143,8 @@ export function deleteDomain(core: EmulatorCore, ws: WorkspaceState, input: stri
 export function isVerifiedDomainOf(core: EmulatorCore, ws: WorkspaceState, email: string): boolean {
   const at = email.lastIndexOf('@');
   if (at < 0) return false;
-  return core.domainOwners.get(domainKey(email.slice(at + 1))) === ws.id;
+  const domain = domainKey(email.slice(at + 1));
+  if (ws.isolated === true) return Object.hasOwn(ws.domains, domain) && ws.domains[domain]!.status === 'verified';
+  return core.domainOwners.get(domain) === ws.id;
 }
 

@@ -13,7 +13,7 @@ export interface TxtResolver {
 
 /** Resolves from the emulator's simulated zone (a name → TXT values map). */
 export class SimulatedZoneResolver implements TxtResolver {
-  readonly description = 'the simulated DNS zone (PUT /_emulator/dns/{name})';
+  readonly description = 'the simulated DNS zone (POST or PUT /_emulator/dns/{name})';
   constructor(private readonly zone: () => Record<string, string[]>) {}
   async resolveTxt(name: string): Promise<TxtLookup> {
     return { ok: true, records: [...(this.zone()[name] ?? [])] };

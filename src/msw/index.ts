@@ -82,3 +82,4 @@ export function emulatorHandlers(options: EmulatorHandlersOptions): EmulatorHand
 }
 
 export type { Emulator, EmulatorOptions, WorkspaceHandle };
+export { AdminApiError } from '../client/admin-client.js';

@@ -97,6 +97,7 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'get', path: '/_emulator/dns', tag: 'Control plane', summary: 'The simulated DNS zone', response: dnsZoneViewSchema },
   { method: 'get', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'TXT records at a name', response: dnsRecordViewSchema },
   { method: 'put', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Publish TXT records at a name', body: dnsInput, response: dnsRecordViewSchema },
+  { method: 'post', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Add TXT values at a name, keeping those already there', body: dnsInput, response: dnsRecordViewSchema },
   { method: 'delete', path: '/_emulator/dns/{name}', tag: 'Control plane', summary: 'Remove a name from the zone', status: 204 },
   {
     method: 'get',

@@ -74,7 +74,7 @@ export function nearest(name: string, candidates: readonly string[]): string | u
 
 class Positions {
   constructor(
-    private readonly doc: Document,
+    readonly doc: Document,
     private readonly lines: LineCounter,
   ) {}
 
@@ -114,9 +114,32 @@ function zodIssues(error: z.ZodError, base: Path, pos: Positions, file: string, 
     }
     const where = describe(path);
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    const message = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '');
+    const allowed = allowedValues(issue);
+    const message = missing
+      ? 'is required'
+      : allowed.length > 0
+        ? mustBeOneOf(allowed, valueAt(pos, path))
+        : issue.message.replace(/^Invalid input: /, '');
     out.push({ file, ...pos.of(path), message: `${where}: ${message}` });
   }
+}
+
+/** The values an enum (or a union with enums, e.g. `set_enforcement`) accepts at the issue's own place. */
+function allowedValues(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'invalid_value') return issue.values.map(String);
+  if (issue.code !== 'invalid_union') return [];
+  const values = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 0).flatMap(allowedValues));
+  return [...new Set(values)];
+}
+
+function mustBeOneOf(allowed: string[], got: unknown): string {
+  const shown = typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' ? ` (got ${JSON.stringify(got)})` : '';
+  const guess = typeof got === 'string' ? allowed.find((a) => a.toLowerCase() === got.toLowerCase().replace(/[-\s]/g, '_')) : undefined;
+  return `must be one of ${allowed.join(', ')}${shown}${guess ? `; did you mean "${guess}"?` : ''}`;
+}
+
+function valueAt(pos: Positions, path: Path): unknown {
+  return pos.doc.getIn(path);
 }
 
 /** `step 3 advance_clock`, `idp.users[1].email`: steps counted from 1 as people count them. */

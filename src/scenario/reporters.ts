@@ -20,13 +20,28 @@ export function failureLines(file: string, step: StepReport): string[] {
   return lines;
 }
 
+const visibleLength = (s: string) => s.replace(/\x1b\[\d+m/g, '').length;
+
+/** Splits text into lines of at most `width` characters, at spaces where it can. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
 /** Streams a line per step as scenarios run (prefixed with the scenario when several run at once). */
-export function prettyListener(write: (s: string) => void, color: boolean): RunListener {
+export function prettyListener(write: (s: string) => void, color: boolean, width = 100): RunListener {
   const green = (s: string) => (color ? `\x1b[32m${s}\x1b[0m` : s);
   const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
   const counts = new Map<LoadedScenario, number>();
-  const clip = (t: string | undefined) => (t && t.length > 90 ? `${t.slice(0, 89)}…` : (t ?? ''));
   return {
     scenarioStarted(s) {
       counts.set(s, 0);
@@ -36,10 +51,14 @@ export function prettyListener(write: (s: string) => void, color: boolean): RunL
       const n = (counts.get(s) ?? 0) + 1;
       counts.set(s, n);
       const mark = step.status === 'passed' ? green('✓') : step.status === 'failed' ? red('✗') : dim('-');
-      const text = step.status === 'skipped' ? dim(`${clip(step.label)} (skipped)`) : clip(step.label);
+      const head = `  ${mark} [${n}/${total}] `;
+      // The whole label, wrapped under itself (two steps never look alike because of a cut).
+      const lines = wrapText(step.label ?? '', Math.max(40, width - visibleLength(head)));
+      const body = lines.join(`\n${' '.repeat(visibleLength(head))}`);
+      const text = step.status === 'skipped' ? dim(`${body} (skipped)`) : body;
       // Scenarios running side by side interleave: name the scenario when more than one runs.
       const who = counts.size > 1 ? ` ${dim(`— ${s.name}`)}` : '';
-      write(`  ${mark} [${n}/${total}] ${text}${who}\n`);
+      write(`${head}${text}${who}\n`);
       if (step.status === 'failed') for (const line of failureLines(s.file, step)) write(`      ${red(line)}\n`);
     },
     scenarioFinished(r) {

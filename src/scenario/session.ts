@@ -32,9 +32,10 @@ export interface SessionOptions {
 const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events', 'expect_enforcement_preview']);
 
 /** A step as people read it: its label, or its name and arguments in full (displays wrap it). */
-export function stepLabel(step: LoadedStep): string {
-  if (step.label) return step.label;
-  const a = step.args;
+export function stepLabel(step: LoadedStep, vars: Record<string, unknown> = {}): string {
+  // `${name}` shows the value the step runs with (the variables saved by the steps before it).
+  if (step.label) return interpolate(step.label, vars);
+  const a = interpolate(step.args, vars);
   const brief = typeof a === 'string' ? a : a && typeof a === 'object' ? JSON.stringify(a) : '';
   return `${step.name}${brief ? ` ${brief}` : ''}`;
 }
@@ -107,6 +108,7 @@ export class ScenarioSession {
     const step = this.upcoming;
     if (!step) return undefined;
     if (this.setupOnly && EXPECTATION_STEPS.has(step.name)) return this.skip();
+    const base = this.base(step);
     const t0 = performance.now();
     let outcome: Pick<StepReport, 'status' | 'message' | 'diffs'>;
     try {
@@ -114,7 +116,7 @@ export class ScenarioSession {
     } catch (e) {
       outcome = { status: 'failed', message: e instanceof StepError ? e.message : `the step crashed: ${e instanceof Error ? e.message : String(e)}` };
     }
-    const report: StepReport = { ...this.base(step), ...outcome, durationMs: performance.now() - t0 };
+    const report: StepReport = { ...base, ...outcome, durationMs: performance.now() - t0 };
     this.results.push(report);
     return report;
   }
@@ -135,7 +137,7 @@ export class ScenarioSession {
   }
 
   private base(step: LoadedStep) {
-    return { index: step.index, line: step.line, step: step.name, label: stepLabel(step) };
+    return { index: step.index, line: step.line, step: step.name, label: stepLabel(step, this.ctx.vars) };
   }
 
   private async run(step: LoadedStep): Promise<Pick<StepReport, 'status' | 'message' | 'diffs'>> {

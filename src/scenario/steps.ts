@@ -69,9 +69,8 @@ export const STEPS: Record<StepName, Handler> = {
     if (added.status >= 400) return ok(added);
     if (publish) {
       const name = added.body.domain as string;
-      const existing = await ctx.call('GET', `/_emulator/dns/${name}`);
-      const txt: string[] = existing.status === 200 ? existing.body.txt : [];
-      if (!txt.includes(added.body.txt.value)) await ctx.call('PUT', `/_emulator/dns/${name}`, { txt: [...txt, added.body.txt.value] });
+      // Adds the value and keeps those already at the name (one atomic call).
+      await ctx.call('POST', `/_emulator/dns/${name}`, { txt: [added.body.txt.value] });
     }
     const verified = await ctx.api('POST', `/domains/${added.body.domain}/verify`);
     if (verified.status < 400 && publish && verified.body.status !== 'verified') {

@@ -86,7 +86,8 @@ function discoveryItem(c: C, resources: Record<string, unknown>[], what: string)
 }
 
 /** The SCIM 2.0 endpoints of a workspace, each request authenticated by a workspace SCIM token. */
-export function scimRoutes() {
+/** `isAdminKey` recognises the emulator admin key, so that its 401 can say a SCIM token is needed instead. */
+export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean } = {}) {
   const r = new Hono<AppEnv>();
 
   r.use('*', async (c, next) => {
@@ -103,7 +104,16 @@ export function scimRoutes() {
     });
   });
   r.use('*', async (c, next) => {
-    const token = authenticate(c.get('core'), c.get('ws'), bearerToken(c.req.header('Authorization')));
+    const bearer = bearerToken(c.req.header('Authorization'));
+    const ws = c.get('ws');
+    if (bearer !== undefined && options.isAdminKey?.(bearer) === true) {
+      throw new EmulatorError({
+        code: 'unauthorized',
+        status: 401,
+        message: `That is the emulator admin key; SCIM takes a SCIM token of the workspace instead. Issue one with POST /w/${ws.id}/api/scim/tokens (admin key) and send "Authorization: Bearer <token>".`,
+      });
+    }
+    const token = authenticate(c.get('core'), ws, bearer);
     c.set('actor', `scim:${token.id}`);
     await next();
   });

@@ -105,6 +105,11 @@ export const workspaceStateSchema = z.object({
   name: z.string(),
   createdAt: isoTime,
   clockOffsetMs: z.number().finite().default(0),
+  /**
+   * Test-only mode (docs/testing.md): an isolated workspace's verified domains are its own and claim
+   * nothing from other workspaces; the one-organization-per-domain rule holds inside it only.
+   */
+  isolated: z.boolean().optional(),
   settings: workspaceSettingsSchema.default({ automaticAccountCreation: false, breakGlass: false }),
   domains: z.record(z.string(), domainRecordSchema).default({}),
   members: z.record(z.string(), memberRecordSchema).default({}),

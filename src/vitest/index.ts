@@ -4,3 +4,5 @@ export { emulatorGlobalSetup, setup, type ProvideTarget } from './global-setup.j
 export { test, type EmulatorFixture, type EmulatorFixtures } from './fixture.js';
 export { EMULATOR_KEY, type ProvidedEmulator } from './provided.js';
 export type { WorkspaceHandle } from '../client/workspace.js';
+export { AdminApiError } from '../client/admin-client.js';
+export type { SignInOutcome } from '../client/sign-in.js';
