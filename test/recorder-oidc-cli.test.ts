@@ -135,7 +135,8 @@ describe('the console', () => {
     const jar = new Map<string, string>();
     const browse = async (method: string, path: string, form?: Record<string, string>) => {
       const headers: Record<string, string> = { Accept: 'text/html', Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
-      if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      // A browser sends Origin on every form POST; the console refuses one without it.
+      if (form) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' });
       const res = await emulator.app.request(new URL(path, 'http://localhost').href, { method, headers, ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
       for (const c of res.headers.getSetCookie()) {
         const [pair = ''] = c.split(';');

@@ -31,11 +31,16 @@ export interface SessionOptions {
 
 const EXPECTATION_STEPS = new Set(['expect_permissions', 'expect_member', 'expect_usage_limit', 'expect_readiness', 'expect_events', 'expect_enforcement_preview']);
 
+/** Values never shown in a label: SCIM tokens and emulator admin keys. */
+const SECRET_VALUE = /^(scim|emu)_[A-Za-z0-9_-]{16,}$/;
+
 /** A step as people read it: its label, or its name and arguments in full (displays wrap it). */
 export function stepLabel(step: LoadedStep, vars: Record<string, unknown> = {}): string {
-  // `${name}` shows the value the step runs with (the variables saved by the steps before it).
-  if (step.label) return interpolate(step.label, vars);
-  const a = interpolate(step.args, vars);
+  // `${name}` shows the value the step runs with (the variables saved by the steps before it),
+  // except a secret (a SCIM token, an admin key), which stays `${name}` so no report carries it.
+  const shown = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' && SECRET_VALUE.test(v) ? `\${${k}}` : v]));
+  if (step.label) return interpolate(step.label, shown);
+  const a = interpolate(step.args, shown);
   const brief = typeof a === 'string' ? a : a && typeof a === 'object' ? JSON.stringify(a) : '';
   return `${step.name}${brief ? ` ${brief}` : ''}`;
 }
