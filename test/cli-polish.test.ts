@@ -46,7 +46,7 @@ describe('edu-emulator run --out and the pretty output', () => {
     const out = res.stdout;
     expect(out).not.toContain('…');
     expect(out).not.toContain('${gid}');
-    expect(out).toMatch(/Look the group grp_\w+ up by its id/);
+    expect(out).toMatch(/Look the group grp_[\w-]+ up by its id/);
     // The long path is there whole, over more than one line.
     expect(out.replace(/\n\s+/g, '')).toContain('this-path-is-long-enough-to-need-more-than-one-line-of-the-terminal-to-be-shown-whole');
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
