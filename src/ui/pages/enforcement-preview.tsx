@@ -1,7 +1,8 @@
 // The console's enforcement what-if: before the switch, a table per level of who it would block,
 // let in again, leave alone or cannot be sure about, read from GET /api/sso/enforcement/preview.
 import type { FC } from 'hono/jsx';
-import { callApi, expectOk } from '../admin-api.js';
+import type { EnforcementLevel, EnforcementPreview } from '../../client/types.js';
+import { workspaceApi } from '../admin-api.js';
 import { Badge, type PageContext } from '../layout.js';
 
 /** Rows shown per level; the API has them all. */
@@ -10,29 +11,12 @@ const MAX_ROWS = 200;
 const OUTCOME_TONE: Record<string, string> = { newly_blocked: 'fail', newly_allowed: 'ok', unchanged: 'pass', insufficient_data: 'warn' };
 const OUTCOME_ORDER = ['newly_blocked', 'insufficient_data', 'newly_allowed', 'unchanged'];
 
-interface PreviewRowView {
-  email: string;
-  role: string;
-  outcome: string;
-  after: Record<'password' | 'social' | 'sso', string>;
-  reason: string;
-  keepsWayIn?: boolean | null;
-}
-
-export interface EnforcementPreviewView {
-  level: string;
-  from: string;
-  summary: Record<string, number>;
-  owners: { total: number; keepWayIn: number };
-  members: PreviewRowView[];
-}
-
 /** The what-if of every level other than the current one. */
-export async function loadEnforcementPreviews(ctx: PageContext, current: string): Promise<EnforcementPreviewView[]> {
-  const out: EnforcementPreviewView[] = [];
-  for (const level of ['no_passwords', 'sso_only', 'off']) {
-    if (level === current) continue;
-    out.push(expectOk(await callApi(ctx.c, ctx.user, 'GET', `${ctx.base}/api/sso/enforcement/preview?level=${level}`)));
+export async function loadEnforcementPreviews(ctx: PageContext, current: EnforcementLevel): Promise<EnforcementPreview[]> {
+  const api = workspaceApi(ctx.c, ctx.user);
+  const out: EnforcementPreview[] = [];
+  for (const level of ['no_passwords', 'sso_only', 'off'] as const) {
+    if (level !== current) out.push(await api.sso.enforcement.preview(level));
   }
   return out;
 }
@@ -41,7 +25,7 @@ const Verdict: FC<{ value: string }> = ({ value }) =>
   value === 'allowed' ? <span>✓ allowed</span> : value === 'unknown' ? <span class="muted">? unknown</span> : <code>{value}</code>;
 
 /** One table per level, the members it changes first. */
-export const EnforcementPreviewTables: FC<{ previews: EnforcementPreviewView[] }> = ({ previews }) => (
+export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = ({ previews }) => (
   <div id="enforcement-preview">
     <h3>Before you switch: who each level would affect</h3>
     <p class="muted">

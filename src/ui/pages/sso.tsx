@@ -1,6 +1,6 @@
 // Step 2, Single sign-on: connect the identity provider (a mock IdP, uploaded metadata, or fields),
 // our SP values and metadata, test users with a test sign-in link, and enforcement with its guard.
-import type { Enforcement, Member, MemberRole, Settings, SsoConnection, SsoConnectionInput } from '../../client/types.js';
+import type { Enforcement, EnforcementPreview, Member, MemberRole, Settings, SsoConnection, SsoConnectionInput } from '../../client/types.js';
 import type { IdpUserView } from '../../idp/directory.js';
 import type { IdpView } from '../../idp/registry.js';
 import { IDP_VENDORS, type EnforcementLevel, type IdpState } from '../../store/state.js';
@@ -8,7 +8,7 @@ import { callHttp, consoleClient, workspaceApi } from '../admin-api.js';
 import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
-import { EnforcementPreviewTables, loadEnforcementPreviews, type EnforcementPreviewView } from './enforcement-preview.js';
+import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
 
 const enc = encodeURIComponent;
 
@@ -390,7 +390,7 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
 }
 
 /** Enforcement with its guard and the lockout warning, and owners' break-glass sign-in. */
-const EnforcementSection = ({ base, enforcement, settings, previews }: { base: string; enforcement: Enforcement; settings: Settings; previews: EnforcementPreviewView[] }) => (
+const EnforcementSection = ({ base, enforcement, settings, previews }: { base: string; enforcement: Enforcement; settings: Settings; previews: EnforcementPreview[] }) => (
   <section class="card" aria-labelledby="enf-h">
     <h2 id="enf-h">
       Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={enforcement.level} />
