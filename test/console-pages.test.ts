@@ -173,7 +173,7 @@ describe('console forms go through the admin API', () => {
     expect(page.text).toContain('Lockout warning');
     expect((await b.api('GET', '/w/default/api/sso/enforcement')).body.level).toBe('off');
     page = await b.submit('/w/default/admin/sso/enforcement', { level: 'no_passwords', force: 'true' });
-    expect(page.text).toContain('Enforcement is now &quot;no_passwords&quot;');
+    expect(page.text).toContain('Enforcement is now &quot;No passwords&quot;');
     const events = (await b.api('GET', '/w/default/api/events?type=sso.enforcement_changed')).body.events;
     expect(events[0].detail).toMatchObject({ to: 'no_passwords', forced: true });
   });

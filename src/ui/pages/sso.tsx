@@ -9,6 +9,7 @@ import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
+import { levelWords } from '../plain-words.js';
 
 const enc = encodeURIComponent;
 
@@ -393,12 +394,12 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
 const EnforcementSection = ({ base, enforcement, settings, previews }: { base: string; enforcement: Enforcement; settings: Settings; previews: EnforcementPreview[] }) => (
   <section class="card" aria-labelledby="enf-h">
     <h2 id="enf-h">
-      Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={enforcement.level} />
+      Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={levelWords(enforcement.level)} />
     </h2>
     <div class={`notice ${enforcement.tested ? 'ok' : 'warn'}`}>
       <p>
-        <strong>The guard:</strong> raising enforcement above "off" is refused (<code>sso_untested</code>) until someone has signed in
-        through SSO successfully since the connection last changed, so that a broken connection cannot lock everyone out.
+        <strong>The guard:</strong> raising enforcement above "Off" is refused until someone has signed in through SSO successfully
+        since the connection last changed, so that a broken connection cannot lock everyone out.
       </p>
       <p>
         {!enforcement.ssoConfigured
@@ -472,7 +473,7 @@ const connected = (conn: SsoConnection) => ({
   details: [
     conn.enforcement === 'off'
       ? 'Now test it: invite a test user and run a test sign-in. Raising enforcement stays refused until one succeeds.'
-      : `Enforcement stays "${conn.enforcement}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
+      : `Enforcement stays "${levelWords(conn.enforcement)}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
   ],
 });
 
@@ -530,7 +531,7 @@ export const ssoActions: Record<string, Action> = {
       ...(res.level === 'sso_only' ? ['Verified-domain users can sign in only through SSO from now on.'] : []),
       ...(blocked.length > 0 ? [`Newly blocked (${blocked.length}): ${blocked.slice(0, 20).join(', ')}${blocked.length > 20 ? ', …' : ''}.`] : []),
     ];
-    return { tone: 'ok', text: `Enforcement is now "${res.level}".`, ...(details.length > 0 ? { details } : {}) };
+    return { tone: 'ok', text: `Enforcement is now "${levelWords(res.level)}".`, ...(details.length > 0 ? { details } : {}) };
   },
   async 'break-glass'({ c, user }, form) {
     const on = form.get('breakGlass') === 'true';
