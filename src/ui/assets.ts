@@ -68,7 +68,7 @@ details.dev{font-size:.85rem;color:var(--muted)}details.dev summary{font-weight:
 details.fold>summary{font-size:1.15rem;padding:.2rem 0}
 .banner-ok{border-left:.5rem solid var(--ok);background:var(--okbg);padding:.8rem 1.1rem;margin:1rem 0;border-radius:.3rem;font-size:1.1rem}
 .legend{font-size:.9rem;color:var(--muted)}
-.expected{color:#3b3b98;background:#eef0ff}
+.b-expected{color:#3b3b98;background:#eef0ff}
 .state{font-size:.9rem;color:var(--muted);margin:.2rem 0 0}
 .steps{list-style:none;padding:0;counter-reset:s}
 .steps li{padding:.4rem .6rem;border-bottom:1px solid var(--line);display:grid;grid-template-columns:6.5rem 1fr;gap:.75rem}
