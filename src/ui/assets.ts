@@ -66,6 +66,7 @@ label.perm-choice{align-items:flex-start}
 details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 details.dev{font-size:.85rem;color:var(--muted)}details.dev summary{font-weight:400}
 details.fold>summary{font-size:1.15rem;padding:.2rem 0}
+details.card-fold{border:1px solid var(--line);border-radius:.6rem;padding:.6rem 1.25rem;margin:1rem 0}
 .banner-ok{border-left:.5rem solid var(--ok);background:var(--okbg);padding:.8rem 1.1rem;margin:1rem 0;border-radius:.3rem;font-size:1.1rem}
 .legend{font-size:.9rem;color:var(--muted)}
 .b-expected{color:#3b3b98;background:#eef0ff}

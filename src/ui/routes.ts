@@ -3,7 +3,10 @@
 import { Hono } from 'hono';
 import { EmulatorError, forbidden, notFound, unauthorized } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
+import { prefersHtml } from '../http/errors.js';
 import { isSameOrigin } from '../http/same-origin.js';
+import { sessionMember } from '../signin/routes.js';
+import { mePage } from './pages/me.js';
 import { safeReturnTo } from '../sso/finish.js';
 import { ApiRefusal, authHeaders, callHttp, originOf } from './admin-api.js';
 import { readForm, refusalFlash, type Action, type ActionResult } from './actions.js';
@@ -183,6 +186,13 @@ export function consoleRoutes() {
       return c.redirect(`${ctx.base}${result.back ?? `/admin/${page}`}`, 303);
     }),
   );
+
+  // "My access" for a browser (Accept ranks HTML first) with a session; everyone else gets the JSON of signin/routes.ts.
+  r.get('/me', async (c, next) => {
+    const m = prefersHtml(c.req.header('Accept')) ? sessionMember(c) : undefined;
+    if (!m) return next();
+    return renderPage(c, mePage(c, m));
+  });
 
   // The sign-in page: email first (a GET form), then the methods policy allows.
   r.get('/login', (c) => {

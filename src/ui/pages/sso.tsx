@@ -10,6 +10,7 @@ import { FormProblem, required, type Action, type FormFields } from '../actions.
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
 import { levelWords } from '../plain-words.js';
+import { sessionMember } from '../../signin/routes.js';
 
 const enc = encodeURIComponent;
 
@@ -21,7 +22,7 @@ const LEVELS = [
 
 /** Where a test sign-in starts, coming back to this page when it succeeds. */
 export function testSignInUrl(base: string, protocol: string, email?: string): string {
-  const back = `${base}/admin/sso`;
+  const back = `${base}/admin/sso?tested=1`;
   const q = new URLSearchParams();
   if (email) q.set('email', email);
   q.set(protocol === 'oidc' ? 'returnTo' : 'relayState', back);
@@ -40,10 +41,12 @@ export async function ssoPage(ctx: PageContext) {
   const mockIdp = conn.configured ? conn.mockIdp : undefined;
   const testUsers = conn.configured && mockIdp ? await mockIdpUsers(ctx, mockIdp) : [];
   const protocol = conn.configured ? conn.protocol : 'saml';
+  const banner = c.req.query('tested') === '1' ? testedBanner(ctx, conn) : undefined;
   const sections = {
     connection: <ConnectionSection base={base} conn={conn} mockIdp={mockIdp} />,
     sp: <SpValuesSection base={base} workspace={c.get('ws').id} conn={conn} />,
-    connect: <ConnectSection base={base} user={user} idps={idps} configured={conn.configured} mockIdp={mockIdp} protocol={protocol} />,
+    training: <TrainingIdpSection base={base} user={user} idps={idps} configured={conn.configured} mockIdp={mockIdp} protocol={protocol} />,
+    other: <OtherIdpSection base={base} configured={conn.configured} />,
     test: <TestSection base={base} configured={conn.configured} protocol={protocol} testUsers={testUsers} members={members} />,
     enforcement: <EnforcementSection base={base} enforcement={enforcement} settings={settings} previews={previews} />,
   };
@@ -54,25 +57,50 @@ export async function ssoPage(ctx: PageContext) {
         Connect the district's identity provider, test it with a few invited users, and only then enforce it. SSO signs people in; it
         never adds them to the workspace (invite them, or provision them with SCIM).
       </p>
-
+      {banner}
       {conn.configured ? (
         <>
           {sections.connection}
           {sections.test}
           {sections.enforcement}
-          {sections.sp}
-          {sections.connect}
+          <details class="fold card-fold">
+            <summary>Change the connection</summary>
+            {sections.training}
+            {sections.other}
+          </details>
+          <details class="fold card-fold">
+            <summary>This workspace's values, for the identity provider</summary>
+            {sections.sp}
+          </details>
         </>
       ) : (
         <>
-          {sections.connection}
-          {sections.sp}
-          {sections.connect}
+          {sections.training}
           {sections.test}
           {sections.enforcement}
+          <details class="fold card-fold">
+            <summary>Connect the district's own identity provider instead (metadata or values)</summary>
+            {sections.sp}
+            {sections.other}
+          </details>
         </>
       )}
     </Layout>
+  );
+}
+
+/** After a test sign-in comes back: who signed in and how, from this browser's own session. */
+function testedBanner(ctx: PageContext, conn: SsoConnection) {
+  const m = sessionMember(ctx.c);
+  if (!m || !conn.configured) return undefined;
+  const name = [m.givenName, m.familyName].filter(Boolean).join(' ');
+  const how = conn.protocol === 'oidc' ? 'single sign-on (OpenID Connect)' : 'single sign-on (SAML)';
+  const idp = conn.mockIdp ? (ctx.c.get('core').state.idps?.[conn.mockIdp]?.name ?? conn.mockIdp) : undefined;
+  return (
+    <div class="banner-ok" role="status" id="test-success">
+      <strong>Test sign-in succeeded.</strong> {name ? `${name} (${m.email})` : m.email} signed in with {how}
+      {idp ? ` through ${idp}` : ''}. {conn.enforcement === 'off' ? 'Enforcement can be raised now.' : ''}
+    </div>
   );
 }
 
@@ -131,7 +159,7 @@ const ConnectionSection = ({ base, conn, mockIdp }: { base: string; conn: SsoCon
             <tr>
               <th scope="row">Mock identity provider</th>
               <td>
-                <a href={`/idp/${enc(mockIdp)}`}>{mockIdp}</a>
+                <a href={`${base}/admin/idps/${enc(mockIdp)}`}>{mockIdp}: its directory, faults and provisioning</a>
               </td>
             </tr>
           ) : null}
@@ -205,12 +233,15 @@ interface ConnectProps {
   protocol: 'saml' | 'oidc';
 }
 
-/** The ways to connect an IdP: a mock IdP (or a new one), uploaded metadata, SAML fields, OIDC fields. */
-const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: ConnectProps) => (
+/** The easy path first: a training (mock) identity provider, created here if needed, and connected. */
+const TrainingIdpSection = ({ base, user, idps, configured, mockIdp, protocol }: ConnectProps) => (
   <section class="card" aria-labelledby="connect-h">
-    <h2 id="connect-h">{configured ? 'Change the connection' : 'Connect an identity provider'}</h2>
-    <p class="muted">Changing the connection means a new test sign-in is needed before enforcement can be raised.</p>
-    <h3>Use a built-in mock identity provider</h3>
+    <h2 id="connect-h">{configured ? 'Connect a training identity provider' : 'Connect the training identity provider'}</h2>
+    <p class="muted">
+      {configured
+        ? 'Changing the connection means a new test sign-in is needed before enforcement can be raised.'
+        : 'The quickest way: a built-in mock identity provider that behaves like the district\'s (Entra, Okta, Google, Clever…).'}
+    </p>
     {idps.length === 0 ? (
       <p class="muted">No mock identity provider exists yet{user.kind === 'key' ? ': create one below.' : ' (creating one needs the emulator admin key).'}</p>
     ) : (
@@ -240,7 +271,7 @@ const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: Con
       </ActionForm>
     )}
     {user.kind === 'key' ? (
-      <details>
+      <details open={idps.length === 0}>
         <summary>Create a training identity provider</summary>
         <ActionForm action={`${base}/admin/sso/create-idp`}>
           <div class="row">
@@ -266,7 +297,14 @@ const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: Con
       </details>
     ) : null}
 
-    <h3>Upload the IdP's SAML metadata</h3>
+  </section>
+);
+
+/** The district's own IdP: uploaded metadata, SAML fields, OIDC fields. */
+const OtherIdpSection = ({ base, configured }: { base: string; configured: boolean }) => (
+  <section class="card" aria-labelledby="other-h">
+    <h2 id="other-h">{configured ? "Connect another identity provider" : "The district's own identity provider"}</h2>
+    <h3>Upload its SAML metadata</h3>
     <ActionForm action={`${base}/admin/sso/connect-metadata`} enctype="multipart/form-data">
       <label for="metadata-file">Metadata file (Federation Metadata XML)</label>
       <input id="metadata-file" name="metadataFile" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" />
