@@ -20,6 +20,7 @@ export const TOOL_PAGES = [
   { id: 'readiness', title: 'Launch readiness' },
   { id: 'events', title: 'Event log' },
   { id: 'training', title: 'Training' },
+  { id: 'idps', title: 'Mock identity providers' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'] | (typeof TOOL_PAGES)[number]['id'] | 'overview';
 

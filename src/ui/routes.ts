@@ -16,6 +16,7 @@ import { renderPage, type PageContext } from './layout.js';
 import { domainActions, domainsPage } from './pages/domains.js';
 import { eventActions, eventsPage } from './pages/events.js';
 import { groupActions, groupsPage } from './pages/groups.js';
+import { idpActions, idpPage, idpsPage } from './pages/idps.js';
 import { loginPage } from './pages/login.js';
 import { memberActions, memberPage, membersPage } from './pages/members.js';
 import { overviewPage, readinessPage } from './pages/readiness.js';
@@ -36,6 +37,7 @@ const PAGE_RENDERERS: Record<string, Render> = {
   readiness: readinessPage,
   events: eventsPage,
   training: trainingPage,
+  idps: idpsPage,
 };
 
 const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
@@ -47,6 +49,7 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
   roles: roleActions,
   training: trainingActions,
   events: eventActions,
+  idps: idpActions,
 };
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
@@ -150,6 +153,8 @@ export function consoleRoutes() {
       return new Response(res.body, { headers: { 'Content-Type': res.headers.get('Content-Type') ?? 'text/yaml', 'Content-Disposition': res.headers.get('Content-Disposition') ?? 'attachment' } });
     }),
   );
+
+  r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
 
   r.get('/admin/members/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await memberPage(ctx, c.req.param('id')))));
 

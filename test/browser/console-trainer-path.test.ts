@@ -103,6 +103,7 @@ describe.skipIf(!haveChromium)('the trainer runs the district setup in the brows
       'Launch readiness',
       'Event log',
       'Training',
+      'Mock identity providers',
       'Workspace sign-in page',
     ]);
     await screenshot('overview');
