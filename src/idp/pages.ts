@@ -53,7 +53,7 @@ export function renderSignInPage(input: { idp: IdpState; action: string; hidden:
   const hidden = Object.entries(input.hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   const choices = users.map((u) => {
     const name = [u.givenName, u.familyName].filter(Boolean).join(' ');
-    return html`<li><button type="submit" name="login_pick" value="${u.email}" aria-label="${u.email}"><span class="email">${u.email}</span>${name || !u.provisioned ? html`<span class="name">${name}${u.provisioned ? '' : ' (not in the provisioning scope)'}</span>` : ''}</button></li>`;
+    return html`<li><button type="submit" name="login_pick" value="${u.email}"><span class="email">${u.email}</span>${name || !u.provisioned ? html`<span class="name">${name}${u.provisioned ? '' : ' (not in the provisioning scope)'}</span>` : ''}</button></li>`;
   });
   const body = html`<form method="post" action="${input.action}" aria-label="Pick a user">
 ${hidden}

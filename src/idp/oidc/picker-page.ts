@@ -24,7 +24,7 @@ export function renderPickerPage(input: {
   const hint = input.params.get('login_hint') ?? '';
   const choices = input.users.map((user) => {
     const name = [user.givenName, user.familyName].filter(Boolean).join(' ');
-    return html`<li><button type="submit" name="login_email" value="${user.email}" aria-label="${user.email}"><span class="email">${user.email}</span>${name ? html`<span class="name">${name}</span>` : ''}</button></li>`;
+    return html`<li><button type="submit" name="login_email" value="${user.email}"><span class="email">${user.email}</span>${name ? html`<span class="name">${name}</span>` : ''}</button></li>`;
   });
   const body = html`<form method="post" action="${input.action}" aria-label="Pick a user">
 ${hidden}

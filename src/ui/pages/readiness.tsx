@@ -2,6 +2,7 @@
 // console's overview, the district plan with where each step stands.
 import { workspaceApi } from '../admin-api.js';
 import { Badge, Layout, PAGES, pageTitle, type PageContext } from '../layout.js';
+import { plainLevels } from '../plain-words.js';
 
 export const ITEM_TITLES: Record<string, string> = {
   domain_verified: 'Email domain verified',
@@ -43,7 +44,7 @@ export async function readinessPage(ctx: PageContext) {
             <div>
               <strong>{ITEM_TITLES[i.id] ?? i.id}</strong>
               <br />
-              {i.message}
+              {plainLevels(i.message)}
               {i.subjects && i.subjects.length > 0 ? <div class="muted">{i.subjects.slice(0, 10).join(', ')}{i.subjects.length > 10 ? ` and ${i.subjects.length - 10} more` : ''}</div> : null}
             </div>
             <span>
@@ -95,7 +96,7 @@ export async function overviewPage(ctx: PageContext) {
                 <span class="muted">
                   {items
                     .filter((i) => i.fix === p.id && i.status !== 'pass')
-                    .map((i) => i.message)
+                    .map((i) => plainLevels(i.message))
                     .join(' ') || (empty ?? (s ? 'Nothing to fix.' : ''))}
                 </span>
               </div>

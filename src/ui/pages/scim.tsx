@@ -176,7 +176,7 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
     {requests.length === 0 ? (
       <p class="muted">No SCIM request yet.</p>
     ) : (
-      <table id="scim-requests">
+      <table id="scim-requests" data-technical="the SCIM requests themselves">
         <thead>
           <tr>
             <th scope="col">Time</th>
