@@ -72,7 +72,7 @@ details.card-fold{border:1px solid var(--line);border-radius:.6rem;padding:.6rem
 .b-expected{color:#3b3b98;background:#eef0ff}
 .state{font-size:.9rem;color:var(--muted);margin:.2rem 0 0}
 .steps{list-style:none;padding:0;counter-reset:s}
-.steps li{padding:.4rem .6rem;border-bottom:1px solid var(--line);display:grid;grid-template-columns:6.5rem 1fr;gap:.75rem}
+.steps li{padding:.4rem .6rem;border-bottom:1px solid var(--line);display:grid;grid-template-columns:11rem 1fr;gap:.75rem}
 .steps li>div{min-width:0;overflow-wrap:anywhere}
 .steps li.current{background:#eef4ff;outline:2px solid var(--brand)}
 #event-list li{font-size:.9rem;border-bottom:1px solid var(--line);padding:.35rem 0;list-style:none}

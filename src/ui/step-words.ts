@@ -8,10 +8,12 @@ type Args = Record<string, unknown>;
 const obj = (a: unknown): Args => (a && typeof a === 'object' && !Array.isArray(a) ? (a as Args) : {});
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+/** A label inside a sentence: "Use GPTs" → "use GPTs", an acronym kept as it is. */
+const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
 const yesNo = (has: Args) =>
   list(
     Object.entries(has).map(([k, v]) =>
-      v === true ? `may ${describePermission(k).label.toLowerCase()}` : v === false ? `may not ${describePermission(k).label.toLowerCase()}` : `${describePermission(k).label.toLowerCase()} is ${JSON.stringify(v)}`,
+      v === true ? `may ${inSentence(describePermission(k).label)}` : v === false ? `may not ${inSentence(describePermission(k).label)}` : `${inSentence(describePermission(k).label)} is ${String(v)}`,
     ),
   );
 
@@ -63,7 +65,7 @@ export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}
     case 'create_group':
       return `Create the group "${str(a.name)}"${Array.isArray(a.members) && a.members.length ? ` with ${list(a.members.map(str))}` : ''}`;
     case 'create_role': {
-      const on = Object.entries(obj(a.permissions)).filter(([, v]) => v === true).map(([k]) => describePermission(k).label.toLowerCase());
+      const on = Object.entries(obj(a.permissions)).filter(([, v]) => v === true).map(([k]) => inSentence(describePermission(k).label));
       return `Create the role "${str(a.name)}"${on.length ? `, which allows: ${list(on)}` : ''}${a.restrictive ? ' (restrictive)' : ''}`;
     }
     case 'set_default_role':

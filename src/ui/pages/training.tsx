@@ -160,6 +160,12 @@ export async function trainingPage(ctx: PageContext) {
                           {r ? (
                             <div>
                               <a href={`${base}/admin/training?step=${i + 1}`}>Step {i + 1} in detail</a>
+                              {STEP_PAGE[s.name] ? (
+                                <>
+                                  {' · '}
+                                  <a href={`${base}/admin/${STEP_PAGE[s.name]}`}>See it on {pageTitle(STEP_PAGE[s.name]!)}</a>
+                                </>
+                              ) : null}
                               {w.states[i] ? <p class="state">After it: {w.states[i]}</p> : null}
                             </div>
                           ) : null}
