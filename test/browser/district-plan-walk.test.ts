@@ -287,4 +287,21 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     await expect(page.locator('#step-view').textContent()).resolves.toContain('Invite ada@springfield.k12.us as owner');
     await checkPage('guided-previous');
   }, 180_000);
+
+  it("shows the mock IdP's OpenID Connect page styled and headed by the workspace", async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${emulator.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${emulator.adminKey}`, 'Content-Type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await admin('POST', '/_emulator/workspaces', { id: 'lincoln', name: 'Lincoln High' })).status).toBe(201);
+    expect((await admin('POST', '/_emulator/idps', { id: 'clever', vendor: 'clever', name: 'Clever', users: [{ email: 'kim@lincoln.k12.us', givenName: 'Kim' }] })).status).toBe(201);
+    expect((await admin('PUT', '/w/lincoln/api/sso', { protocol: 'oidc', mockIdp: 'clever' })).status).toBe(200);
+    // Where the SSO page's test sign-in starts, with nobody named: the IdP shows its picker.
+    await page.goto(`${emulator.url}/w/lincoln/sso/oidc/login`);
+    await page.waitForURL(/\/idp\/clever\/oidc\/authorize/);
+    await expect(page.locator('#app-name').textContent()).resolves.toBe('Lincoln High');
+    await checkPage('idp-oidc-sign-in');
+  }, 120_000);
 });
