@@ -116,6 +116,7 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     expect(first).toContain('training identity provider');
     await checkPage('sso-empty');
     await page.getByLabel('Id', { exact: true }).fill('springfield');
+    await page.getByLabel('Name on its sign-in page').fill('Springfield Public Schools');
     await page.getByLabel('Vendor it imitates').selectOption('entra');
     await page
       .getByLabel(/Users, one a line/)
@@ -147,6 +148,7 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     await page.getByRole('link', { name: 'Test sign-in (pick a user at the identity provider)' }).click();
     await page.waitForURL(/\/idp\/springfield\/saml\/sso/);
     await expect(page.locator('#app-name').textContent()).resolves.toBe('Default workspace');
+    await expect(page.locator('.idp').textContent()).resolves.toContain('Springfield Public Schools');
     await expect(page.locator('h1').textContent()).resolves.toBe('Sign in');
     expect(await page.locator('main').textContent()).not.toMatch(/https?:\/\//);
     expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('system-ui');

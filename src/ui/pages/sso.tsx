@@ -280,6 +280,10 @@ const TrainingIdpSection = ({ base, user, idps, configured, mockIdp, protocol }:
               <input id="idp-id" name="id" type="text" placeholder="springfield" pattern="[a-z0-9][a-z0-9-]*" />
             </div>
             <div>
+              <label for="idp-name">Name on its sign-in page</label>
+              <input id="idp-name" name="name" type="text" placeholder="Springfield Public Schools" />
+            </div>
+            <div>
               <label for="idp-vendor">Vendor it imitates</label>
               <select id="idp-vendor" name="vendor">
                 {IDP_VENDORS.map((v) => (
@@ -548,9 +552,10 @@ export const ssoActions: Record<string, Action> = {
   },
   async 'create-idp'({ c, user }, form) {
     const id = form.get('id');
-    const body = { ...(id ? { id } : {}), vendor: form.get('vendor') ?? 'generic', users: parseUsers(form.get('users')) };
+    const name = form.get('name');
+    const body = { ...(id ? { id } : {}), ...(name ? { name } : {}), vendor: form.get('vendor') ?? 'generic', users: parseUsers(form.get('users')) };
     const idp = await consoleClient(c, user).request<IdpView>('POST', '/_emulator/idps', body);
-    return { tone: 'ok', text: `Mock identity provider "${idp.id}" created with ${body.users.length} users. Connect it below.` };
+    return { tone: 'ok', text: `Mock identity provider "${idp.name}" created with ${body.users.length} users. Connect it below.` };
   },
   async invite({ c, user }, form) {
     const email = required(form, 'email', 'the email');
