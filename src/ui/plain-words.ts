@@ -96,3 +96,6 @@ export const OUTCOME_WORDS: Record<string, string> = {
 
 /** A sentence from the API with raw level names ("sso_only") said in words ("SSO only"). */
 export const plainLevels = (text: string) => text.replace(/"(off|no_passwords|sso_only)"/g, (_, l: string) => `"${levelWords(l)}"`);
+
+/** Built-in workspace roles as people say them. */
+export const roleWords = (role: string) => role.replace(/_/g, ' ');

@@ -5,6 +5,7 @@ import { workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, Time, type PageContext } from '../layout.js';
 import { PermissionsExplained } from './permissions-explained.js';
+import { roleWords } from '../plain-words.js';
 
 const enc = encodeURIComponent;
 
@@ -72,7 +73,7 @@ export async function membersPage(ctx: PageContext) {
               <td>
                 <Badge value={m.status} />
               </td>
-              <td>{m.role}</td>
+              <td>{roleWords(m.role)}</td>
               <td>
                 {m.groups.map((g) => (
                   <span>
@@ -134,7 +135,7 @@ export async function memberPage(ctx: PageContext, id: string) {
                 <select id="member-role" name="role">
                   {['member', 'analytics_viewer', 'admin', 'owner'].map((r) => (
                     <option value={r} selected={m.role === r}>
-                      {r}
+                      {roleWords(r)}
                     </option>
                   ))}
                 </select>
@@ -165,12 +166,12 @@ export const memberActions: Record<string, Action> = {
     const role = (form.get('role') ?? 'member') as MemberRole;
     const password = form.get('password');
     const m = await workspaceApi(c, user).invites.create({ email, role, ...(password ? { password } : {}) });
-    return { tone: 'ok', text: `${m.email} invited as ${m.role}; they stay "pending invite" until their first sign-in.` };
+    return { tone: 'ok', text: `${m.email} invited as ${roleWords(m.role)}; they stay "pending invite" until their first sign-in.` };
   },
   async role({ c, user }, form) {
     const id = required(form, 'id', 'the member');
     const role = required(form, 'role', 'the role') as MemberRole;
     const m = await workspaceApi(c, user).users.update(id, { role });
-    return { flash: { tone: 'ok', text: `${m.email} is now ${m.role}.` }, back: `/admin/members/${enc(id)}` };
+    return { flash: { tone: 'ok', text: `${m.email} is now ${roleWords(m.role)}.` }, back: `/admin/members/${enc(id)}` };
   },
 };

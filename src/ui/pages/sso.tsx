@@ -9,7 +9,7 @@ import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
-import { levelWords } from '../plain-words.js';
+import { levelWords, roleWords } from '../plain-words.js';
 import { sessionMember } from '../../signin/routes.js';
 
 const enc = encodeURIComponent;
@@ -398,7 +398,7 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
                         <span class="muted">{[u.givenName, u.familyName].filter(Boolean).join(' ')}</span>
                       </td>
                       <td>{u.groups.map((g) => g.displayName).join(', ') || <span class="muted">none</span>}</td>
-                      <td>{m ? <><Badge value={m.status} /> {m.role}</> : <span class="muted">not a member</span>}</td>
+                      <td>{m ? <><Badge value={m.status} /> {roleWords(m.role)}</> : <span class="muted">not a member</span>}</td>
                       <td class="actions">
                         {m ? null : (
                           <ActionForm action={`${base}/admin/sso/invite`}>
