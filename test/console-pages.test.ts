@@ -173,7 +173,7 @@ describe('console forms go through the admin API', () => {
     expect(page.text).toContain('Lockout warning');
     expect((await b.api('GET', '/w/default/api/sso/enforcement')).body.level).toBe('off');
     page = await b.submit('/w/default/admin/sso/enforcement', { level: 'no_passwords', force: 'true' });
-    expect(page.text).toContain('Enforcement is now &quot;no_passwords&quot;');
+    expect(page.text).toContain('Enforcement is now &quot;No passwords&quot;');
     const events = (await b.api('GET', '/w/default/api/events?type=sso.enforcement_changed')).body.events;
     expect(events[0].detail).toMatchObject({ to: 'no_passwords', forced: true });
   });
@@ -226,10 +226,19 @@ describe('console forms go through the admin API', () => {
     let page = await b.submit('/w/default/admin/training/start', { scenario: '01-district-rollout.yaml' });
     expect(page.text).toContain('Ready to step through');
     page = await b.submit('/w/default/admin/training/next');
-    expect(page.text).toContain('Step 1: verify_domain springfield.k12.us — passed');
+    expect(page.text).toContain('Step 1: Verify the domain springfield.k12.us — done.');
+    expect(page.text).toContain('The workspace after this step: domains: springfield.k12.us verified');
     expect((await b.api('GET', '/w/default/api/domains/springfield.k12.us')).body.status).toBe('verified');
+    await b.submit('/w/default/admin/training/next');
+    await b.submit('/w/default/admin/training/next');
+    // A step that expects a refusal says so: the guard refused, as the scenario means it to.
+    page = await b.submit('/w/default/admin/training/next');
+    expect(page.text).toContain('Step 4: Turn on SSO-only sign-in — refused, as expected: SSO has not been tested yet.');
+    expect(page.text).not.toContain('set_enforcement');
+    page = await b.request('GET', '/w/default/admin/training?step=1');
+    expect(page.text).toContain('Step 1 of');
     page = await b.submit('/w/default/admin/training/finish');
-    expect(page.text).toMatch(/Ran to the end: \d+ passed, 0 failed/);
+    expect(page.text).toMatch(/Ran to the end: \d+ steps as expected, 0 not/);
     page = await b.submit('/w/default/admin/training/reset');
     expect(page.text).toContain('The workspace is reset');
     expect((await b.api('GET', '/w/default/api/domains')).body.domains).toEqual([]);

@@ -114,21 +114,51 @@ function plainWords(e: EmulatorError): { title: string; lead: string } {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-/** The error as a small self-contained page, with a way back to the workspace's sign-in page. */
+/** What fixes a sign-in refusal, and which console page does it (relative to `/w/{ws}`). */
+function fixFor(code: string, who: string): { text: string; page: string; label: string } | undefined {
+  switch (code) {
+    case 'not_a_member':
+      return { text: `Invite ${who} first (Test users, on the Single sign-on page), or provision them from the directory; then sign in again.`, page: '/admin/sso#test-h', label: 'Invite them on the Single sign-on page' };
+    case 'deactivated':
+      return { text: `${who} was deactivated, usually by the directory. Bring them back into the identity provider's provisioning scope and push again.`, page: '/admin/members', label: 'See them on the Members page' };
+    case 'domain_not_verified':
+      return { text: "Verify the email's domain first.", page: '/admin/domains', label: 'Verify it on the Domains page' };
+    case 'sso_not_configured':
+      return { text: 'Connect an identity provider first.', page: '/admin/sso', label: 'Connect one on the Single sign-on page' };
+    case 'forbidden':
+      return { text: 'The web console is for workspace owners and admins. Your own page shows who you are and what you may do.', page: '/me', label: 'See my access' };
+    case 'not_signed_in':
+      return { text: 'Sign in to the workspace first.', page: '/login', label: 'Sign in' };
+    case 'sso_required':
+      return { text: 'Sign in with single sign-on instead.', page: '/login', label: 'Back to the sign-in page' };
+    default:
+      return code.startsWith('saml_') || code.startsWith('oidc_')
+        ? { text: 'Check the connection and the identity provider, then run a test sign-in again.', page: '/admin/sso', label: 'Check it on the Single sign-on page' }
+        : undefined;
+  }
+}
+
+/** The error as a small self-contained page: who was refused, why in words, the fix and a link to where it is done. */
 function errorPage(c: Context, e: EmulatorError, headers: Record<string, string>): Response {
   const { title, lead } = plainWords(e);
   const ws = /^\/w\/([^/]+)\//.exec(c.req.path)?.[1];
+  const email = typeof e.details?.email === 'string' && e.details.email !== '' ? e.details.email : undefined;
+  const fix = ws ? fixFor(e.code, email ?? 'this person') : undefined;
+  const developer = e.message && e.message !== lead && !POLICY_REASONS.has(e.code) ? `<p>${esc(e.message)}</p>` : '';
   const page = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)} — edu workspace emulator</title>
 <style>body{font:20px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}h1{font-size:1.8rem}
-.reason{border-left:.4rem solid #b42318;background:#fef3f2;padding:1rem 1.25rem}code{font-size:.9em;background:#eef1f4;padding:.1em .3em;border-radius:.2em}a{color:#0b57d0}a:focus{outline:3px solid #f59e0b;outline-offset:2px}</style></head>
+.reason{border-left:.4rem solid #b42318;background:#fef3f2;padding:1rem 1.25rem}.fix{border-left:.4rem solid #0b57d0;background:#eef4ff;padding:.8rem 1.25rem;margin:1rem 0}
+.button{display:inline-block;background:#0b57d0;color:#fff;padding:.45rem 1rem;border-radius:.4rem;text-decoration:none;font-weight:600}
+details{margin-top:1.5rem;font-size:.85rem;color:#4b5563}code{font-size:.9em;background:#eef1f4;padding:.1em .3em;border-radius:.2em}a{color:#0b57d0}a:focus{outline:3px solid #f59e0b;outline-offset:2px}a.button{color:#fff}</style></head>
 <body>
 <main>
 <h1>${esc(title)}</h1>
-<div class="reason" role="alert"><p><strong>${esc(lead)}</strong></p>${e.message && e.message !== lead && !POLICY_REASONS.has(e.code) ? `<p>${esc(e.message)}</p>` : ''}</div>
-<p>Reason code: <code id="reason-code">${esc(e.code)}</code> (HTTP ${e.status})</p>
+<div class="reason" role="alert">${email ? `<p id="refused-person">Who: <strong>${esc(email)}</strong></p>` : ''}<p><strong>${esc(lead)}</strong></p></div>
+${fix ? `<div class="fix" id="fix"><p>${esc(fix.text)}</p><p><a class="button" id="fix-link" href="/w/${esc(ws!)}${esc(fix.page)}">${esc(fix.label)}</a></p></div>` : ''}
 ${ws ? `<p><a href="/w/${esc(ws)}/login">Back to sign-in</a> · <a href="/w/${esc(ws)}/admin">Web console</a></p>` : ''}
+<details><summary>Details for developers</summary>${developer}<p>Reason code: <code id="reason-code">${esc(e.code)}</code> (HTTP ${e.status})</p></details>
 </main>
 </body>
 </html>`;

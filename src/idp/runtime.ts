@@ -78,6 +78,11 @@ export class IdpRuntime {
     provider = createMockOidcProvider({
       issuer,
       vendor: OIDC_VENDOR[idp.vendor],
+      displayName: idp.name,
+      appName: (clientId) => {
+        const ws = Object.hasOwn(idp.oidcClients, clientId) ? idp.oidcClients[clientId]!.workspace : undefined;
+        return ws && Object.hasOwn(core.state.workspaces, ws) ? core.state.workspaces[ws]!.name : undefined;
+      },
       clock: {
         nowMs: () => idpClock(core, requestSettings.getStore()?.workspace).nowMs(),
         now: () => idpClock(core, requestSettings.getStore()?.workspace).now(),

@@ -94,7 +94,10 @@ function loginRequired(c: AppContext, idp: IdpState, page: { notice?: string; st
         `The mock IdP "${idp.id}" needs to know who signs in: send login_hint=<email> (or a Subject in the AuthnRequest) with auto-approve on, or login_email (and login_password) as a form post.`,
     });
   }
-  const html = renderSignInPage({ idp, action, hidden, audience, ...(hint ? { hint } : {}), ...(page.notice ? { notice: page.notice } : {}) });
+  // The application's name is the workspace the SP entity ID belongs to (never a URL on the page).
+  const wsId = /\/w\/([^/]+)\//.exec(audience)?.[1];
+  const appName = wsId && Object.hasOwn(c.get('core').state.workspaces, wsId) ? c.get('core').state.workspaces[wsId]!.name : undefined;
+  const html = renderSignInPage({ idp, action, hidden, audience, ...(appName ? { appName } : {}), ...(hint ? { hint } : {}), ...(page.notice ? { notice: page.notice } : {}) });
   return c.html(html, page.status as 200);
 }
 

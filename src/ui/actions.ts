@@ -3,6 +3,7 @@
 import { ApiRefusal } from './admin-api.js';
 import type { Flash } from './flash.js';
 import type { PageContext } from './layout.js';
+import { plainRefusal } from './plain-words.js';
 
 /** A submitted form's fields. */
 export interface FormFields {
@@ -42,7 +43,7 @@ export async function readForm(body: Record<string, string | File | (string | Fi
 
 /** A refusal from the API (or a missing field) as a message that says what to do. */
 export function refusalFlash(e: unknown): Flash {
-  if (e instanceof ApiRefusal) return { tone: 'error', text: e.detail, code: e.code };
+  if (e instanceof ApiRefusal) return { tone: 'error', text: plainRefusal(e.code, e.detail, e.status), code: e.code, developer: `HTTP ${e.status}: ${e.detail}` };
   if (e instanceof FormProblem) return { tone: 'error', text: e.message };
   throw e;
 }

@@ -20,7 +20,8 @@ nav.plan ol,nav.plan ul{list-style:none;margin:0;padding:0}
 nav.plan a{display:block;padding:.4rem .6rem;border-radius:.4rem;text-decoration:none;color:var(--ink)}
 nav.plan a:hover{background:#e6ebf1}
 nav.plan a[aria-current=page]{background:var(--brand);color:#fff;font-weight:600}
-nav.plan .n{display:inline-block;width:1.6rem;color:inherit;opacity:.75}
+nav.plan .n{display:inline-block;width:1.6rem;color:inherit}
+nav.plan a[aria-current=page] .n{color:#fff}
 main{padding:1.25rem 2rem 3rem;max-width:72rem;min-width:0}
 h1{font-size:1.75rem;margin:.2rem 0 .4rem}h2{font-size:1.3rem;margin:1.8rem 0 .6rem}h3{font-size:1.1rem;margin:1.2rem 0 .4rem}
 .lead{color:var(--muted);margin-top:0;max-width:60rem}
@@ -60,10 +61,18 @@ button.small,.button.small{padding:.15rem .55rem;font-size:.85rem}
 .checklist{list-style:none;padding:0}
 .checklist li{display:grid;grid-template-columns:5rem 1fr auto;gap:1rem;align-items:start;padding:.7rem .5rem;border-bottom:1px solid var(--line)}
 .matrix td,.matrix th{text-align:center}.matrix td:first-child,.matrix th:first-child{text-align:left}
-.yes{color:var(--ok);font-weight:700}.no{color:#8c959f}
+.yes{color:var(--ok);font-weight:700}.no{color:var(--muted)}.small-text{font-size:.85rem}.bad-text{color:var(--bad);font-weight:700}
+label.perm-choice{align-items:flex-start}
 details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
+details.dev{font-size:.85rem;color:var(--muted)}details.dev summary{font-weight:400}
+details.fold>summary{font-size:1.15rem;padding:.2rem 0}
+details.card-fold{border:1px solid var(--line);border-radius:.6rem;padding:.6rem 1.25rem;margin:1rem 0}
+.banner-ok{border-left:.5rem solid var(--ok);background:var(--okbg);padding:.8rem 1.1rem;margin:1rem 0;border-radius:.3rem;font-size:1.1rem}
+.legend{font-size:.9rem;color:var(--muted)}
+.b-expected{color:#3b3b98;background:#eef0ff}
+.state{font-size:.9rem;color:var(--muted);margin:.2rem 0 0}
 .steps{list-style:none;padding:0;counter-reset:s}
-.steps li{padding:.4rem .6rem;border-bottom:1px solid var(--line);display:grid;grid-template-columns:6.5rem 1fr;gap:.75rem}
+.steps li{padding:.4rem .6rem;border-bottom:1px solid var(--line);display:grid;grid-template-columns:11rem 1fr;gap:.75rem}
 .steps li>div{min-width:0;overflow-wrap:anywhere}
 .steps li.current{background:#eef4ff;outline:2px solid var(--brand)}
 #event-list li{font-size:.9rem;border-bottom:1px solid var(--line);padding:.35rem 0;list-style:none}

@@ -11,8 +11,10 @@ export interface Flash {
   text: string;
   /** More lines: what was found, what to do next. */
   details?: string[];
-  /** The API's stable error code, when the API refused. */
+  /** The API's stable error code, when the API refused (shown under "details for developers"). */
   code?: string;
+  /** The API's own message and status, for the "details for developers" disclosure. */
+  developer?: string;
   /** A value shown only this once (a SCIM token), with a copy button. */
   secret?: { label: string; value: string };
 }

@@ -20,6 +20,7 @@ export const TOOL_PAGES = [
   { id: 'readiness', title: 'Launch readiness' },
   { id: 'events', title: 'Event log' },
   { id: 'training', title: 'Training' },
+  { id: 'idps', title: 'Mock identity providers' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'] | (typeof TOOL_PAGES)[number]['id'] | 'overview';
 
@@ -63,20 +64,26 @@ export const ActionForm: FC<PropsWithChildren<{ action: string; confirm?: string
   </form>
 );
 
+/** API detail (the stable code, the API's own message) folded away from the trainer's words. */
+export const DeveloperDetails: FC<{ code?: string | undefined; text?: string | undefined }> = ({ code, text }) => (
+  <details class="dev">
+    <summary>Details for developers</summary>
+    {code ? (
+      <p>
+        Code: <code class="code">{code}</code>
+      </p>
+    ) : null}
+    {text ? <p class="mono">{text}</p> : null}
+  </details>
+);
+
 export const FlashMessage: FC<{ flash: Flash }> = ({ flash }) => (
   <div class={`notice ${flash.tone}`} role={flash.tone === 'error' ? 'alert' : 'status'} id="flash">
     <p>
       <strong>{flash.text}</strong>
-      {flash.code ? (
-        <>
-          {' '}
-          <span class="muted">
-            (<code>{flash.code}</code>)
-          </span>
-        </>
-      ) : null}
     </p>
     {flash.details?.map((d) => <p>{d}</p>)}
+    {flash.code || flash.developer ? <DeveloperDetails code={flash.code} text={flash.developer} /> : null}
     {flash.secret ? (
       <p>
         {flash.secret.label}: <Copyable value={flash.secret.value} label={flash.secret.label} id="secret-value" />

@@ -3,7 +3,10 @@
 import { Hono } from 'hono';
 import { EmulatorError, forbidden, notFound, unauthorized } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
+import { prefersHtml } from '../http/errors.js';
 import { isSameOrigin } from '../http/same-origin.js';
+import { sessionMember } from '../signin/routes.js';
+import { mePage } from './pages/me.js';
 import { safeReturnTo } from '../sso/finish.js';
 import { ApiRefusal, authHeaders, callHttp, originOf } from './admin-api.js';
 import { readForm, refusalFlash, type Action, type ActionResult } from './actions.js';
@@ -13,6 +16,7 @@ import { renderPage, type PageContext } from './layout.js';
 import { domainActions, domainsPage } from './pages/domains.js';
 import { eventActions, eventsPage } from './pages/events.js';
 import { groupActions, groupsPage } from './pages/groups.js';
+import { idpActions, idpPage, idpsPage } from './pages/idps.js';
 import { loginPage } from './pages/login.js';
 import { memberActions, memberPage, membersPage } from './pages/members.js';
 import { overviewPage, readinessPage } from './pages/readiness.js';
@@ -33,6 +37,7 @@ const PAGE_RENDERERS: Record<string, Render> = {
   readiness: readinessPage,
   events: eventsPage,
   training: trainingPage,
+  idps: idpsPage,
 };
 
 const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
@@ -44,6 +49,7 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
   roles: roleActions,
   training: trainingActions,
   events: eventActions,
+  idps: idpActions,
 };
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
@@ -148,6 +154,8 @@ export function consoleRoutes() {
     }),
   );
 
+  r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
+
   r.get('/admin/members/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await memberPage(ctx, c.req.param('id')))));
 
   r.get('/admin/:page', (c) =>
@@ -183,6 +191,13 @@ export function consoleRoutes() {
       return c.redirect(`${ctx.base}${result.back ?? `/admin/${page}`}`, 303);
     }),
   );
+
+  // "My access" for a browser (Accept ranks HTML first) with a session; everyone else gets the JSON of signin/routes.ts.
+  r.get('/me', async (c, next) => {
+    const m = prefersHtml(c.req.header('Accept')) ? sessionMember(c) : undefined;
+    if (!m) return next();
+    return renderPage(c, mePage(c, m));
+  });
 
   // The sign-in page: email first (a GET form), then the methods policy allows.
   r.get('/login', (c) => {

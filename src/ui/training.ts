@@ -8,16 +8,20 @@ import { runScenario, type ScenarioReport } from '../scenario/runner.js';
 import { ScenarioSession, type RunTarget, type StepReport } from '../scenario/session.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { FormProblem } from './actions.js';
-import { callApi, expectOk, originOf } from './admin-api.js';
+import { callApi, expectOk, originOf, workspaceApi } from './admin-api.js';
+import { levelWords } from './plain-words.js';
 import type { ConsoleUser } from './console-user.js';
 
 export { bundledScenarios } from '../scenario/bundled.js';
+import { bundledScenarios } from '../scenario/bundled.js';
 export { stepLabel, type StepReport } from '../scenario/session.js';
 
 export interface Walkthrough {
   /** The bundled scenario's file name. */
   file: string;
   session: ScenarioSession;
+  /** The workspace in a line after each step run, by step index (guided mode shows it). */
+  states: string[];
 }
 
 /** Per emulator, the walkthrough running in each workspace, by workspace id. */
@@ -72,14 +76,55 @@ export async function startWalkthrough(c: AppContext, user: ConsoleUser & { kind
   const session = new ScenarioSession(target(c, user.adminKey), scenario, { workspaceId: ws });
   const failed = await session.setUp();
   if (failed) throw new FormProblem(`The scenario's set-up failed: ${failed.message ?? 'unknown reason'}`);
-  const w: Walkthrough = { file: name, session };
+  const w: Walkthrough = { file: name, session, states: [] };
   walkthroughsOf(c).set(ws, w);
   return w;
 }
 
-/** Runs the walkthrough's next step (as the CLI runner does); undefined when every step has run. */
-export function nextStep(w: Walkthrough): Promise<StepReport | undefined> {
-  return w.session.next();
+/** Runs the walkthrough's next step (as the CLI runner does) and notes the workspace after it; undefined when every step has run. */
+export async function nextStep(c: AppContext, user: ConsoleUser, w: Walkthrough): Promise<StepReport | undefined> {
+  const r = await w.session.next();
+  if (r) w.states[w.session.results.length - 1] = await workspaceSummary(c, user);
+  return r;
+}
+
+/** The bundled scenarios with the name each one gives itself (`name:`), in file order. */
+export async function bundledScenarioNames(): Promise<{ file: string; name: string }[]> {
+  const out: { file: string; name: string }[] = [];
+  for (const file of await bundledScenarios()) {
+    const loaded = await loadBundled(file);
+    out.push({ file, name: 'scenario' in loaded ? loaded.scenario.name : file });
+  }
+  return out;
+}
+
+/** The workspace in one line: domains, SSO, enforcement, members, groups, roles, readiness. */
+export async function workspaceSummary(c: AppContext, user: ConsoleUser): Promise<string> {
+  try {
+    const api = workspaceApi(c, user);
+    const [domains, sso, enforcement, members, groups, roles, readiness] = await Promise.all([
+      api.domains.list(),
+      api.sso.get(),
+      api.sso.enforcement.get(),
+      api.users.list(),
+      api.groups.list(),
+      api.roles.list(),
+      api.readiness(),
+    ]);
+    const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+    const byStatus = (st: string) => members.filter((m) => m.status === st).length;
+    return [
+      domains.length ? `domains: ${domains.map((d) => `${d.domain} ${d.status}`).join(', ')}` : 'no domain',
+      sso.configured ? `SSO connected${sso.tested ? ' and tested' : ', not tested yet'}` : 'SSO not connected',
+      `enforcement: ${levelWords(enforcement.level)}`,
+      `${count(members.length, 'member')} (${byStatus('active')} active, ${byStatus('pending_invite')} invited, ${byStatus('deactivated')} deactivated)`,
+      count(groups.length, 'group'),
+      count(roles.length, 'custom role'),
+      `readiness ${readiness.filter((i) => i.status === 'pass').length} of ${readiness.length}`,
+    ].join(' · ');
+  } catch {
+    return 'The workspace could not be read after this step.';
+  }
 }
 
 export function stopWalkthrough(c: AppContext): void {

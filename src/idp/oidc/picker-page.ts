@@ -1,6 +1,7 @@
 // The mock OpenID provider's sign-in page: the directory's users to pick from, as one plain form
 // that posts the authorization request back with the chosen email.
 import { html } from 'hono/html';
+import { signInDocument } from '../pages.js';
 import type { MockOidcUser } from './vendor-claims.js';
 
 /** Renders the user picker for an authorization request whose parameters are `params`. */
@@ -13,6 +14,9 @@ export function renderPickerPage(input: {
   notice?: string;
   /** Offer a password field beside the email (checked when filled in). */
   askPassword?: boolean;
+  /** The IdP's display name and the application's (the workspace's), for the heading. */
+  idpName?: string;
+  appName?: string;
 }) {
   const hidden = [...input.params.entries()]
     .filter(([name]) => name !== 'login_email' && name !== 'login_password')
@@ -20,20 +24,14 @@ export function renderPickerPage(input: {
   const hint = input.params.get('login_hint') ?? '';
   const choices = input.users.map((user) => {
     const name = [user.givenName, user.familyName].filter(Boolean).join(' ');
-    return html`<li><button type="submit" name="login_email" value="${user.email}">${user.email}</button>${name ? html` <span>${name}</span>` : ''}</li>`;
+    return html`<li><button type="submit" name="login_email" value="${user.email}"><span class="email">${user.email}</span>${name ? html`<span class="name">${name}</span>` : ''}</button></li>`;
   });
-  return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Sign in — mock ${input.vendor} identity provider</title></head>
-<body>
-<h1>Sign in to ${input.clientId}</h1>
-<p>Mock ${input.vendor} identity provider. Pick the user to sign in as.</p>
-${input.notice ? html`<p role="alert">${input.notice}</p>` : ''}
-<form method="post" action="${input.action}">
+  const body = html`<form method="post" action="${input.action}" aria-label="Pick a user">
 ${hidden}
-<ul>${choices}</ul>
-<p><label>Email <input type="email" name="login_email" value="${hint}"></label>${input.askPassword ? html` <label>Password <input type="password" name="login_password" autocomplete="current-password"></label>` : ''} <button type="submit">Sign in</button></p>
-</form>
-</body>
-</html>`;
+<ul class="users">${choices}</ul>
+<p class="or">or type an email</p>
+<label for="login-email">Email</label><input id="login-email" type="email" name="login_email" value="${hint}">${input.askPassword ? html`<label for="login-password">Password</label><input id="login-password" type="password" name="login_password" autocomplete="current-password">` : ''}
+<button type="submit" class="primary">Sign in</button>
+</form>`;
+  return signInDocument({ idpName: input.idpName ?? `Mock ${input.vendor} identity provider`, vendor: input.vendor, appName: input.appName ?? input.clientId, notice: input.notice, body });
 }

@@ -53,6 +53,9 @@ export interface MockOidcProviderOptions {
   getFault?: (context: MockOidcFaultContext) => MockOidcFault | undefined;
   /** A fault for every sign-in that nothing else gave one. */
   fault?: MockOidcFault;
+  /** The IdP's display name and, per client, the application's name, for the sign-in page. */
+  displayName?: string;
+  appName?: (clientId: string) => string | undefined;
   /** RS256 signing key; a fresh one is generated when absent. */
   signingKey?: MockOidcSigningKey;
   /** Lifetime of authorization codes. Default 60 s. */
@@ -250,7 +253,17 @@ async function authorizationEndpoint(p: Provider, c: Context, params: URLSearchP
     const users = await p.options.users.list();
     const askPassword = p.options.users.verifyPassword !== undefined;
     return c.html(
-      renderPickerPage({ action: p.endpoints.authorization, vendor: p.vendor, clientId, params, users, askPassword, ...(notice ? { notice } : {}) }),
+      renderPickerPage({
+        action: p.endpoints.authorization,
+        vendor: p.vendor,
+        clientId,
+        params,
+        users,
+        askPassword,
+        ...(notice ? { notice } : {}),
+        ...(p.options.displayName ? { idpName: p.options.displayName } : {}),
+        ...(p.options.appName?.(clientId) ? { appName: p.options.appName(clientId)! } : {}),
+      }),
       notice && chosen ? 400 : 200,
     );
   }

@@ -4,6 +4,7 @@ import type { FC } from 'hono/jsx';
 import type { EnforcementLevel, EnforcementPreview } from '../../client/types.js';
 import { workspaceApi } from '../admin-api.js';
 import { Badge, type PageContext } from '../layout.js';
+import { levelWords, OUTCOME_WORDS, plainLevels, reasonWords } from '../plain-words.js';
 
 /** Rows shown per level; the API has them all. */
 const MAX_ROWS = 200;
@@ -22,7 +23,7 @@ export async function loadEnforcementPreviews(ctx: PageContext, current: Enforce
 }
 
 const Verdict: FC<{ value: string }> = ({ value }) =>
-  value === 'allowed' ? <span>✓ allowed</span> : value === 'unknown' ? <span class="muted">? unknown</span> : <code>{value}</code>;
+  value === 'allowed' ? <span>✓ allowed</span> : value === 'unknown' ? <span class="muted">? unknown</span> : <span>✗ {reasonWords(value)}</span>;
 
 /** One table per level, the members it changes first. */
 export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = ({ previews }) => (
@@ -37,7 +38,7 @@ export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = 
       return (
         <details open={p.level !== 'off' && (p.summary.newly_blocked ?? 0) + (p.summary.insufficient_data ?? 0) > 0} data-level={p.level}>
           <summary>
-            "{p.level}": <Badge value="fail" label={`${p.summary.newly_blocked ?? 0} newly blocked`} />{' '}
+            {levelWords(p.level)}: <Badge value="fail" label={`${p.summary.newly_blocked ?? 0} newly blocked`} />{' '}
             <Badge value="warn" label={`${p.summary.insufficient_data ?? 0} unknown`} />{' '}
             <Badge value="ok" label={`${p.summary.newly_allowed ?? 0} newly allowed`} /> {p.summary.unchanged ?? 0} unchanged
             {p.owners.total > 0 ? ` · owners keeping a way in: ${p.owners.keepWayIn} of ${p.owners.total}` : ''}
@@ -45,8 +46,8 @@ export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = 
           {p.owners.total > 0 && p.owners.keepWayIn === 0 && p.level !== 'off' ? (
             <div class="notice warn" role="note">
               <p>
-                No owner would keep a sure way in: switching is refused (<code>owner_lockout</code>) unless forced. Turn on break-glass, or
-                have an owner sign in through SSO first.
+                No owner would keep a sure way in: switching is refused unless forced. Turn on break-glass, or have an owner sign in through
+                SSO first.
               </p>
             </div>
           ) : null}
@@ -73,7 +74,7 @@ export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = 
                     </span>
                   </td>
                   <td>
-                    <Badge value={r.outcome} tone={OUTCOME_TONE[r.outcome] ?? 'warn'} />
+                    <Badge value={r.outcome} tone={OUTCOME_TONE[r.outcome] ?? 'warn'} label={OUTCOME_WORDS[r.outcome] ?? r.outcome.replace(/_/g, ' ')} />
                   </td>
                   <td>
                     <Verdict value={r.after.password} />
@@ -84,14 +85,14 @@ export const EnforcementPreviewTables: FC<{ previews: EnforcementPreview[] }> = 
                   <td>
                     <Verdict value={r.after.sso} />
                   </td>
-                  <td>{r.reason}</td>
+                  <td>{plainLevels(r.reason)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {rows.length > MAX_ROWS ? (
             <p class="muted">
-              {rows.length - MAX_ROWS} more members: see <code>GET /api/sso/enforcement/preview?level={p.level}</code>.
+              {rows.length - MAX_ROWS} more members are not shown here; the event log and the API list them all.
             </p>
           ) : null}
         </details>

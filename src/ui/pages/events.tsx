@@ -150,7 +150,7 @@ export async function eventsPage(ctx: PageContext) {
       <p id="live-status" class="muted" role="status" aria-live="polite">
         Live updates need JavaScript; reload to see new events.
       </p>
-      <ul id="event-list" data-stream={`${base}/admin/events/stream?${stream}`}>
+      <ul id="event-list" tabindex={0} aria-label="Events, newest first" data-technical="the raw event log" data-stream={`${base}/admin/events/stream?${stream}`}>
         {events.length === 0 ? <li id="no-events" class="muted">No events yet.</li> : null}
         {events.map((e) => {
           const text = describeEvent(e);

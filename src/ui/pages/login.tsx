@@ -76,6 +76,9 @@ export function loginPage(c: AppContext, view: LoginView) {
             Signed in as <strong>{me.email}</strong> ({memberView(core, ws, me).role}).
           </p>
           <div class="actions">
+            <a class="button" href={`${base}/me`} id="my-access">
+              See my access
+            </a>
             {isAdmin ? (
               <a class="button" href={`${base}/admin`}>
                 Open the web console

@@ -1,10 +1,11 @@
 // Step 4, Members: who is in the workspace (source, status, role, groups), invitations, and a
 // member's permissions with each grant explained by role and group.
-import { describePermission, PERMISSION_KEYS, type PermissionKey } from '../../roles/permissions.js';
-import type { MemberRole, UsageLimit } from '../../client/types.js';
+import type { MemberRole } from '../../client/types.js';
 import { workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
 import { ActionForm, Badge, Layout, Time, type PageContext } from '../layout.js';
+import { PermissionsExplained } from './permissions-explained.js';
+import { roleWords } from '../plain-words.js';
 
 const enc = encodeURIComponent;
 
@@ -72,7 +73,7 @@ export async function membersPage(ctx: PageContext) {
               <td>
                 <Badge value={m.status} />
               </td>
-              <td>{m.role}</td>
+              <td>{roleWords(m.role)}</td>
               <td>
                 {m.groups.map((g) => (
                   <span>
@@ -88,13 +89,6 @@ export async function membersPage(ctx: PageContext) {
   );
 }
 
-function showValue(v: unknown, apps: Map<string, string>) {
-  if (v === null) return 'no limit';
-  if (typeof v === 'boolean') return v ? <span class="yes">✓ allowed</span> : <span class="no">✗ not allowed</span>;
-  if (Array.isArray(v)) return v.length ? v.map((a) => apps.get(String(a)) ?? String(a)).join(', ') : <span class="no">none</span>;
-  return String(v);
-}
-
 export async function memberPage(ctx: PageContext, id: string) {
   const { c, user, base } = ctx;
   const api = workspaceApi(c, user);
@@ -102,30 +96,6 @@ export async function memberPage(ctx: PageContext, id: string) {
   const perms = await api.users.permissions(id);
   const appList = await api.apps();
   const apps = new Map(appList.map((a) => [a.id, a.name]));
-  const grants = perms.grants;
-  const usage = perms.usageLimit;
-  const explainLimit = (u: Pick<UsageLimit, 'source' | 'group' | 'role'>) =>
-    u.source === 'user'
-      ? 'Their own usage limit.'
-      : u.source === 'group'
-        ? `The default of group "${u.group}"${u.role ? ` (from role "${u.role}"'s credit limit)` : ''}; with several groups the most permissive wins.`
-        : u.source === 'workspace'
-          ? 'The workspace default usage limit.'
-          : 'No usage limit is set.';
-  const explain = (key: PermissionKey) => {
-    if (m.status === 'deactivated') return 'Deactivated members have no permissions.';
-    if (key === 'credits.monthly_limit') return usage ? explainLimit(usage) : '';
-    const gs = grants.filter((g) => g.permission === key);
-    if (gs.length === 0) return perms.source === 'custom' ? 'None of their custom roles grants it.' : 'Not in the default role.';
-    return gs
-      .map((g) =>
-        g.group
-          ? `role "${g.role}" through group "${g.group}"${Array.isArray(g.value) ? ` (${g.value.map((a) => apps.get(a) ?? a).join(', ')})` : ''}`
-          : 'the default role',
-      )
-      .join('; ')
-      .replace(/^/, 'Granted by ');
-  };
   return (
     <Layout ctx={ctx} page="members" title={m.email}>
       <p>
@@ -165,7 +135,7 @@ export async function memberPage(ctx: PageContext, id: string) {
                 <select id="member-role" name="role">
                   {['member', 'analytics_viewer', 'admin', 'owner'].map((r) => (
                     <option value={r} selected={m.role === r}>
-                      {r}
+                      {roleWords(r)}
                     </option>
                   ))}
                 </select>
@@ -180,32 +150,10 @@ export async function memberPage(ctx: PageContext, id: string) {
       <section class="card" aria-labelledby="perm-h" id="permissions">
         <h2 id="perm-h">Permissions, explained</h2>
         <p class="muted">
-          A member who holds custom roles through their groups gets those roles only (united: on if any role turns it on); a member with
-          none gets the default role. The credit limit is the member's monthly usage limit.
+          A member who holds custom roles through their groups gets what those roles allow (anything one of them allows is allowed); a
+          member with none gets the default role. The credit limit is the member's monthly usage limit.
         </p>
-        <p id="permission-rule">
-          Rule applied: <strong>{perms.rule}</strong>
-        </p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Permission</th>
-              <th scope="col">Effective</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {PERMISSION_KEYS.map((key) => (
-              <tr data-permission={key}>
-                <td title={describePermission(key).description}>
-                  {describePermission(key).label} <code class="muted">{key}</code>
-                </td>
-                <td>{showValue(perms.permissions?.[key], apps)}</td>
-                <td>{explain(key)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PermissionsExplained perms={perms} status={m.status} apps={apps} />
       </section>
     </Layout>
   );
@@ -218,12 +166,12 @@ export const memberActions: Record<string, Action> = {
     const role = (form.get('role') ?? 'member') as MemberRole;
     const password = form.get('password');
     const m = await workspaceApi(c, user).invites.create({ email, role, ...(password ? { password } : {}) });
-    return { tone: 'ok', text: `${m.email} invited as ${m.role}; they stay "pending invite" until their first sign-in.` };
+    return { tone: 'ok', text: `${m.email} invited as ${roleWords(m.role)}; they stay "pending invite" until their first sign-in.` };
   },
   async role({ c, user }, form) {
     const id = required(form, 'id', 'the member');
     const role = required(form, 'role', 'the role') as MemberRole;
     const m = await workspaceApi(c, user).users.update(id, { role });
-    return { flash: { tone: 'ok', text: `${m.email} is now ${m.role}.` }, back: `/admin/members/${enc(id)}` };
+    return { flash: { tone: 'ok', text: `${m.email} is now ${roleWords(m.role)}.` }, back: `/admin/members/${enc(id)}` };
   },
 };

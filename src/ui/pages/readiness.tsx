@@ -2,6 +2,7 @@
 // console's overview, the district plan with where each step stands.
 import { workspaceApi } from '../admin-api.js';
 import { Badge, Layout, PAGES, pageTitle, type PageContext } from '../layout.js';
+import { plainLevels } from '../plain-words.js';
 
 export const ITEM_TITLES: Record<string, string> = {
   domain_verified: 'Email domain verified',
@@ -43,7 +44,7 @@ export async function readinessPage(ctx: PageContext) {
             <div>
               <strong>{ITEM_TITLES[i.id] ?? i.id}</strong>
               <br />
-              {i.message}
+              {plainLevels(i.message)}
               {i.subjects && i.subjects.length > 0 ? <div class="muted">{i.subjects.slice(0, 10).join(', ')}{i.subjects.length > 10 ? ` and ${i.subjects.length - 10} more` : ''}</div> : null}
             </div>
             <span>
@@ -62,6 +63,14 @@ export async function readinessPage(ctx: PageContext) {
 
 export async function overviewPage(ctx: PageContext) {
   const { items } = await readiness(ctx);
+  const api = workspaceApi(ctx.c, ctx.user);
+  // A step with nothing in it yet is "not started", not "ready" (an empty workspace has nothing to fix).
+  const [members, groups, roles] = await Promise.all([api.users.list(), api.groups.list(), api.roles.list()]);
+  const EMPTY: Record<string, string | undefined> = {
+    members: members.length === 0 ? 'Nobody is in the workspace yet: invite people, or provision them with directory sync.' : undefined,
+    groups: groups.length === 0 ? 'No group yet: groups come from directory sync, or are created here.' : undefined,
+    roles: roles.length === 0 ? 'No custom role yet: everyone gets the default role.' : undefined,
+  };
   const worst = (page: string) => {
     const s = items.filter((i) => i.fix === page).map((i) => i.status);
     return s.includes('fail') ? 'fail' : s.includes('warn') ? 'warn' : s.length ? 'pass' : undefined;
@@ -74,10 +83,11 @@ export async function overviewPage(ctx: PageContext) {
       </p>
       <ol class="checklist">
         {PAGES.map((p) => {
-          const s = worst(p.id);
+          const empty = EMPTY[p.id];
+          const s = empty && worst(p.id) !== 'fail' ? undefined : worst(p.id);
           return (
-            <li>
-              <span>{s ? <Badge value={s} label={STATUS_WORDS[s]} /> : null}</span>
+            <li data-page={p.id} data-status={s ?? (empty ? 'not_started' : 'none')}>
+              <span>{s ? <Badge value={s} label={STATUS_WORDS[s]} /> : empty ? <Badge value="info" label="not started" /> : null}</span>
               <div>
                 <strong>
                   {p.step}. <a href={`${ctx.base}/admin/${p.id}`}>{p.title}</a>
@@ -86,8 +96,8 @@ export async function overviewPage(ctx: PageContext) {
                 <span class="muted">
                   {items
                     .filter((i) => i.fix === p.id && i.status !== 'pass')
-                    .map((i) => i.message)
-                    .join(' ') || (s ? 'Nothing to fix.' : '')}
+                    .map((i) => plainLevels(i.message))
+                    .join(' ') || (empty ?? (s ? 'Nothing to fix.' : ''))}
                 </span>
               </div>
               <span />

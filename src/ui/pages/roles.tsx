@@ -5,34 +5,33 @@ import { BOOLEAN_PERMISSIONS, describePermission, PERMISSION_CATALOGUE, PERMISSI
 import { workspaceApi } from '../admin-api.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Layout, type PageContext } from '../layout.js';
+import { PermissionLabel } from './permissions-explained.js';
 
 /** A column of the permission matrix: the default role, then each custom role. */
 type RoleColumn = DefaultRole | Role;
 const isDefault = (r: RoleColumn): r is DefaultRole => 'default' in r;
 
-const Cell = ({ v }: { v: unknown }) =>
-  v === true ? (
-    <span class="yes" aria-label="granted">
-      ✓
-    </span>
-  ) : v === false || v === undefined ? (
-    <span class="no" aria-label="not granted">
-      —
-    </span>
-  ) : v === null ? (
-    <span>no limit</span>
-  ) : Array.isArray(v) ? (
-    <span>{v.length ? v.join(', ') : '—'}</span>
-  ) : (
-    <span>{String(v)}</span>
-  );
+/**
+ * One matrix cell. The default role's column says allowed or "—"; a custom role's column says how it
+ * differs from the default role: "adds", "✓" (both allow it), "takes away", or "—" (neither does).
+ */
+const Cell = ({ v, base }: { v: unknown; base?: unknown }) => {
+  if (typeof v === 'boolean' || v === undefined) {
+    const on = v === true;
+    if (base === undefined) return on ? <span class="yes">✓ allowed</span> : <span class="no">—</span>;
+    const baseOn = base === true;
+    if (on && !baseOn) return <span class="yes">adds</span>;
+    if (on) return <span class="yes">✓</span>;
+    if (baseOn) return <span class="bad-text">takes away</span>;
+    return <span class="no">—</span>;
+  }
+  if (v === null) return <span>no limit</span>;
+  if (Array.isArray(v)) return <span>{v.length ? v.join(', ') : '—'}</span>;
+  return <span>{String(v)}</span>;
+};
 
-/** A permission in words: its label, its key, and its description on hover. */
-const PermissionName = ({ k }: { k: string }) => (
-  <span title={describePermission(k).description}>
-    {describePermission(k).label} <code class="muted">{k}</code>
-  </span>
-);
+/** A permission in words: its label and its one-line description. */
+const PermissionName = ({ k }: { k: string }) => <PermissionLabel k={k} />;
 
 /**
  * Checkboxes for the catalogue, plus apps and the credit limit. The form starts from `current` and
@@ -45,9 +44,13 @@ const PermissionFields = ({ prefix, current, apps, forDefault }: { prefix: strin
       <legend>Permissions</legend>
       <div class="grid2">
         {PERMISSION_CATALOGUE.map((e) => (
-          <label class="inline" title={e.description}>
-            <input type="checkbox" name="perm" value={e.key} checked={current[e.key] === true} id={`${prefix}-${e.key}`} /> {e.label}{' '}
-            <code class="muted">{e.key}</code>
+          <label class="inline perm-choice" for={`${prefix}-${e.key}`}>
+            <input type="checkbox" name="perm" value={e.key} checked={current[e.key] === true} id={`${prefix}-${e.key}`} />
+            <span>
+              {e.label}
+              <br />
+              <span class="muted small-text">{e.description}</span>
+            </span>
           </label>
         ))}
       </div>
@@ -125,7 +128,7 @@ export async function rolesPage(ctx: PageContext) {
                   </th>
                   {columns.map((r) => (
                     <td>
-                      <Cell v={r.permissions[k]} />
+                      <Cell v={r.permissions[k]} {...(isDefault(r) ? {} : { base: def.permissions[k] })} />
                     </td>
                   ))}
                 </tr>
@@ -139,6 +142,29 @@ export async function rolesPage(ctx: PageContext) {
             </tbody>
           </table>
         </div>
+        <p class="legend" id="matrix-legend">
+          How to read it: in the default role's column, <span class="yes">✓ allowed</span> or <span class="no">—</span> not allowed. In a
+          custom role's column, compared with the default role: <span class="yes">adds</span> — this role allows what the default role
+          does not; <span class="yes">✓</span> — both allow it; <span class="bad-text">takes away</span> — the default role allows it, this
+          role does not; <span class="no">—</span> — neither allows it. Members who hold a custom role get what their custom roles allow
+          instead of the default role.
+        </p>
+      </section>
+
+      <section class="card" aria-labelledby="new-role-h">
+        <h2 id="new-role-h">Create a custom role</h2>
+        <ActionForm action={`${base}/admin/roles/create`}>
+          <label for="role-name">Role name</label>
+          <input id="role-name" name="name" type="text" required placeholder="GPT Publishers" />
+          <PermissionFields prefix="new" current={{ ...def.permissions, 'credits.monthly_limit': undefined }} apps={apps} />
+          <label class="inline">
+            <input type="checkbox" name="restrictive" value="1" /> Restrictive: meant to take everyday tools away (a student or Lockdown
+            Mode role)
+          </label>
+          <p>
+            <button type="submit">Create role</button>
+          </p>
+        </ActionForm>
       </section>
 
       <section class="card" aria-labelledby="map-h">
@@ -166,21 +192,28 @@ export async function rolesPage(ctx: PageContext) {
         ))}
       </section>
 
-      <section class="card" aria-labelledby="new-role-h">
-        <h2 id="new-role-h">Create a custom role</h2>
-        <ActionForm action={`${base}/admin/roles/create`}>
-          <label for="role-name">Role name</label>
-          <input id="role-name" name="name" type="text" required placeholder="GPT Publishers" />
-          <PermissionFields prefix="new" current={{ ...def.permissions, 'credits.monthly_limit': undefined }} apps={apps} />
-          <label class="inline">
-            <input type="checkbox" name="restrictive" value="1" /> Restrictive: meant to take everyday tools away (a student or Lockdown
-            Mode role)
-          </label>
-          <p>
-            <button type="submit">Create role</button>
-          </p>
-        </ActionForm>
-      </section>
+      {roles.length > 0 ? (
+        <section class="card" aria-labelledby="edit-role-h">
+          <h2 id="edit-role-h">Change a custom role</h2>
+          {roles.map((r) => (
+            <details>
+              <summary>Edit {r.name}</summary>
+              <ActionForm action={`${base}/admin/roles/update`}>
+                <input type="hidden" name="id" value={r.id} />
+                <label for={`name-${r.id}`}>Role name</label>
+                <input id={`name-${r.id}`} name="name" type="text" required value={r.name} />
+                <PermissionFields prefix={`edit-${r.id}`} current={r.permissions} apps={apps} />
+                <label class="inline">
+                  <input type="checkbox" name="restrictive" value="1" checked={r.restrictive} /> Restrictive
+                </label>
+                <p>
+                  <button type="submit">Save {r.name}</button>
+                </p>
+              </ActionForm>
+            </details>
+          ))}
+        </section>
+      ) : null}
 
       <details>
         <summary>Change the default role (members without a custom role)</summary>
@@ -217,6 +250,15 @@ export const roleActions: Record<string, Action> = {
     if (permissions['credits.monthly_limit'] === null) delete permissions['credits.monthly_limit'];
     const r = await workspaceApi(c, user).roles.create({ name, permissions, ...(restrictive ? { restrictive } : {}) });
     return { tone: 'ok', text: `Role ${r.name} created. Map it to a group so that it reaches members.` };
+  },
+  async update({ c, user }, form) {
+    const id = required(form, 'id', 'the role');
+    const name = required(form, 'name', 'the role name');
+    const permissions = grantFrom(form, true);
+    const credits = permissions['credits.monthly_limit'];
+    if (credits === null) delete permissions['credits.monthly_limit'];
+    const r = await workspaceApi(c, user).roles.update(id, { name, permissions, restrictive: form.get('restrictive') === '1' });
+    return { tone: 'ok', text: `Role ${r.name} saved.` };
   },
   async map({ c, user }, form) {
     const id = required(form, 'id', 'the role');

@@ -2,6 +2,7 @@
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
 import type { ScimRequest, ScimToken, Settings } from '../../client/types.js';
 import type { ProvisioningReport } from '../../idp/provisioning/run.js';
+import type { Flash } from '../flash.js';
 import type { IdpState } from '../../store/state.js';
 import { authHeaders, callHttp, expectOk, originOf, workspaceApi } from '../admin-api.js';
 import { required, type Action } from '../actions.js';
@@ -175,7 +176,7 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
     {requests.length === 0 ? (
       <p class="muted">No SCIM request yet.</p>
     ) : (
-      <table id="scim-requests">
+      <table id="scim-requests" data-technical="the SCIM requests themselves">
         <thead>
           <tr>
             <th scope="col">Time</th>
@@ -221,28 +222,35 @@ export const scimActions: Record<string, Action> = {
     return { tone: 'ok', text: `Automatic account creation is ${on ? 'on' : 'off'}.` };
   },
   async provision(ctx, form) {
-    const { c, user, base } = ctx;
-    const idpId = required(form, 'idp', 'the identity provider');
-    const baseUrl = `${originOf(c)}${base}/scim/v2`;
-    let token = form.get('token');
-    if (!token) {
-      // The token the IdP used for this workspace last time, if it still works (checked the way an
-      // IdP's "test connection" does); else a new one.
-      const remembered = c.get('core').state.idps?.[idpId]?.provisioning?.[baseUrl]?.token;
-      const probe = remembered ? await callHttp(c, 'GET', `${base}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${remembered}` } }) : undefined;
-      token = probe?.ok ? remembered : (await workspaceApi(c, user).scimTokens.issue({ name: `Mock IdP ${idpId}` })).token;
-    }
-    // With the admin key the run may also go through a Host this emulator does not know as its own.
-    const headers = user.kind === 'key' ? authHeaders(user) : {};
-    const report = expectOk<ProvisioningReport>(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } }, headers }));
-    const k = report.counts;
-    return {
+    return (await pushDirectory(ctx, required(form, 'idp', 'the identity provider'), form.get('token'))).flash;
+  },
+};
+
+/** One provisioning cycle of a mock IdP's directory against this workspace: the report, and a message saying what it did. */
+export async function pushDirectory(ctx: PageContext, idpId: string, givenToken?: string): Promise<{ report: ProvisioningReport; flash: Flash }> {
+  const { c, user, base } = ctx;
+  const baseUrl = `${originOf(c)}${base}/scim/v2`;
+  let token = givenToken;
+  if (!token) {
+    // The token the IdP used for this workspace last time, if it still works (checked the way an
+    // IdP's "test connection" does); else a new one.
+    const remembered = c.get('core').state.idps?.[idpId]?.provisioning?.[baseUrl]?.token;
+    const probe = remembered ? await callHttp(c, 'GET', `${base}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${remembered}` } }) : undefined;
+    token = probe?.ok ? remembered : (await workspaceApi(c, user).scimTokens.issue({ name: `Mock IdP ${idpId}` })).token;
+  }
+  // With the admin key the run may also go through a Host this emulator does not know as its own.
+  const headers = user.kind === 'key' ? authHeaders(user) : {};
+  const report = expectOk<ProvisioningReport>(await callHttp(c, 'POST', `/idp/${enc(idpId)}/provision`, { body: { target: { baseUrl, token } }, headers }));
+  const k = report.counts;
+  return {
+    report,
+    flash: {
       tone: k.failedRequests > 0 ? 'error' : 'ok',
       text: `Provisioning run done: ${k.requests} SCIM requests, ${k.failedRequests} failed.`,
       details: [
         `Users: ${k.users.created} created, ${k.users.linked} linked, ${k.users.updated} updated, ${k.users.reactivated} reactivated, ${k.users.deactivated} deactivated, ${k.users.deleted} deleted, ${k.users.unchanged} unchanged, ${k.users.failed} failed.`,
         `Groups: ${k.groups.created} created, ${k.groups.linked} linked, ${k.groups.renamed} renamed, ${k.groups.deleted} deleted; memberships ${k.members.added} added, ${k.members.removed} removed.`,
       ],
-    };
-  },
-};
+    },
+  };
+}

@@ -9,6 +9,8 @@ import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
+import { levelWords, roleWords } from '../plain-words.js';
+import { sessionMember } from '../../signin/routes.js';
 
 const enc = encodeURIComponent;
 
@@ -20,7 +22,7 @@ const LEVELS = [
 
 /** Where a test sign-in starts, coming back to this page when it succeeds. */
 export function testSignInUrl(base: string, protocol: string, email?: string): string {
-  const back = `${base}/admin/sso`;
+  const back = `${base}/admin/sso?tested=1`;
   const q = new URLSearchParams();
   if (email) q.set('email', email);
   q.set(protocol === 'oidc' ? 'returnTo' : 'relayState', back);
@@ -39,10 +41,12 @@ export async function ssoPage(ctx: PageContext) {
   const mockIdp = conn.configured ? conn.mockIdp : undefined;
   const testUsers = conn.configured && mockIdp ? await mockIdpUsers(ctx, mockIdp) : [];
   const protocol = conn.configured ? conn.protocol : 'saml';
+  const banner = c.req.query('tested') === '1' ? testedBanner(ctx, conn) : undefined;
   const sections = {
     connection: <ConnectionSection base={base} conn={conn} mockIdp={mockIdp} />,
     sp: <SpValuesSection base={base} workspace={c.get('ws').id} conn={conn} />,
-    connect: <ConnectSection base={base} user={user} idps={idps} configured={conn.configured} mockIdp={mockIdp} protocol={protocol} />,
+    training: <TrainingIdpSection base={base} user={user} idps={idps} configured={conn.configured} mockIdp={mockIdp} protocol={protocol} />,
+    other: <OtherIdpSection base={base} configured={conn.configured} />,
     test: <TestSection base={base} configured={conn.configured} protocol={protocol} testUsers={testUsers} members={members} />,
     enforcement: <EnforcementSection base={base} enforcement={enforcement} settings={settings} previews={previews} />,
   };
@@ -53,25 +57,50 @@ export async function ssoPage(ctx: PageContext) {
         Connect the district's identity provider, test it with a few invited users, and only then enforce it. SSO signs people in; it
         never adds them to the workspace (invite them, or provision them with SCIM).
       </p>
-
+      {banner}
       {conn.configured ? (
         <>
           {sections.connection}
           {sections.test}
           {sections.enforcement}
-          {sections.sp}
-          {sections.connect}
+          <details class="fold card-fold">
+            <summary>Change the connection</summary>
+            {sections.training}
+            {sections.other}
+          </details>
+          <details class="fold card-fold">
+            <summary>This workspace's values, for the identity provider</summary>
+            {sections.sp}
+          </details>
         </>
       ) : (
         <>
-          {sections.connection}
-          {sections.sp}
-          {sections.connect}
+          {sections.training}
           {sections.test}
           {sections.enforcement}
+          <details class="fold card-fold">
+            <summary>Connect the district's own identity provider instead (metadata or values)</summary>
+            {sections.sp}
+            {sections.other}
+          </details>
         </>
       )}
     </Layout>
+  );
+}
+
+/** After a test sign-in comes back: who signed in and how, from this browser's own session. */
+function testedBanner(ctx: PageContext, conn: SsoConnection) {
+  const m = sessionMember(ctx.c);
+  if (!m || !conn.configured) return undefined;
+  const name = [m.givenName, m.familyName].filter(Boolean).join(' ');
+  const how = conn.protocol === 'oidc' ? 'single sign-on (OpenID Connect)' : 'single sign-on (SAML)';
+  const idp = conn.mockIdp ? (ctx.c.get('core').state.idps?.[conn.mockIdp]?.name ?? conn.mockIdp) : undefined;
+  return (
+    <div class="banner-ok" role="status" id="test-success">
+      <strong>Test sign-in succeeded.</strong> {name ? `${name} (${m.email})` : m.email} signed in with {how}
+      {idp ? ` through ${idp}` : ''}. {conn.enforcement === 'off' ? 'Enforcement can be raised now.' : ''}
+    </div>
   );
 }
 
@@ -130,7 +159,7 @@ const ConnectionSection = ({ base, conn, mockIdp }: { base: string; conn: SsoCon
             <tr>
               <th scope="row">Mock identity provider</th>
               <td>
-                <a href={`/idp/${enc(mockIdp)}`}>{mockIdp}</a>
+                <a href={`${base}/admin/idps/${enc(mockIdp)}`}>{mockIdp}: its directory, faults and provisioning</a>
               </td>
             </tr>
           ) : null}
@@ -204,12 +233,15 @@ interface ConnectProps {
   protocol: 'saml' | 'oidc';
 }
 
-/** The ways to connect an IdP: a mock IdP (or a new one), uploaded metadata, SAML fields, OIDC fields. */
-const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: ConnectProps) => (
+/** The easy path first: a training (mock) identity provider, created here if needed, and connected. */
+const TrainingIdpSection = ({ base, user, idps, configured, mockIdp, protocol }: ConnectProps) => (
   <section class="card" aria-labelledby="connect-h">
-    <h2 id="connect-h">{configured ? 'Change the connection' : 'Connect an identity provider'}</h2>
-    <p class="muted">Changing the connection means a new test sign-in is needed before enforcement can be raised.</p>
-    <h3>Use a built-in mock identity provider</h3>
+    <h2 id="connect-h">{configured ? 'Connect a training identity provider' : 'Connect the training identity provider'}</h2>
+    <p class="muted">
+      {configured
+        ? 'Changing the connection means a new test sign-in is needed before enforcement can be raised.'
+        : 'The quickest way: a built-in mock identity provider that behaves like the district\'s (Entra, Okta, Google, Clever…).'}
+    </p>
     {idps.length === 0 ? (
       <p class="muted">No mock identity provider exists yet{user.kind === 'key' ? ': create one below.' : ' (creating one needs the emulator admin key).'}</p>
     ) : (
@@ -239,13 +271,17 @@ const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: Con
       </ActionForm>
     )}
     {user.kind === 'key' ? (
-      <details>
+      <details open={idps.length === 0}>
         <summary>Create a training identity provider</summary>
         <ActionForm action={`${base}/admin/sso/create-idp`}>
           <div class="row">
             <div>
               <label for="idp-id">Id</label>
               <input id="idp-id" name="id" type="text" placeholder="springfield" pattern="[a-z0-9][a-z0-9-]*" />
+            </div>
+            <div>
+              <label for="idp-name">Name on its sign-in page</label>
+              <input id="idp-name" name="name" type="text" placeholder="Springfield Public Schools" />
             </div>
             <div>
               <label for="idp-vendor">Vendor it imitates</label>
@@ -265,7 +301,14 @@ const ConnectSection = ({ base, user, idps, configured, mockIdp, protocol }: Con
       </details>
     ) : null}
 
-    <h3>Upload the IdP's SAML metadata</h3>
+  </section>
+);
+
+/** The district's own IdP: uploaded metadata, SAML fields, OIDC fields. */
+const OtherIdpSection = ({ base, configured }: { base: string; configured: boolean }) => (
+  <section class="card" aria-labelledby="other-h">
+    <h2 id="other-h">{configured ? "Connect another identity provider" : "The district's own identity provider"}</h2>
+    <h3>Upload its SAML metadata</h3>
     <ActionForm action={`${base}/admin/sso/connect-metadata`} enctype="multipart/form-data">
       <label for="metadata-file">Metadata file (Federation Metadata XML)</label>
       <input id="metadata-file" name="metadataFile" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" />
@@ -355,7 +398,7 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
                         <span class="muted">{[u.givenName, u.familyName].filter(Boolean).join(' ')}</span>
                       </td>
                       <td>{u.groups.map((g) => g.displayName).join(', ') || <span class="muted">none</span>}</td>
-                      <td>{m ? <><Badge value={m.status} /> {m.role}</> : <span class="muted">not a member</span>}</td>
+                      <td>{m ? <><Badge value={m.status} /> {roleWords(m.role)}</> : <span class="muted">not a member</span>}</td>
                       <td class="actions">
                         {m ? null : (
                           <ActionForm action={`${base}/admin/sso/invite`}>
@@ -393,12 +436,12 @@ function TestSection({ base, configured, protocol, testUsers, members }: TestPro
 const EnforcementSection = ({ base, enforcement, settings, previews }: { base: string; enforcement: Enforcement; settings: Settings; previews: EnforcementPreview[] }) => (
   <section class="card" aria-labelledby="enf-h">
     <h2 id="enf-h">
-      Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={enforcement.level} />
+      Enforcement <Badge value={enforcement.level === 'off' ? 'warn' : 'pass'} label={levelWords(enforcement.level)} />
     </h2>
     <div class={`notice ${enforcement.tested ? 'ok' : 'warn'}`}>
       <p>
-        <strong>The guard:</strong> raising enforcement above "off" is refused (<code>sso_untested</code>) until someone has signed in
-        through SSO successfully since the connection last changed, so that a broken connection cannot lock everyone out.
+        <strong>The guard:</strong> raising enforcement above "Off" is refused until someone has signed in through SSO successfully
+        since the connection last changed, so that a broken connection cannot lock everyone out.
       </p>
       <p>
         {!enforcement.ssoConfigured
@@ -472,7 +515,7 @@ const connected = (conn: SsoConnection) => ({
   details: [
     conn.enforcement === 'off'
       ? 'Now test it: invite a test user and run a test sign-in. Raising enforcement stays refused until one succeeds.'
-      : `Enforcement stays "${conn.enforcement}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
+      : `Enforcement stays "${levelWords(conn.enforcement)}": verified-domain users sign in through this connection from now on. Run a test sign-in now.`,
   ],
 });
 
@@ -509,9 +552,10 @@ export const ssoActions: Record<string, Action> = {
   },
   async 'create-idp'({ c, user }, form) {
     const id = form.get('id');
-    const body = { ...(id ? { id } : {}), vendor: form.get('vendor') ?? 'generic', users: parseUsers(form.get('users')) };
+    const name = form.get('name');
+    const body = { ...(id ? { id } : {}), ...(name ? { name } : {}), vendor: form.get('vendor') ?? 'generic', users: parseUsers(form.get('users')) };
     const idp = await consoleClient(c, user).request<IdpView>('POST', '/_emulator/idps', body);
-    return { tone: 'ok', text: `Mock identity provider "${idp.id}" created with ${body.users.length} users. Connect it below.` };
+    return { tone: 'ok', text: `Mock identity provider "${idp.name}" created with ${body.users.length} users. Connect it below.` };
   },
   async invite({ c, user }, form) {
     const email = required(form, 'email', 'the email');
@@ -530,7 +574,7 @@ export const ssoActions: Record<string, Action> = {
       ...(res.level === 'sso_only' ? ['Verified-domain users can sign in only through SSO from now on.'] : []),
       ...(blocked.length > 0 ? [`Newly blocked (${blocked.length}): ${blocked.slice(0, 20).join(', ')}${blocked.length > 20 ? ', …' : ''}.`] : []),
     ];
-    return { tone: 'ok', text: `Enforcement is now "${res.level}".`, ...(details.length > 0 ? { details } : {}) };
+    return { tone: 'ok', text: `Enforcement is now "${levelWords(res.level)}".`, ...(details.length > 0 ? { details } : {}) };
   },
   async 'break-glass'({ c, user }, form) {
     const on = form.get('breakGlass') === 'true';

@@ -2,57 +2,68 @@
 // step at a time, each step's result shown with a link to the page where it shows.
 import { workspaceApi } from '../admin-api.js';
 import { FormProblem, required, type Action } from '../actions.js';
-import { ActionForm, Badge, Layout, pageTitle, type PageContext } from '../layout.js';
+import { ActionForm, Badge, DeveloperDetails, Layout, pageTitle, type PageContext } from '../layout.js';
+import { expectedRefusal, stepInWords } from '../step-words.js';
 import {
-  bundledScenarios,
+  bundledScenarioNames,
   currentWalkthrough,
   loadSetup,
   nextStep,
   resetWorkspace,
   startWalkthrough,
   STEP_PAGE,
-  stepLabel,
   stopWalkthrough,
   type StepReport,
 } from '../training.js';
 import type { ConsoleUser } from '../console-auth.js';
 
+/** How a step turned out, in words: done, refused as expected, or not as the scenario expects. */
+function outcomeOf(r: StepReport | undefined, refusal: string | undefined) {
+  if (!r) return { tone: 'muted', label: 'to do' };
+  if (r.status === 'passed') return refusal ? { tone: 'expected', label: 'refused, as expected' } : { tone: 'pass', label: 'passed' };
+  return { tone: 'fail', label: r.status === 'skipped' ? 'skipped' : 'not as expected' };
+}
+
 const StepOutcome = ({ r, base }: { r: StepReport; base: string }) => (
   <>
-    {r.message ? <span>{r.message}</span> : null}
-    {r.diffs?.length ? (
-      <ul>
-        {r.diffs.map((d) => (
-          <li>
-            <code>{d.path || '(value)'}</code>: expected <code>{JSON.stringify(d.expected)}</code>, got <code>{JSON.stringify(d.actual)}</code>
-          </li>
-        ))}
-      </ul>
-    ) : null}{' '}
+    {r.status === 'failed' ? <span>This did not turn out as the scenario expects. </span> : null}
     {STEP_PAGE[r.step] ? <a href={`${base}/admin/${STEP_PAGE[r.step]}`}>See it on {pageTitle(STEP_PAGE[r.step]!)}</a> : null}
+    {r.status === 'failed' && (r.message || r.diffs?.length) ? (
+      <DeveloperDetails
+        text={[r.message ?? '', ...(r.diffs ?? []).map((d) => `${d.path || '(value)'}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.actual)}`)].filter(Boolean).join(' · ')}
+      />
+    ) : null}
   </>
 );
 
 export async function trainingPage(ctx: PageContext) {
   const { c, user, base } = ctx;
-  const files = await bundledScenarios();
+  const scenarios = await bundledScenarioNames();
   const walkthrough = currentWalkthrough(c);
-  const w = walkthrough && { file: walkthrough.file, scenario: walkthrough.session.scenario, results: walkthrough.session.results };
+  const w = walkthrough && { file: walkthrough.file, scenario: walkthrough.session.scenario, results: walkthrough.session.results, states: walkthrough.states };
   const readiness = await workspaceApi(c, user).readiness();
   const passing = readiness.filter((i) => i.status === 'pass').length;
   const isKey = user.kind === 'key';
   const ScenarioPicker = ({ id }: { id: string }) => (
     <div>
-      <label for={id}>Bundled scenario</label>
+      <label for={id}>Scenario</label>
       <select id={id} name="scenario">
-        {files.map((f) => (
-          <option value={f} selected={w?.file === f}>
-            {f}
+        {scenarios.map((f) => (
+          <option value={f.file} selected={w?.file === f.file}>
+            {f.name}
           </option>
         ))}
       </select>
     </div>
   );
+  // The step shown in the step panel: ?step=N (1-based), else the last step run.
+  const asked = Number(c.req.query('step'));
+  const ran = w?.results.length ?? 0;
+  const view = w ? (Number.isInteger(asked) && asked >= 1 && asked <= Math.max(ran, 1) ? asked - 1 : Math.max(ran - 1, 0)) : 0;
+  const viewed = w?.scenario.steps[view];
+  const viewedResult = w?.results[view];
+  const viewedRefusal = viewed ? expectedRefusal(viewed) : undefined;
+  const viewedOutcome = outcomeOf(viewedResult, viewedRefusal);
   return (
     <Layout ctx={ctx} page="training" title="Training">
       <h1 data-focus>Training</h1>
@@ -62,38 +73,55 @@ export async function trainingPage(ctx: PageContext) {
       </p>
       {!isKey ? (
         <div class="notice warn">
-          <p>Resetting and loading scenarios needs the emulator admin key: open the console with <code>?key=&lt;admin key&gt;</code>.</p>
+          <p>Resetting and loading scenarios needs the emulator admin key: open the console with the key the emulator printed when it started.</p>
         </div>
       ) : (
         <>
           <section class="card" aria-labelledby="walk-h">
-            <h2 id="walk-h">Step through a scenario</h2>
-            {w ? (
+            <h2 id="walk-h">Guided mode: step through a scenario</h2>
+            {w && viewed ? (
               <>
                 <p>
-                  <strong>{w.scenario.name}</strong> <span class="muted">({w.file})</span> — {w.results.length} of {w.scenario.steps.length} steps run.
-                  Launch readiness: {passing} of {readiness.length} items pass.
+                  <strong id="walk-name">{w.scenario.name}</strong> — {ran} of {w.scenario.steps.length} steps run. Launch readiness: {passing} of{' '}
+                  {readiness.length} items pass.
                 </p>
-                <ol class="steps" id="walkthrough">
-                  {w.scenario.steps.map((s, i) => {
-                    const r = w.results[i];
-                    return (
-                      <li class={i === w.results.length ? 'current' : undefined} data-step={i} aria-current={i === w.results.length ? 'step' : undefined}>
-                        <span>{r ? <Badge value={r.status === 'passed' ? 'pass' : 'fail'} label={r.status} /> : i === w.results.length ? <Badge value="info" label="next" /> : <span class="muted">to do</span>}</span>
-                        <div>
-                          <span class="mono">{stepLabel(s)}</span>
-                          {r ? (
-                            <div>
-                              <StepOutcome r={r} base={base} />
-                            </div>
-                          ) : null}
-                        </div>
-                      </li>
-                    );
-                  })}
-                </ol>
+                <div class="notice" id="step-view" data-viewed={view} aria-live="polite">
+                  <p>
+                    <strong>
+                      Step {view + 1} of {w.scenario.steps.length}: {stepInWords(viewed)}
+                    </strong>{' '}
+                    {viewedResult ? <Badge value={viewedOutcome.tone} label={viewedOutcome.label} /> : <span class="muted">not run yet</span>}
+                  </p>
+                  {viewedResult && viewedRefusal && viewedResult.status === 'passed' ? (
+                    <p id="step-expected">
+                      Refused, as expected: {viewedRefusal}. The workspace's guard works; nothing changed.
+                    </p>
+                  ) : null}
+                  {viewedResult ? (
+                    <>
+                      <div>
+                        <StepOutcome r={viewedResult} base={base} />
+                      </div>
+                      <p class="state" id="step-state">
+                        The workspace after this step: {w.states[view] ?? 'not recorded'}
+                      </p>
+                    </>
+                  ) : null}
+                  <div class="actions">
+                    {view > 0 ? (
+                      <a class="button secondary small" href={`${base}/admin/training?step=${view}`} id="previous-step">
+                        ← Previous step
+                      </a>
+                    ) : null}
+                    {view + 1 < ran ? (
+                      <a class="button secondary small" href={`${base}/admin/training?step=${view + 2}`} id="following-step">
+                        Next step →
+                      </a>
+                    ) : null}
+                  </div>
+                </div>
                 <div class="actions">
-                  {w.results.length < w.scenario.steps.length ? (
+                  {ran < w.scenario.steps.length ? (
                     <>
                       <ActionForm action={`${base}/admin/training/next`} inplace>
                         <button type="submit" id="next-step">
@@ -117,10 +145,45 @@ export async function trainingPage(ctx: PageContext) {
                     </button>
                   </ActionForm>
                 </div>
+                <h3>All the steps</h3>
+                <ol class="steps" id="walkthrough">
+                  {w.scenario.steps.map((s, i) => {
+                    const r = w.results[i];
+                    const refusal = expectedRefusal(s);
+                    const o = outcomeOf(r, refusal);
+                    return (
+                      <li class={i === ran ? 'current' : undefined} data-step={i} data-expected-refusal={refusal ? 'true' : undefined} aria-current={i === ran ? 'step' : undefined}>
+                        <span>{r ? <Badge value={o.tone} label={o.label} /> : i === ran ? <Badge value="info" label="next" /> : <span class="muted">to do</span>}</span>
+                        <div>
+                          <span>{stepInWords(s)}</span>
+                          {refusal ? <span class="muted"> — expected to be refused: {refusal}</span> : null}
+                          {r ? (
+                            <div>
+                              <a href={`${base}/admin/training?step=${i + 1}`}>Step {i + 1} in detail</a>
+                              {STEP_PAGE[s.name] ? (
+                                <>
+                                  {' · '}
+                                  <a href={`${base}/admin/${STEP_PAGE[s.name]}`}>See it on {pageTitle(STEP_PAGE[s.name]!)}</a>
+                                </>
+                              ) : null}
+                              {w.states[i] ? <p class="state">After it: {w.states[i]}</p> : null}
+                            </div>
+                          ) : null}
+                        </div>
+                      </li>
+                    );
+                  })}
+                </ol>
               </>
             ) : (
-              <ActionForm action={`${base}/admin/training/start`}>
-                <p>This rebuilds the workspace with the scenario's workspace and identity provider, then waits for you to run each step.</p>
+              <ActionForm
+                action={`${base}/admin/training/start`}
+                confirm="Start stepping? This replaces everything in this workspace (domains, SSO, members, groups, roles) and the mock identity provider of the same id with the scenario's starting point."
+              >
+                <p>
+                  This rebuilds the workspace with the scenario's workspace and identity provider, then waits for you to run each step. It
+                  asks first, because it replaces what is in the workspace now.
+                </p>
                 <div class="row">
                   <ScenarioPicker id="walk-scenario" />
                   <button type="submit">Start stepping</button>
@@ -174,19 +237,26 @@ export const trainingActions: Record<string, Action> = {
     const w = await startWalkthrough(c, requireKey(user), required(form, 'scenario', 'the scenario'));
     return { tone: 'ok', text: `Ready to step through "${w.session.scenario.name}": ${w.session.scenario.steps.length} steps.` };
   },
-  async next({ c }) {
+  async next({ c, user }) {
     const w = currentWalkthrough(c);
     if (!w) throw new FormProblem('No scenario is being stepped through: start one first.');
-    const r = await nextStep(w);
+    const r = await nextStep(c, user, w);
     if (!r) return { tone: 'info', text: 'Every step has already run.' };
-    return { tone: r.status === 'passed' ? 'ok' : 'error', text: `Step ${w.session.results.length}: ${r.label} — ${r.status}.`, ...(r.message ? { details: [r.message] } : {}) };
+    const n = w.session.results.length;
+    const step = w.session.scenario.steps[n - 1]!;
+    const refusal = expectedRefusal(step);
+    const words = stepInWords(step);
+    if (r.status === 'passed') {
+      return { tone: 'ok', text: refusal ? `Step ${n}: ${words} — refused, as expected: ${refusal}.` : `Step ${n}: ${words} — done.` };
+    }
+    return { tone: 'error', text: `Step ${n}: ${words} — this did not turn out as the scenario expects.`, ...(r.message ? { developer: r.message } : {}) };
   },
-  async finish({ c }) {
+  async finish({ c, user }) {
     const w = currentWalkthrough(c);
     if (!w) throw new FormProblem('No scenario is being stepped through: start one first.');
-    while (await nextStep(w));
+    while (await nextStep(c, user, w));
     const failed = w.session.results.filter((r) => r.status === 'failed').length;
-    return { tone: failed ? 'error' : 'ok', text: `Ran to the end: ${w.session.results.length - failed} passed, ${failed} failed.` };
+    return { tone: failed ? 'error' : 'ok', text: `Ran to the end: ${w.session.results.length - failed} steps as expected, ${failed} not.` };
   },
   async stop({ c }) {
     stopWalkthrough(c);
