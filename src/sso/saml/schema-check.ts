@@ -27,7 +27,9 @@ const waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (e: Er
 
 function startWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true });
+  // The source is CommonJS: a parent started with --input-type=module must not pass that on.
+  const execArgv = process.execArgv.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');
+  const w = new Worker(WORKER_SOURCE, { eval: true, execArgv });
   w.on('message', ({ id, ok }: { id: number; ok: boolean }) => {
     waiting.get(id)?.resolve(ok);
     waiting.delete(id);
