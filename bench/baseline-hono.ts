@@ -2,12 +2,17 @@
 // cold start to the listening line, SCIM create and `userName eq` lookup over HTTP (8 connections,
 // --memory), the first SAML sign-in of a process against the next ten and against OIDC, and the CPU
 // time of the bundled scenarios. Servers run from dist/ (npm run build first), one child each.
-// Run: npx tsx bench/baseline-hono.ts (BENCH_ONLY=start|scim|signin|scenarios for one part)
+// Run: npx tsx bench/baseline-hono.ts (BENCH_ONLY=start|scim|signin|scenarios for one part;
+// EMULATOR_ROOT=DIR measures another built checkout against the same baseline)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// EMULATOR_ROOT: another checkout (built) to measure instead, e.g. the release before a change.
+const ROOT = process.env.EMULATOR_ROOT ? `${process.env.EMULATOR_ROOT.replace(/\/+$/, '')}/` : fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${ROOT}bin/edu-emulator.js`;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CONNECTIONS = 8;
@@ -153,8 +158,8 @@ if (!ONLY || ONLY === 'scim') {
 
 // A child process per run: the first SAML sign-in of a process, the next ten, then OIDC's.
 const SIGN_INS = `
-import { createEmulator } from './dist/app.js';
-import { createAdminClient } from './dist/client/admin-client.js';
+import { createEmulator } from '${ROOT}dist/app.js';
+import { createAdminClient } from '${ROOT}dist/client/admin-client.js';
 const emulator = createEmulator({ adminKey: 'bench-admin-key' });
 const admin = createAdminClient({ url: 'http://127.0.0.1:9', adminKey: emulator.adminKey, fetch: (r) => emulator.app.fetch(r) });
 async function district(id, protocol) {
@@ -185,7 +190,10 @@ process.exit(0);
 `;
 
 if (!ONLY || ONLY === 'signin') {
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', SIGN_INS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // A file, not -e: a worker thread would inherit --input-type=module.
+  const script = join(await mkdtemp(join(tmpdir(), 'edu-emulator-bench-')), 'sign-ins.mjs');
+  await writeFile(script, SIGN_INS);
+  const proc = spawn(process.execPath, [script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((r) => proc.on('exit', r));
