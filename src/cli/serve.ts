@@ -7,7 +7,6 @@ import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
 import { DurableStore, MemoryStore, StoreLoadError, type FsyncMode, type StateStore } from '../store/store.js';
 import { CliError } from './cli-error.js';
-import { warmUpSamlSchema } from '../sso/saml/schema-check.js';
 
 export const DEFAULT_DATA_FILE = '.emulator/state.json';
 
@@ -86,10 +85,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     await store.close().catch(() => {});
     throw e;
   });
-  // A store that holds a SAML connection will check responses against the SAML schemas: the
-  // validator compiles now, in its own thread, rather than during the first sign-in.
-  if (Object.values(emulator.core.state.workspaces).some((ws) => (ws.sso.connection as { protocol?: string } | null)?.protocol === 'saml')) {
-    warmUpSamlSchema();
-  }
   return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }

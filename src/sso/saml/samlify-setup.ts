@@ -1,5 +1,5 @@
-// The one place that configures samlify for this process: its XML schema validator is the pure
-// JavaScript samlify-validator-js (no Java) behind our own schema check, set once.
+// The one place that configures samlify for this process: its XML schema validator is our own
+// schema check (libxml2 in WebAssembly, no Java), set once.
 
 import samlify from 'samlify';
 import { conformsToSamlSchema } from './schema-check.js';
@@ -8,8 +8,7 @@ let configured = false;
 
 /**
  * Returns samlify with its schema validator set; safe to call any number of times. The validator is
- * the one our own checks use (schema-check.ts, in its worker thread, compiled once per process):
- * the same xmllint and schemas, never loaded on the main thread.
+ * the one our own checks use (schema-check.ts, schemas compiled once per process).
  */
 export function samlifyLib(): typeof samlify {
   if (!configured) {
