@@ -1,6 +1,7 @@
 // The store at size: SCIM create throughput in memory and durable (journal, fsync interval) at
 // 2k and 50k users over real HTTP to a child emulator, RSS at 50k and 100k users, restart time at
-// 50k, and the longest event-loop pause while a snapshot is written. Run: npx tsx bench/store.ts
+// 50k (the built command), and the longest event-loop pause while a snapshot is written.
+// Run: npx tsx bench/store.ts (BENCH_ONLY=restart or snapshot for one figure)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,35 @@ async function stopChild(c: Child): Promise<void> {
   const done = new Promise((r) => c.process.on('exit', r));
   c.process.kill('SIGKILL');
   await done;
+}
+
+const BIN = fileURLToPath(new URL('../bin/edu-emulator.js', import.meta.url));
+
+/**
+ * Restart as a user sees it: the built command (`npm run build` first), `serve --data FILE`, from
+ * process start to its listening line. The best of `runs`, each on a fresh copy of the file.
+ */
+async function binRestart(seedFile: string, dir: string, runs = 3): Promise<{ bestMs: number; all: number[] }> {
+  const all: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const file = join(dir, `restart-${r}.json`);
+    await copyFile(seedFile, file);
+    const started = performance.now();
+    const proc = spawn(process.execPath, [BIN, 'serve', '--data', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('listening on')) resolve();
+      });
+      proc.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening`)));
+    });
+    all.push(performance.now() - started);
+    const done = new Promise((res) => proc.on('exit', res));
+    proc.kill('SIGKILL');
+    await done;
+  }
+  return { bestMs: Math.min(...all), all };
 }
 
 /** Builds a data file with `users` SCIM users; returns the SCIM token it holds. */
@@ -188,14 +218,20 @@ async function parent(): Promise<void> {
   const seeds: Record<number, string> = {};
   const tokens: Record<number, string> = {};
   try {
-    for (const users of [2_000, 50_000, 100_000]) {
+    const only = process.env.BENCH_ONLY;
+    for (const users of only === 'restart' ? [50_000] : [2_000, 50_000, 100_000]) {
       seeds[users] = join(dir, `seed-${users}.json`);
       const t = performance.now();
       tokens[users] = await prefillFile(seeds[users]!, users);
       console.log(`  (state with ${users.toLocaleString('en-US')} users built in ${((performance.now() - t) / 1000).toFixed(1)} s, ${((await stat(seeds[users]!)).size / 2 ** 20).toFixed(1)} MiB)`);
     }
 
-    if (process.env.BENCH_ONLY === 'snapshot') {
+    if (only === 'restart') {
+      const restart = await binRestart(seeds[50_000]!, dir);
+      console.log(`restart at 50k users: \`edu-emulator serve --data\` start to listening ${(restart.bestMs / 1000).toFixed(2)} s (goal ≤ 2 s; runs ${restart.all.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s)`);
+      return;
+    }
+    if (only === 'snapshot') {
       const pause = await snapshotPause(seeds[50_000]!, dir);
       console.log(`snapshot of 50k users: ${(pause.snapshotMs / 1000).toFixed(2)} s; largest event-loop delay ${pause.maxMs.toFixed(1)} ms (idle ${pause.idleMaxMs.toFixed(1)} ms)`);
       return;
@@ -215,10 +251,13 @@ async function parent(): Promise<void> {
       const c = await startChild(['--data', file]);
       const budget = 120 + (3 * users) / 1024;
       console.log(`RSS with ${users.toLocaleString('en-US')} users (after restart): ${(c.rss / 2 ** 20).toFixed(0)} MiB (budget ${budget.toFixed(0)} MiB), ${(c.rss / users / 1024).toFixed(2)} KiB per user overall`);
-      if (users === 50_000) {
-        console.log(`restart at 50k users: store load ${(c.loadMs / 1000).toFixed(2)} s; process start to listening ${(c.startMs / 1000).toFixed(2)} s`);
-      }
       await stopChild(c);
+      if (users === 50_000) {
+        const restart = await binRestart(seeds[users]!, dir);
+        console.log(
+          `restart at 50k users: store load ${(c.loadMs / 1000).toFixed(2)} s; \`edu-emulator serve --data\` start to listening ${(restart.bestMs / 1000).toFixed(2)} s (goal ≤ 2 s; runs ${restart.all.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s)`,
+        );
+      }
     }
 
     const pause = await snapshotPause(seeds[50_000]!, dir);

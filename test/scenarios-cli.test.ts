@@ -1,7 +1,6 @@
 // `edu-emulator run` and `validate` as CI uses them: the bundled scenarios pass, JUnit output is
 // schema-valid, a wrong expectation fails with a readable diff, invalid files exit 2 with every
 // problem, parallel runs give the same results as serial ones, and --target runs over HTTP.
-import { createRequire } from 'node:module';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,21 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../src/scenario/schema.js';
 import { runCli, startServe } from './support/cli.js';
+import { validateXml } from './support/xsd.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIOS = join(ROOT, 'scenarios');
 const tmp = () => mkdtemp(join(tmpdir(), 'edu-emulator-scenarios-'));
 
-// xmllint compiled to JavaScript (no system packages needed). Its module replaces its exports
-// after a run, so the function is taken once, here.
-const { validateXML } = createRequire(import.meta.url)('samlify-validator-js/build/node-xmllint') as {
-  validateXML(input: { xml: string; schema: string[] }): { errors: string[] | null };
-};
-
-/** Validates XML against an XSD; the validator's messages, none when valid. */
-function validateXml(xml: string, xsd: string): string[] {
-  return validateXML({ xml, schema: [xsd] }).errors ?? [];
-}
 
 describe('edu-emulator run scenarios/', () => {
   it('passes every bundled scenario and writes JUnit XML a schema validator accepts', async () => {

@@ -5,15 +5,11 @@ import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
 import { parseAllowedHosts } from '../http/hosts.js';
-import { runCommand, schemaCommand, validateCommand } from './scenarios.js';
-import { exportCommand, importCommand } from './state-files.js';
 import { FSYNC_MODES, type FsyncMode } from '../store/store.js';
-import { formatIssue, loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
-import { runScenario } from '../scenario/runner.js';
-import { failureLines } from '../scenario/reporters.js';
-import { inProcessTarget } from '../scenario/target.js';
+import type { LoadedScenario } from '../scenario/load.js';
 import type { RunningServer } from './serve.js';
-import { recordCommand } from './record.js';
+// Each command loads what it needs when it runs (docs/performance.md): `serve` never loads the
+// scenario engine, the YAML parser or the state-file tools unless asked to.
 
 const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU workspace's identity features
 
@@ -154,6 +150,7 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function loadServeScenario(file: string): Promise<LoadedScenario> {
+  const { formatIssue, loadScenarioFile } = await import('../scenario/load.js');
   const { scenario, issues } = await loadScenarioFile(file);
   if (!scenario) {
     throw new CliError(`--scenario ${file} is not a valid scenario:\n${issues.map(formatIssue).join('\n')}`);
@@ -163,6 +160,11 @@ async function loadServeScenario(file: string): Promise<LoadedScenario> {
 
 /** Sets a ready district up from a scenario in a workspace named after it (replacing an old one). */
 async function setUpScenario(running: RunningServer, scenario: LoadedScenario, withExpectations: boolean): Promise<void> {
+  const [{ runScenario }, { failureLines }, { inProcessTarget }] = await Promise.all([
+    import('../scenario/runner.js'),
+    import('../scenario/reporters.js'),
+    import('../scenario/target.js'),
+  ]);
   const id = scenario.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scenario';
   const target = inProcessTarget(running.emulator, running.url);
   const headers = { Authorization: `Bearer ${running.adminKey}` };
@@ -185,18 +187,18 @@ export async function main(argv: string[]): Promise<number | undefined> {
         await serve(rest);
         return undefined;
       case 'record':
-        await recordCommand(rest, (args) => parseServeArgs(args, process.env));
+        await (await import('./record.js')).recordCommand(rest, (args) => parseServeArgs(args, process.env));
         return undefined;
       case 'run':
-        return await runCommand(rest);
+        return await (await import('./scenarios.js')).runCommand(rest);
       case 'validate':
-        return await validateCommand(rest);
+        return await (await import('./scenarios.js')).validateCommand(rest);
       case 'schema':
-        return await schemaCommand();
+        return await (await import('./scenarios.js')).schemaCommand();
       case 'export':
-        return await exportCommand(rest, process.env);
+        return await (await import('./state-files.js')).exportCommand(rest, process.env);
       case 'import':
-        return await importCommand(rest, process.env);
+        return await (await import('./state-files.js')).importCommand(rest, process.env);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { readBody } from '../http/body.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { activeRecording, addStep, RECORDINGS, findRecording, listRecordings, recordingsOfIdp, recordingView, startRecording, stopRecording, type Recording } from './recording.js';
-import { recordingYaml } from './render.js';
 import { recordIdpExchange, recordWorkspaceExchange, type Exchange } from './translate.js';
 
 export const startRecordingBody = z
@@ -43,9 +42,11 @@ export function recordingRoutes() {
     const rec = stopRecording(c.get('core'), c.get('ws'), c.req.param('id'));
     return c.json(recordingView(rec));
   });
-  r.get('/:id/scenario', (c) => {
+  r.get('/:id/scenario', async (c) => {
     const core = c.get('core');
     const rec = findRecording(core, c.get('ws').id, c.req.param('id'));
+    // The YAML writer loads when a recording is first read (docs/performance.md).
+    const { recordingYaml } = await import('./render.js');
     const yaml = recordingYaml(rec, core.clockFor(c.get('ws').id).now());
     return c.body(yaml, 200, { 'Content-Type': 'text/yaml; charset=UTF-8', 'Content-Disposition': `attachment; filename="${rec.id}.yaml"` });
   });

@@ -2,7 +2,7 @@
 // them. Membership lives in the workspace index and changes by delta, never by copying the list.
 import { findKey, isObject } from './filter/attribute-values.js';
 import { coerceSingle } from './patch/coerce-value.js';
-import { applyPatch, type MemberChange } from './patch/apply-patch.js';
+import { applyPatch, applyPatchInSlices, PATCH_RETRIES, type MemberChange } from './patch/apply-patch.js';
 import { COMMON_ATTRIBUTES, GROUP_SCHEMA, findAttribute, findSchema, type ScimAttribute, type ScimResource } from './schema.js';
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, type ScimScope } from './protocol.js';
 import { scimUser } from './users.js';
@@ -213,10 +213,22 @@ export function replaceGroup(scope: ScimScope, id: string, body: unknown, ifMatc
 }
 
 /** Modifies a Group with a PatchOp message (RFC 7644 §3.5.2), all or nothing. */
-export function patchGroup(scope: ScimScope, id: string, body: unknown, ifMatch: string | undefined): GroupRecord {
-  const g = requireScimGroup(scope, id);
-  checkIfMatch(ifMatch, g.version);
-  const { resource, memberChanges } = applyPatch(groupResource(scope, g, false), body, 'Group');
+export async function patchGroup(scope: ScimScope, id: string, body: unknown, ifMatch: string | undefined): Promise<GroupRecord> {
+  // As patchUser: in slices, again over the new state when another write overtook it.
+  for (let attempt = 0; ; attempt++) {
+    const g = requireScimGroup(scope, id);
+    checkIfMatch(ifMatch, g.version);
+    if (attempt >= PATCH_RETRIES) return storePatchedGroup(scope, g, applyPatch(groupResource(scope, g, false), body, 'Group'));
+    const seen = groupStamp(g);
+    const outcome = await applyPatchInSlices(groupResource(scope, g, false), body, 'Group');
+    const now = requireScimGroup(scope, id);
+    if (groupStamp(now) === seen) return storePatchedGroup(scope, now, outcome);
+  }
+}
+
+const groupStamp = (g: GroupRecord) => `${g.version}\u0000${g.updatedAt}\u0000${g.displayName}`;
+
+function storePatchedGroup(scope: ScimScope, g: GroupRecord, { resource, memberChanges }: ReturnType<typeof applyPatch>): GroupRecord {
   for (const c of memberChanges) if (c.kind === 'add') checkMembers(scope, c.values);
   const displayName = resource.displayName;
   if (typeof displayName !== 'string' || displayName.trim() === '') {

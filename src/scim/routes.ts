@@ -147,7 +147,7 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean }
   r.patch('/Users/:id', async (c) => {
     const s = scope(c);
     const body = await resourceBody(c);
-    const { member, record } = patchUser(s, c.req.param('id'), body, c.req.header('If-Match'));
+    const { member, record } = await patchUser(s, c.req.param('id'), body, c.req.header('If-Match'));
     return resourceResponse(c, userResource(s, member, record), 200, 'User');
   });
   r.delete('/Users/:id', (c) => {
@@ -177,7 +177,7 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean }
   r.patch('/Groups/:id', async (c) => {
     const s = scope(c);
     const body = await resourceBody(c);
-    const g = patchGroup(s, c.req.param('id'), body, c.req.header('If-Match'));
+    const g = await patchGroup(s, c.req.param('id'), body, c.req.header('If-Match'));
     // The ETag alone when no body is wanted: a large group's members are not listed for nothing.
     if (wantsNoBody(c)) return c.body(null, 204, { ETag: etagOf(g.version) });
     return resourceResponse(c, groupResource(s, g), 200, 'Group');

@@ -3,7 +3,7 @@
 import { identityKey } from '../store/identity-key.js';
 import { isObject, findKey } from './filter/attribute-values.js';
 import { coerceAttribute, coerceSingle } from './patch/coerce-value.js';
-import { applyPatch } from './patch/apply-patch.js';
+import { applyPatch, applyPatchInSlices, PATCH_RETRIES, PATCH_SLICE_MS } from './patch/apply-patch.js';
 import {
   COMMON_ATTRIBUTES,
   ENTERPRISE_USER_SCHEMA,
@@ -358,17 +358,34 @@ export function replaceUser(scope: ScimScope, id: string, body: unknown, ifMatch
   return update(scope, member, record, input.attributes, input.active, 'put');
 }
 
-/** Modifies a User with a PatchOp message (RFC 7644 §3.5.2), all or nothing. */
-export function patchUser(scope: ScimScope, id: string, body: unknown, ifMatch: string | undefined) {
-  const { member, record } = requireScimUser(scope, id);
-  checkIfMatch(ifMatch, record.version);
-  const current: ScimResource = {
-    schemas: [USER_SCHEMA],
-    id: member.id,
-    ...cloneJson(record.attributes),
-    active: member.status !== 'deactivated',
-  };
-  const { resource } = applyPatch(current, body, 'User');
+/**
+ * Modifies a User with a PatchOp message (RFC 7644 §3.5.2), all or nothing. The operations run in
+ * slices that let other requests in (applyPatchInSlices); when one of them changed this user
+ * meanwhile, the PATCH runs again over what is there now, as if it had come after it.
+ */
+export async function patchUser(scope: ScimScope, id: string, body: unknown, ifMatch: string | undefined, sliceMs = PATCH_SLICE_MS) {
+  for (let attempt = 0; ; attempt++) {
+    const { member, record } = requireScimUser(scope, id);
+    checkIfMatch(ifMatch, record.version);
+    const current: ScimResource = {
+      schemas: [USER_SCHEMA],
+      id: member.id,
+      ...cloneJson(record.attributes),
+      active: member.status !== 'deactivated',
+    };
+    // After PATCH_RETRIES attempts overtaken by other writers, the last one runs in one go.
+    if (attempt >= PATCH_RETRIES) return storePatchedUser(scope, member, record, applyPatch(current, body, 'User').resource);
+    const seen = userStamp(member, record);
+    const { resource } = await applyPatchInSlices(current, body, 'User', sliceMs);
+    const now = requireScimUser(scope, id);
+    if (userStamp(now.member, now.record) === seen) return storePatchedUser(scope, now.member, now.record, resource);
+  }
+}
+
+/** Changes whenever a write reaches the member or its directory record. */
+const userStamp = (member: MemberRecord, record: ScimUserRecord) => `${record.version}\u0000${member.status}\u0000${member.updatedAt}`;
+
+function storePatchedUser(scope: ScimScope, member: MemberRecord, record: ScimUserRecord, resource: ScimResource) {
   const attributes: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(resource)) {
     if (!NOT_STORED.has(k) && !isEmpty(v)) attributes[k] = v;

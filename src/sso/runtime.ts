@@ -3,7 +3,7 @@
 // discovered OIDC providers.
 import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import type { WorkspaceState } from '../store/state.js';
-import { discoverOidcProvider, type OidcRelyingParty } from './oidc/relying-party.js';
+import type { OidcRelyingParty } from './oidc/relying-party.js';
 import type { OidcConnection } from './connection.js';
 import { InMemoryReplayCache, InMemoryRequestIdStore } from './saml/stores.js';
 
@@ -46,14 +46,15 @@ class WorkspaceSso {
   relyingParty(c: OidcConnection): Promise<OidcRelyingParty> {
     const key = JSON.stringify([c.issuer, c.clientId, c.clientSecret, c.tokenEndpointAuthMethod, c.clockSkewSeconds]);
     if (this.rp?.key !== key) {
-      const promise = discoverOidcProvider({
+      // openid-client loads with the first OIDC sign-in (docs/performance.md).
+      const promise = import('./oidc/relying-party.js').then(({ discoverOidcProvider }) => discoverOidcProvider({
         issuer: c.issuer,
         clientId: c.clientId,
         clientSecret: c.clientSecret,
         tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
         skewSeconds: c.clockSkewSeconds,
         fetch: (url, init) => this.core.outboundFetch(url, init),
-      });
+      }));
       this.rp = { key, promise };
       // A failed discovery is not kept: the next sign-in tries again.
       promise.catch(() => {

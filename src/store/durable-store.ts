@@ -1,6 +1,7 @@
 // The durable store: a write-ahead journal beside the lowdb JSON state file. Every change is
 // appended (group commit) before its response goes out; snapshots are written in the background
 // in slices; one process per data file. `--memory` runs the same commit path without files.
+import { createHash } from 'node:crypto';
 import { constants, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -9,7 +10,7 @@ import { FileLock } from './file-lock.js';
 import { Replay, decodeRecords, encodeRecord } from './journal-file.js';
 import { parseJsonStream } from './json-stream.js';
 import { serializeView } from './serialize.js';
-import { STATE_FORMAT, parseState, type EmulatorState } from './state.js';
+import { STATE_FORMAT, parseOwnState, parseState, stateFingerprint, type EmulatorState } from './state.js';
 import { StoreLoadError, storeUnavailable } from './store-errors.js';
 import type { StateTracker, StateView } from './tracked-state.js';
 
@@ -21,6 +22,35 @@ export const FSYNC_INTERVAL_MS = 100;
 export const SNAPSHOT_MIN_BYTES = 16 << 20;
 /** The key in a snapshot that names the first journal segment to replay over it. */
 export const JOURNAL_FROM_KEY = 'journalFrom';
+/**
+ * The last key of a snapshot: the sha256 of every byte before it and the fingerprint of the state
+ * format (stateFingerprint). A snapshot whose mark matches was written by this release and not
+ * changed since, and is loaded without checking again what was checked when it was taken.
+ */
+export const INTEGRITY_KEY = 'integrity';
+const INTEGRITY_PREFIX = `,"${INTEGRITY_KEY}":`;
+
+interface IntegrityMark {
+  sha256: string;
+  schema: string;
+}
+
+const integrityTrailer = (mark: IntegrityMark) => `${INTEGRITY_PREFIX}${JSON.stringify(mark)}`;
+
+/**
+ * True when the file's last key is an integrity mark that matches its bytes and this release's
+ * state format. Anything else (no mark, a hand edit, another release) means a full check.
+ */
+function markHolds(bytes: Buffer, doc: Record<string, unknown>): boolean {
+  const mark = doc[INTEGRITY_KEY] as Partial<IntegrityMark> | undefined;
+  if (typeof mark !== 'object' || mark === null || typeof mark.sha256 !== 'string' || mark.schema !== stateFingerprint()) return false;
+  const at = bytes.lastIndexOf(INTEGRITY_PREFIX);
+  if (at < 0) return false;
+  const tail = `${integrityTrailer({ sha256: mark.sha256, schema: mark.schema })}}\n`;
+  if (bytes.length - at !== Buffer.byteLength(tail) || bytes.toString('utf8', at) !== tail) return false;
+  return createHash('sha256').update(bytes.subarray(0, at)).digest('hex') === mark.sha256;
+}
+
 /** Data files above this size are parsed as a stream rather than read into one string. */
 const STREAM_PARSE_BYTES = 256 << 20;
 
@@ -247,6 +277,11 @@ export class DurableStore extends CommitPipeline {
   replayedBytes = 0;
   /** Snapshots written (tests and the benchmark read it). */
   snapshots = 0;
+  /**
+   * How the loaded state was checked: `full` (zod shape and every rule), `own` (a snapshot of this
+   * release with its integrity mark intact: only the clocks again), or `none` (no file yet).
+   */
+  loadCheck: 'full' | 'own' | 'none' = 'none';
 
   constructor(path: string, options: DurableStoreOptions = {}) {
     super();
@@ -313,13 +348,14 @@ export class DurableStore extends CommitPipeline {
       return null;
     }
     let data: unknown;
+    let bytes: Buffer | undefined;
     try {
-      data =
-        size > STREAM_PARSE_BYTES
-          ? await parseJsonStream(createReadStream(this.path))
-          : size === 0
-            ? null
-            : JSON.parse(await readFile(this.path, 'utf8'));
+      if (size > STREAM_PARSE_BYTES) data = await parseJsonStream(createReadStream(this.path));
+      else if (size === 0) data = null;
+      else {
+        bytes = await readFile(this.path);
+        data = JSON.parse(bytes.toString('utf8'));
+      }
     } catch (e) {
       if (e instanceof SyntaxError) {
         throw new StoreLoadError(`Data file ${this.path} is not valid JSON (${e.message}); it may be corrupt. ${recover}`);
@@ -335,8 +371,11 @@ export class DurableStore extends CommitPipeline {
       throw new StoreLoadError(`Data file ${this.path} is not an edu-workspace-emulator state file (no "format": "${STATE_FORMAT}"). ${recover}`);
     }
     const doc = data as Record<string, unknown>;
+    const own = bytes !== undefined && markHolds(bytes, doc);
     const from = typeof doc[JOURNAL_FROM_KEY] === 'number' ? (doc[JOURNAL_FROM_KEY] as number) : 0;
     delete doc[JOURNAL_FROM_KEY];
+    delete doc[INTEGRITY_KEY];
+    bytes = undefined;
     this.lastSnapshotBytes = size;
 
     const replay = new Replay(doc);
@@ -356,7 +395,10 @@ export class DurableStore extends CommitPipeline {
         await fh.close();
       }
     }
-    const parsed = parseState(replay.finish());
+    // Journal records are checked by their CRC-32 and were written from a checked state: over a
+    // snapshot of our own, the result is ours too.
+    const parsed = own ? parseOwnState(replay.finish()) : parseState(replay.finish());
+    this.loadCheck = own ? 'own' : 'full';
     if (!parsed.ok) {
       throw new StoreLoadError(`Data file ${this.path} does not hold a valid state: ${parsed.issues.join('; ')}. ${recover}`);
     }
@@ -500,14 +542,25 @@ export class DurableStore extends CommitPipeline {
       fh = await open(tmp, constants.O_CREAT | constants.O_TRUNC | constants.O_WRONLY, 0o600);
       let written = 0;
       const handle = fh;
-      await serializeView(view, {
-        async write(text) {
-          if (run?.failed) throw new Error('snapshot abandoned');
-          const buf = Buffer.from(text);
-          await handle.write(buf, 0, buf.length, written);
-          written += buf.length;
+      const hash = createHash('sha256');
+      let sealed = false;
+      await serializeView(
+        view,
+        {
+          async write(text) {
+            if (run?.failed) throw new Error('snapshot abandoned');
+            const buf = Buffer.from(text);
+            if (!sealed) hash.update(buf);
+            await handle.write(buf, 0, buf.length, written);
+            written += buf.length;
+          },
         },
-      }, { [JOURNAL_FROM_KEY]: from });
+        { [JOURNAL_FROM_KEY]: from },
+        () => {
+          sealed = true;
+          return integrityTrailer({ sha256: hash.digest('hex'), schema: stateFingerprint() });
+        },
+      );
       await fh.datasync();
       await fh.close();
       fh = undefined;

@@ -46,10 +46,17 @@ export interface JsonSink {
 }
 
 /**
- * Serializes `view.root` (then the `extra` keys, which replace the root's of the same name). Yields to the
+ * Serializes `view.root` (then the `extra` keys, which replace the root's of the same name, then the
+ * `trailer` text). Yields to the
  * event loop whenever a slice took SLICE_MS, so no request waits long behind it.
  */
-export async function serializeView(view: StateView, sink: JsonSink, extra: Record<string, unknown> = {}): Promise<void> {
+export async function serializeView(
+  view: StateView,
+  sink: JsonSink,
+  extra: Record<string, unknown> = {},
+  /** Text written just before the closing brace, once everything before it reached the sink. */
+  trailer?: () => string,
+): Promise<void> {
   const replacer = function (this: unknown, _key: string, value: unknown) {
     return asSeen(view, value);
   };
@@ -125,6 +132,12 @@ export async function serializeView(view: StateView, sink: JsonSink, extra: Reco
     await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
     first = false;
     await write(item, 1);
+  }
+  if (trailer) {
+    if (buffer.length > 0) await sink.write(buffer.join(''));
+    buffer = [];
+    buffered = 0;
+    await emit(trailer());
   }
   await emit('}\n');
   if (buffer.length > 0) await sink.write(buffer.join(''));

@@ -1,9 +1,10 @@
 // The persisted shape of the emulator: plain JSON, validated with zod on load and on import.
 // Lookup indexes are derived from it at load (see emulator.ts and store/workspace-index.ts) and never persisted.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
 import { newUsageLimitsState, usageLimitsStateSchema } from './usage-limit-state.js';
-import { stateIssues } from './validate-state.js';
+import { clockIssues, stateIssues } from './validate-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
 export const STATE_VERSION = 1;
@@ -245,4 +246,47 @@ export function parseState(
     ok: false,
     issues: result.error.issues.slice(0, 20).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
   };
+}
+
+/**
+ * Raise when a check in validate-state.ts changes what a state may hold without changing the zod
+ * shape (the shape is fingerprinted on its own): a data file saved before is then checked in full.
+ */
+const VALIDATION_REVISION = 1;
+let fingerprint: string | undefined;
+
+/**
+ * Names the state format this release writes and checks: a hash of the zod shape (with its
+ * defaults) and VALIDATION_REVISION. A snapshot carries it; a snapshot with another one (another
+ * release, other defaults) is checked in full.
+ */
+export function stateFingerprint(): string {
+  fingerprint ??= createHash('sha256')
+    .update(`${STATE_VERSION}:${VALIDATION_REVISION}:`)
+    .update(JSON.stringify(z.toJSONSchema(emulatorStateSchema, { unrepresentable: 'any', io: 'input' })))
+    .digest('hex')
+    .slice(0, 32);
+  return fingerprint;
+}
+
+/**
+ * A state this release wrote itself, unchanged since (the snapshot's integrity mark matched, and
+ * the journal records' checksums): it was checked in full when it was taken and by every change
+ * since, so only what depends on the time of reading is checked again (clockIssues). Never for a
+ * document from outside (an import, `PUT /_emulator/state`): those go through parseState.
+ */
+export function parseOwnState(
+  input: Record<string, unknown>,
+  nowMs = Date.now(),
+): { ok: true; state: EmulatorState } | { ok: false; issues: string[] } {
+  const shape = z.object({
+    format: z.literal(STATE_FORMAT),
+    version: z.literal(STATE_VERSION),
+    clock: z.object({ offsetMs: z.number().finite() }),
+    workspaces: z.record(z.string(), z.object({ clockOffsetMs: z.number().finite() }).loose()),
+  }).loose();
+  const top = shape.safeParse(input);
+  if (!top.success) return { ok: false, issues: top.error.issues.slice(0, 20).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+  const issues = clockIssues(top.data, nowMs);
+  return issues.length === 0 ? { ok: true, state: input as EmulatorState } : { ok: false, issues };
 }

@@ -175,6 +175,36 @@ describe('DurableStore', () => {
   });
 });
 
+describe('DurableStore integrity mark', () => {
+  it('loads its own snapshot without a second full check, and checks in full anything changed since', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'state.json');
+    const first = await open(file);
+    first.core.state.dns['kept.example'] = ['1'];
+    await first.store.close();
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/,"integrity":\{"sha256":"[0-9a-f]{64}","schema":"[0-9a-f]{32}"\}\}\n$/);
+
+    const again = await open(file);
+    expect(again.store.loadCheck).toBe('own');
+    expect(again.core.state.dns['kept.example']).toEqual(['1']);
+    expect(Object.keys(again.core.state)).not.toContain('integrity');
+    await again.store.release();
+
+    // A hand edit that breaks a rule, mark left in place: the bytes no longer match it, so the full
+    // check runs and refuses the file.
+    await writeFile(file, text.replace('"id":"default"', '"id":"other"'));
+    await expect(new DurableStore(file).load()).rejects.toThrow(/workspaces\.default\.id: must equal its key/);
+
+    // A mark from another state format (another release): a full check, which this file passes.
+    await writeFile(file, text.replace(/"schema":"[0-9a-f]{32}"/, `"schema":"${'0'.repeat(32)}"`));
+    const other = await open(file);
+    expect(other.store.loadCheck).toBe('full');
+    expect(other.core.state.dns['kept.example']).toEqual(['1']);
+    await other.store.release();
+  });
+});
+
 describe('MemoryStore', () => {
   it('runs the same commit path and keeps nothing', async () => {
     const store = new MemoryStore();

@@ -74,18 +74,11 @@ const zodIssues = (prefix: string, error: z.ZodError) =>
  * it is usable). `nowMs` is real time, against which the saved clock offsets are read.
  */
 export function stateIssues(state: StateShape, nowMs = Date.now()): string[] {
-  const issues: string[] = [];
-  const window = `${new Date(CLOCK_MIN_MS).toISOString()} to ${new Date(CLOCK_MAX_MS).toISOString()}`;
-  const globalNow = nowMs + state.clock.offsetMs;
-  if (!clockInRange(globalNow)) {
-    issues.push(`clock.offsetMs: puts the emulator clock at ${describeClockReading(globalNow)}, outside ${window}`);
-  }
+  const issues = clockIssues(state, nowMs);
   const verifiedBy = new Map<string, string>();
   for (const [key, ws] of Object.entries(state.workspaces)) {
     const at = `workspaces.${key}`;
     if (ws.id !== key) issues.push(`${at}.id: must equal its key "${key}", got "${ws.id}"`);
-    const wsNow = globalNow + ws.clockOffsetMs;
-    if (!clockInRange(wsNow)) issues.push(`${at}.clockOffsetMs: puts the workspace clock at ${describeClockReading(wsNow)}, outside ${window}`);
     for (const [domainKey, d] of Object.entries(ws.domains)) {
       if (d.domain !== domainKey) issues.push(`${at}.domains.${domainKey}.domain: must equal its key, got "${d.domain}"`);
       // An isolated workspace claims nothing from others (its keys in `domains` are unique already).
@@ -116,6 +109,26 @@ export function stateIssues(state: StateShape, nowMs = Date.now()): string[] {
     if (issues.length > MAX_ISSUES) break;
   }
   return issues.length > MAX_ISSUES ? [...issues.slice(0, MAX_ISSUES), `and ${issues.length - MAX_ISSUES} more`] : issues;
+}
+
+/**
+ * The checks that depend on when the state is read rather than on what it holds: the saved clock
+ * offsets against real time `nowMs`. A state this release saved itself is checked with these
+ * only (src/store/durable-store.ts, the snapshot's integrity mark); everything else was checked
+ * when it was taken.
+ */
+export function clockIssues(state: { clock: { offsetMs: number }; workspaces: Record<string, { clockOffsetMs: number }> }, nowMs = Date.now()): string[] {
+  const issues: string[] = [];
+  const window = `${new Date(CLOCK_MIN_MS).toISOString()} to ${new Date(CLOCK_MAX_MS).toISOString()}`;
+  const globalNow = nowMs + state.clock.offsetMs;
+  if (!clockInRange(globalNow)) {
+    issues.push(`clock.offsetMs: puts the emulator clock at ${describeClockReading(globalNow)}, outside ${window}`);
+  }
+  for (const [key, ws] of Object.entries(state.workspaces)) {
+    const wsNow = globalNow + ws.clockOffsetMs;
+    if (!clockInRange(wsNow)) issues.push(`workspaces.${key}.clockOffsetMs: puts the workspace clock at ${describeClockReading(wsNow)}, outside ${window}`);
+  }
+  return issues;
 }
 
 function workspaceIssues(at: string, ws: WorkspaceShape, issues: string[]): void {

@@ -41,7 +41,7 @@ let requests: InMemoryRequestIdStore;
 let replayCache: InMemoryReplayCache;
 let memory: Map<string, string>;
 
-// The schema validator compiles xmllint on first use (seconds); pay that outside the tests.
+// The schema validator compiles the SAML schemas on first use; pay that outside the tests.
 beforeAll(() => conformsToSamlSchema('<warm-up/>'), 60_000);
 
 beforeEach(() => {

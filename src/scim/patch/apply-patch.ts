@@ -644,9 +644,49 @@ function settlePrimary(all: unknown[], written: unknown[]): void {
  *  - `invalidFilter` (`invalid_filter`): a malformed value filter, or a member filter other than `value eq` (joined by `or`).
  */
 export function applyPatch(resource: ScimResource, body: unknown, resourceType: ScimResourceType): PatchOutcome {
+  const steps = patchSteps(resource, body, resourceType);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Longest stretch of PATCH work between two yields to the event loop (applyPatchInSlices). */
+export const PATCH_SLICE_MS = 8;
+/** Sliced attempts a PATCH makes when other writes to its resource overtake it; then it runs in one go. */
+export const PATCH_RETRIES = 3;
+
+/**
+ * `applyPatch`, yielding to the event loop whenever its operations have run for `sliceMs`, so that
+ * the largest legal PATCH (docs/security.md#scim-limits) never holds other requests up for long.
+ * The operations apply to a private draft: nothing is visible until the caller stores the
+ * outcome, so the PATCH stays all or nothing. The caller must check, once it resolves, that the
+ * resource did not change meanwhile (src/scim/users.ts patchUser).
+ */
+export async function applyPatchInSlices(
+  resource: ScimResource,
+  body: unknown,
+  resourceType: ScimResourceType,
+  sliceMs = PATCH_SLICE_MS,
+): Promise<PatchOutcome> {
+  const steps = patchSteps(resource, body, resourceType);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The PATCH one operation at a time: yields after each, returns the outcome. */
+function* patchSteps(resource: ScimResource, body: unknown, resourceType: ScimResourceType): Generator<void, PatchOutcome> {
   const operations = readOperations(body);
   const session = new PatchSession(resource, resourceType);
   for (const operation of operations) {
+    yield;
     try {
       session.apply(operation.op, operation.path, operation.value, operation.hasValue);
     } catch (e) {

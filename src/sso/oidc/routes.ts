@@ -6,7 +6,8 @@ import { requireConnection, spValues } from '../connection.js';
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { OIDC_PENDING_TTL_MS, ssoRuntime } from '../runtime.js';
 import { oidcError } from './reasons.js';
-import { beginOidcLogin, completeOidcLogin } from './relying-party.js';
+// openid-client and jose load with the first OIDC sign-in (docs/performance.md).
+const relyingParty = () => import('./relying-party.js');
 
 export function oidcRoutes() {
   const r = new Hono<AppEnv>();
@@ -21,7 +22,7 @@ export function oidcRoutes() {
     let login;
     try {
       const rp = await runtime.relyingParty(connection);
-      login = await beginOidcLogin(rp, { email, redirectUri });
+      login = await (await relyingParty()).beginOidcLogin(rp, { email, redirectUri });
     } catch (err) {
       refuseProtocol(c, 'oidc', err, email);
     }
@@ -55,7 +56,7 @@ export function oidcRoutes() {
         );
       }
       const rp = await runtime.relyingParty(connection);
-      identity = await completeOidcLogin(rp, { callbackUrl: c.req.url, pending }, core.clockFor(ws.id));
+      identity = await (await relyingParty()).completeOidcLogin(rp, { callbackUrl: c.req.url, pending }, core.clockFor(ws.id));
     } catch (err) {
       refuseProtocol(c, 'oidc', err);
     }

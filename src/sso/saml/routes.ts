@@ -7,20 +7,22 @@ import { authnRequestBinding, requireConnection, spValues } from '../connection.
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { ssoRuntime } from '../runtime.js';
 import { mapIdentity } from './attribute-map.js';
-import { createAuthnRequest, createAuthnRequestPost, renderAuthnRequestForm } from './authn-request.js';
-import { buildSpMetadata } from './sp-metadata.js';
-import { validateSamlResponse } from './validate-response.js';
-import { warmUpSamlSchema } from './schema-check.js';
+import { warmUpSaml } from './warm-up.js';
+
+// samlify, xml-crypto and xmldom load with the first SAML request, not with the emulator
+// (docs/performance.md).
+const authnRequests = () => import('./authn-request.js');
 
 export function samlRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/metadata', (c) => {
+  r.get('/metadata', async (c) => {
     const sp = spValues(new URL(c.req.url).origin, c.get('ws').id).saml;
+    const { buildSpMetadata } = await import('./sp-metadata.js');
     return c.body(buildSpMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl }), 200, { 'Content-Type': 'application/samlmetadata+xml' });
   });
 
-  r.get('/login', (c) => {
+  r.get('/login', async (c) => {
     const ws = c.get('ws');
     const core = c.get('core');
     const connection = requireConnection(ws, 'saml');
@@ -30,7 +32,8 @@ export function samlRoutes() {
     if (relayState !== undefined && Buffer.byteLength(relayState) > 80) {
       throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
     }
-    warmUpSamlSchema();
+    warmUpSaml();
+    const { createAuthnRequest, createAuthnRequestPost, renderAuthnRequestForm } = await authnRequests();
     const options = {
       sp,
       idp: { ssoUrl: connection.idp.ssoUrl },
@@ -59,6 +62,7 @@ export function samlRoutes() {
     const relayState = typeof form.RelayState === 'string' ? form.RelayState : undefined;
     const runtime = ssoRuntime(core, ws);
     const sp = spValues(new URL(c.req.url).origin, ws.id).saml;
+    const { validateSamlResponse } = await import('./validate-response.js');
     let identity;
     try {
       identity = await validateSamlResponse(samlResponse, {

@@ -1,15 +1,24 @@
-// The one place that configures samlify for this process: its XML schema validator is the pure
-// JavaScript samlify-validator-js (no Java), set once, and shared with our own schema checks.
+// The one place that configures samlify for this process: its XML schema validator is our own
+// schema check (libxml2 in WebAssembly, no Java), set once.
 
 import samlify from 'samlify';
-import schemaValidator from 'samlify-validator-js';
+import { conformsToSamlSchema } from './schema-check.js';
 
 let configured = false;
 
-/** Returns samlify with its schema validator set; safe to call any number of times. */
+/**
+ * Returns samlify with its schema validator set; safe to call any number of times. The validator is
+ * the one our own checks use (schema-check.ts, schemas compiled once per process).
+ */
 export function samlifyLib(): typeof samlify {
   if (!configured) {
-    samlify.setSchemaValidator({ validate: (xml: string) => schemaValidator.validate(xml) });
+    samlify.setSchemaValidator({
+      validate: async (xml: string) => {
+        // samlify's own validator contract: resolve on a valid document, reject otherwise.
+        if (!(await conformsToSamlSchema(xml))) throw new Error('ERR_EXCEPTION_VALIDATE_XML');
+        return 'SUCCESS_VALIDATE_XML';
+      },
+    });
     configured = true;
   }
   return samlify;

@@ -1,83 +1,75 @@
-// SAML 2.0 schema validation (samlify-validator-js: xmllint compiled to JavaScript, no Java) in a
-// worker thread, started once per process on first use: compiling the validator takes seconds of
-// CPU, which would otherwise stall every request of the emulator while it happens.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+// SAML 2.0 schema validation with libxml2 (libxml2-wasm: libxml2 compiled to WebAssembly, no Java,
+// no native build): the schemas are compiled once per process, on first use, then each check is a
+// parse and a validation against the compiled schemas.
 import { EmulatorError } from '../../errors.js';
+import { SAML_PROTOCOL_SCHEMA, SAML_SCHEMAS } from './saml-schemas.js';
 
-const validatorPath = createRequire(import.meta.url).resolve('samlify-validator-js');
-
-// The worker's code, CommonJS; it validates each message and answers {id, ok}.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const validator = require(${JSON.stringify(validatorPath)});
-parentPort.on('message', ({ id, xml }) => {
-  validator.validate(xml).then(() => parentPort.postMessage({ id, ok: true }), () => parentPort.postMessage({ id, ok: false }));
-});
-`;
-
-// A minimal valid Response, so that warming up compiles the schemas.
-const WARM_UP_XML =
-  '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_warm" Version="2.0" IssueInstant="2000-01-01T00:00:00Z">' +
-  '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:Response>';
-
-let worker: Worker | undefined;
-let nextId = 1;
-const waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (e: Error) => void }>();
-
-function startWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true });
-  w.on('message', ({ id, ok }: { id: number; ok: boolean }) => {
-    waiting.get(id)?.resolve(ok);
-    waiting.delete(id);
-    if (waiting.size === 0) w.unref();
-  });
-  const fail = (e: Error) => {
-    for (const p of waiting.values()) p.reject(e);
-    waiting.clear();
-    worker = undefined;
-  };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`the SAML schema validator stopped (exit ${code})`)));
-  // Idle, the thread keeps nobody's process alive; a check in flight does (see validateInWorker).
-  w.unref();
-  worker = w;
-  return w;
+type Libxml2 = typeof import('libxml2-wasm');
+interface Validator {
+  lib: Libxml2;
+  schema: InstanceType<Libxml2['XsdValidator']>;
 }
 
-/**
- * Starts compiling the validator in the background (when SAML is configured or a sign-in starts).
- * The warm-up alone never keeps a process alive.
- */
+let loading: Promise<Validator> | undefined;
+
+/** Loads libxml2 and compiles the SAML schemas, once; a failed load is tried again next time. */
+function validator(): Promise<Validator> {
+  loading ??= (async () => {
+    const lib = await import('libxml2-wasm');
+    // The schemas import each other by file name: those names, and only those, resolve to the
+    // bundled copies. Nothing else is ever read (no file system, no network).
+    const schemas = Object.fromEntries(Object.entries(SAML_SCHEMAS).map(([name, text]) => [name, new TextEncoder().encode(text)]));
+    lib.xmlRegisterInputProvider(new lib.XmlBufferInputProvider(schemas));
+    const doc = lib.XmlDocument.fromBuffer(schemas[SAML_PROTOCOL_SCHEMA]!, { url: SAML_PROTOCOL_SCHEMA });
+    try {
+      return { lib, schema: lib.XsdValidator.fromDoc(doc) };
+    } finally {
+      doc.dispose();
+    }
+  })().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+/** Starts loading the validator in the background (when SAML is configured or a sign-in starts). */
 export function warmUpSamlSchema(): void {
-  if (worker) return;
-  const w = startWorker();
-  const id = nextId++;
-  waiting.set(id, { resolve: () => undefined, reject: () => undefined });
-  w.postMessage({ id, xml: WARM_UP_XML });
+  validator().catch(() => undefined);
 }
 
-function validateInWorker(xml: string): Promise<boolean> {
-  const w = startWorker();
-  const id = nextId++;
-  return new Promise<boolean>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    w.ref();
-    w.postMessage({ id, xml });
-  });
+/** Whether the document parses and conforms to the compiled schemas. */
+function conforms({ lib, schema }: Validator, xml: string): boolean {
+  let doc: InstanceType<Libxml2['XmlDocument']>;
+  try {
+    // Default parse options: no entity substitution, no DTD or network loading.
+    doc = lib.XmlDocument.fromString(xml);
+  } catch {
+    return false;
+  }
+  try {
+    schema.validate(doc);
+    return true;
+  } catch (e) {
+    if (e instanceof lib.XmlValidateError) return false;
+    throw e;
+  } finally {
+    doc.dispose();
+  }
 }
 
 /**
  * Whether a SAML protocol message conforms to the SAML 2.0 protocol and assertion schemas (and
- * XML-DSig, XML-Enc). The first call in a process waits for the validator to compile.
+ * XML-DSig, XML-Enc). The first call in a process waits for the schemas to compile (tens of ms).
  */
-export function conformsToSamlSchema(xml: string): Promise<boolean> {
-  return validateInWorker(xml).catch((e: unknown) => {
+export async function conformsToSamlSchema(xml: string): Promise<boolean> {
+  try {
+    return conforms(await validator(), xml);
+  } catch (e) {
     throw new EmulatorError({
       code: 'saml_schema_unavailable',
       status: 503,
       message: `The SAML schema validator is not available (${e instanceof Error ? e.message : String(e)}); nothing was changed. Try the sign-in again.`,
     });
-  });
+  }
 }

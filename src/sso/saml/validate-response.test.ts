@@ -172,7 +172,7 @@ async function reason(promise: Promise<unknown>): Promise<string> {
   return 'accepted';
 }
 
-// The schema validator compiles xmllint on first use (seconds); pay that outside the tests.
+// The schema validator compiles the SAML schemas on first use; pay that outside the tests.
 beforeAll(() => conformsToSamlSchema('<warm-up/>'), 60_000);
 
 beforeEach(() => {

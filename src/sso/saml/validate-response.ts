@@ -55,7 +55,7 @@ export interface SamlValidationContext {
   /** Per-connection attribute names for email and names. */
   attributeMap?: AttributeMap;
   /**
-   * Validate against the SAML 2.0 XML schemas (samlify-validator-js, in a worker thread). Default
+   * Validate against the SAML 2.0 XML schemas (libxml2, schemas compiled once per process). Default
    * true; the first check in a process waits while the validator compiles.
    */
   schemaValidation?: boolean;

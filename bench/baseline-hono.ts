@@ -1,0 +1,220 @@
+// The figures of docs/performance.md, each beside a bare-Hono baseline measured in the same run:
+// cold start to the listening line, SCIM create and `userName eq` lookup over HTTP (8 connections,
+// --memory), the first SAML sign-in of a process against the next ten and against OIDC, and the CPU
+// time of the bundled scenarios. Servers run from dist/ (npm run build first), one child each.
+// Run: npx tsx bench/baseline-hono.ts (BENCH_ONLY=start|scim|signin|scenarios for one part;
+// EMULATOR_ROOT=DIR measures another built checkout against the same baseline)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// EMULATOR_ROOT: another checkout (built) to measure instead, e.g. the release before a change.
+const ROOT = process.env.EMULATOR_ROOT ? `${process.env.EMULATOR_ROOT.replace(/\/+$/, '')}/` : fileURLToPath(new URL('..', import.meta.url));
+const BIN = `${ROOT}bin/edu-emulator.js`;
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const CONNECTIONS = 8;
+const ONLY = process.env.BENCH_ONLY;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// A bare Hono app on @hono/node-server: health, a POST handler with a Map index, a lookup by
+// `filter=userName eq "…"`, the least a SCIM server over Hono can do.
+const BARE_HONO = `
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+const users = new Map();
+const app = new Hono();
+app.get('/_emulator/health', (c) => c.json({ status: 'ok' }));
+app.post('/w/default/scim/v2/Users', async (c) => {
+  const body = await c.req.json();
+  const key = String(body.userName).toLowerCase();
+  if (users.has(key)) return c.json({ status: '409' }, 409);
+  const user = { ...body, id: crypto.randomUUID(), meta: { resourceType: 'User', created: new Date().toISOString() } };
+  users.set(key, user);
+  return c.json(user, 201);
+});
+app.get('/w/default/scim/v2/Users', (c) => {
+  const m = /^userName eq "(.*)"$/.exec(c.req.query('filter') ?? '');
+  const user = m ? users.get(m[1].toLowerCase()) : undefined;
+  return c.json({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: user ? 1 : 0, Resources: user ? [user] : [] });
+});
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log('listening on http://127.0.0.1:' + info.port));
+`;
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  ms: number;
+  out: string;
+}
+
+/** Starts a server child and resolves at its listening line with the time it took. */
+function startServer(kind: 'hono' | 'emulator', extra: string[] = []): Promise<Server> {
+  const args = kind === 'hono' ? ['--input-type=module', '-e', BARE_HONO] : [BIN, 'serve', '--memory', '--port', '0', '--admin-key', 'bench-admin-key', ...extra];
+  const started = performance.now();
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1]!, ms: performance.now() - started, out });
+    });
+    proc.on('exit', (code) => reject(new Error(`${kind} exited with ${code} before listening`)));
+  });
+}
+
+async function stop(s: Server): Promise<void> {
+  if (s.proc.exitCode !== null) return;
+  const done = new Promise((r) => s.proc.on('exit', r));
+  s.proc.kill('SIGKILL');
+  await done;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: body !== undefined ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Requests per second with CONNECTIONS clients for `count` requests, each made by `make(i)`. */
+async function rate(count: number, make: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) await make(next++);
+    }),
+  );
+  return count / ((performance.now() - start) / 1000);
+}
+
+const scimHeaders = (token: string) => ({ Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' });
+
+async function scimToken(url: string): Promise<string> {
+  const res = await send(`${url}/w/default/api/scim/tokens`, 'POST', { Authorization: 'Bearer bench-admin-key', 'Content-Type': 'application/json' }, '{"name":"bench"}');
+  return (JSON.parse(res.text) as { token: string }).token;
+}
+
+async function createsAndLookups(s: Server, token: string, tag: string): Promise<{ create: number; lookup: number }> {
+  const create = async (name: string, expect = 201) => {
+    const res = await send(`${s.url}/w/default/scim/v2/Users`, 'POST', scimHeaders(token), JSON.stringify({ schemas: [USER], userName: name, name: { givenName: 'N', familyName: 'B' } }));
+    if (res.status !== expect) throw new Error(`create answered ${res.status}: ${res.text.slice(0, 200)}`);
+  };
+  await rate(500, (i) => create(`warm-${tag}-${i}@district.example`));
+  const creates = await rate(3_000, (i) => create(`${tag}-${i}@district.example`));
+  // 5,000 users stored (plus the warm-up): `userName eq` lookups of random ones.
+  await rate(1_500, (i) => create(`more-${tag}-${i}@district.example`));
+  const lookup = async (i: number) => {
+    const name = `${tag}-${(i * 7919) % 3_000}@district.example`;
+    const res = await send(`${s.url}/w/default/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`, 'GET', scimHeaders(token));
+    if (res.status !== 200 || !res.text.includes(name)) throw new Error(`lookup answered ${res.status}: ${res.text.slice(0, 200)}`);
+  };
+  await rate(500, lookup);
+  return { create: creates, lookup: await rate(5_000, lookup) };
+}
+
+// ---- the figures ----------------------------------------------------------------------------
+
+const rows: { figure: string; emulator: string; baseline: string; ratio: string; goal: string }[] = [];
+const fmt = (n: number, unit: string) => `${n.toFixed(n < 10 ? 2 : 0)} ${unit}`;
+
+if (!ONLY || ONLY === 'start') {
+  const hono: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const h = await startServer('hono');
+    hono.push(h.ms);
+    await stop(h);
+    const e = await startServer('emulator');
+    ours.push(e.ms);
+    await stop(e);
+  }
+  const [a, b] = [median(ours), median(hono)];
+  rows.push({ figure: 'serve --memory: cold start to the listening line (median of 5)', emulator: fmt(a, 'ms'), baseline: fmt(b, 'ms'), ratio: `${(a / b).toFixed(2)}×`, goal: '≤ 1.5×' });
+}
+
+if (!ONLY || ONLY === 'scim') {
+  const h = await startServer('hono');
+  const base = await createsAndLookups(h, 'none', 'h');
+  await stop(h);
+  const e = await startServer('emulator');
+  const ours = await createsAndLookups(e, await scimToken(e.url), 'e');
+  await stop(e);
+  rows.push({ figure: `SCIM create, ${CONNECTIONS} connections, --memory`, emulator: fmt(ours.create, 'r/s'), baseline: fmt(base.create, 'r/s'), ratio: `${(ours.create / base.create).toFixed(2)}×`, goal: '≥ 0.5×' });
+  rows.push({ figure: `SCIM userName eq lookup at 5k users, ${CONNECTIONS} connections`, emulator: fmt(ours.lookup, 'r/s'), baseline: fmt(base.lookup, 'r/s'), ratio: `${(ours.lookup / base.lookup).toFixed(2)}×`, goal: '≥ 0.5×' });
+}
+
+// A child process per run: the first SAML sign-in of a process, the next ten, then OIDC's.
+const SIGN_INS = `
+import { createEmulator } from '${ROOT}dist/app.js';
+import { createAdminClient } from '${ROOT}dist/client/admin-client.js';
+const emulator = createEmulator({ adminKey: 'bench-admin-key' });
+const admin = createAdminClient({ url: 'http://127.0.0.1:9', adminKey: emulator.adminKey, fetch: (r) => emulator.app.fetch(r) });
+async function district(id, protocol) {
+  await admin.workspaces.create({ id, isolated: true });
+  const idp = await admin.idps.create({ vendor: 'entra', users: [{ email: 'ada@' + id + '.k12.us', givenName: 'Ada' }] });
+  const ws = admin.workspace(id);
+  await ws.domains.addAndVerify(id + '.k12.us');
+  await ws.sso.configure({ protocol, mockIdp: idp.id });
+  await ws.invites.create({ email: 'ada@' + id + '.k12.us' });
+  return ws;
+}
+const saml = await district('samlbench', 'saml');
+const oidc = await district('oidcbench', 'oidc');
+async function time(ws, email) {
+  const t = performance.now();
+  const r = await ws.signIn.sso(email);
+  if (r.outcome !== 'allowed') throw new Error('sign-in refused: ' + JSON.stringify(r));
+  return performance.now() - t;
+}
+const first = await time(saml, 'ada@samlbench.k12.us');
+const next = [];
+for (let i = 0; i < 10; i++) next.push(await time(saml, 'ada@samlbench.k12.us'));
+const oidcFirst = await time(oidc, 'ada@oidcbench.k12.us');
+const oidcNext = [];
+for (let i = 0; i < 10; i++) oidcNext.push(await time(oidc, 'ada@oidcbench.k12.us'));
+console.log(JSON.stringify({ first, next, oidcFirst, oidcNext }));
+process.exit(0);
+`;
+
+if (!ONLY || ONLY === 'signin') {
+  // A file, not -e: a worker thread would inherit --input-type=module.
+  const script = join(await mkdtemp(join(tmpdir(), 'edu-emulator-bench-')), 'sign-ins.mjs');
+  await writeFile(script, SIGN_INS);
+  const proc = spawn(process.execPath, [script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => proc.on('exit', r));
+  const { first, next, oidcNext } = JSON.parse(out) as { first: number; next: number[]; oidcFirst: number; oidcNext: number[] };
+  const [later, oidc] = [median(next), median(oidcNext)];
+  rows.push({ figure: 'first SAML sign-in of a process (SP-initiated, mock IdP, in process)', emulator: fmt(first, 'ms'), baseline: `${fmt(later, 'ms')} (next ten)`, ratio: `${(first / later).toFixed(1)}×`, goal: '≤ 5×' });
+  rows.push({ figure: 'later SAML sign-in (median of ten) against a later OIDC one', emulator: fmt(later, 'ms'), baseline: `${fmt(oidc, 'ms')} (OIDC)`, ratio: `${(later / oidc).toFixed(1)}×`, goal: '≤ 8×' });
+}
+
+if (!ONLY || ONLY === 'scenarios') {
+  // CPU of the whole process (every thread, the schema validator's included), read at exit.
+  const cpuAtExit = `process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\ncpu-us ' + (u.user + u.system) + '\\n'); });`;
+  const started = performance.now();
+  const proc = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(cpuAtExit)}`, BIN, 'run', 'scenarios/'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise((r) => proc.on('exit', r));
+  const wall = performance.now() - started;
+  const cpu = Number(/cpu-us (\d+)/.exec(err)?.[1] ?? NaN) / 1e6;
+  rows.push({ figure: `the bundled scenarios (edu-emulator run scenarios/, exit ${code})`, emulator: `${cpu.toFixed(2)} CPU-s`, baseline: `${(wall / 1000).toFixed(2)} s wall`, ratio: '', goal: '≤ 2.5 CPU-s' });
+}
+
+agent.destroy();
+console.table(rows);
