@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
 import { newUsageLimitsState, usageLimitsStateSchema } from './usage-limit-state.js';
+import { directoryStateSchema, newDirectoryState } from './directory-state.js';
 import { stateIssues } from './validate-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
@@ -118,6 +119,8 @@ export const workspaceStateSchema = z.object({
   sso: ssoStateSchema.default({ connection: null, enforcement: 'off' }),
   roles: rolesStateSchema.default(newRolesState),
   usageLimits: usageLimitsStateSchema.default(newUsageLimitsState),
+  /** Directory sync (src/directory): the connection, what it manages, the last syncs; absent in older states. */
+  directory: directoryStateSchema.default(newDirectoryState),
   events: z.array(eventRecordSchema).default([]),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
