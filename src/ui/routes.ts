@@ -20,6 +20,7 @@ import { roleActions, rolesPage } from './pages/roles.js';
 import { scimActions, scimPage } from './pages/scim.js';
 import { ssoActions, ssoPage } from './pages/sso.js';
 import { trainingActions, trainingPage } from './pages/training.js';
+import { directoryActions, directoryPage } from './pages/directory.js';
 
 type Render = (ctx: PageContext) => Promise<unknown>;
 
@@ -33,6 +34,7 @@ const PAGE_RENDERERS: Record<string, Render> = {
   readiness: readinessPage,
   events: eventsPage,
   training: trainingPage,
+  directory: directoryPage,
 };
 
 const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
@@ -44,6 +46,7 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
   roles: roleActions,
   training: trainingActions,
   events: eventActions,
+  directory: directoryActions,
 };
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
