@@ -32,6 +32,7 @@ import { usageLimitRoutes } from './usage-limits/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { directoryRuntime } from './directory/directory.js';
 import { startSftpServer, stopSftpServer } from './directory/sftp-server.js';
+import { INTERVAL_TICK_MS, runDueSyncs } from './directory/interval.js';
 import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
@@ -224,6 +225,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.get('/_emulator/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/_emulator/docs', (c) => c.html(docsPage()));
   app.use('/_emulator/clock', recordClockMoves());
+  // Directory syncs due on the moved clock run before the answer, so what follows sees them.
+  app.use('/_emulator/clock', async (c, next) => {
+    await next();
+    if (c.req.method === 'POST' && c.res.ok) await runDueSyncs(core);
+  });
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
@@ -268,7 +274,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
 
+  // Interval syncs as real time passes (the ticker never holds the process open).
+  const ticker = setInterval(() => void runDueSyncs(core).catch(() => {}), INTERVAL_TICK_MS);
+  ticker.unref();
   const close = async () => {
+    clearInterval(ticker);
     await stopSftpServer(core);
     await store.close();
   };

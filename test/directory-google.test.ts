@@ -285,3 +285,23 @@ describe('Google API errors', () => {
     expect(await member('remote', 'owner@district.example')).toMatchObject({ source: 'scim', role: 'owner', status: 'active' });
   });
 });
+
+describe('interval syncs on the emulator clock', () => {
+  it('sync when the workspace clock passes the interval (30 minutes by default)', async () => {
+    await call('POST', '/_emulator/workspaces', { id: 'interval', isolated: true });
+    await call('PUT', '/w/interval/api/directory', { type: 'google', mockIdp: 'gws', groups: ['Teachers'] });
+    expect((await call('POST', '/w/interval/api/directory/sync')).body.summary.created).toBe(3);
+    const view = (await call('GET', '/w/interval/api/directory')).body;
+    expect(Date.parse(view.nextSyncAt) - Date.parse(view.lastSyncAt)).toBe(30 * 60_000);
+    await call('POST', '/idp/gws/users', { email: 'new.teacher@springfield.k12.us', groups: ['Teachers'] });
+    await call('POST', '/_emulator/clock', { advance: '29m', workspace: 'interval' });
+    expect((await call('GET', '/w/interval/api/directory/syncs')).body.syncs).toHaveLength(1);
+    await call('POST', '/_emulator/clock', { advance: '2m', workspace: 'interval' });
+    const syncs = (await call('GET', '/w/interval/api/directory/syncs')).body.syncs;
+    expect(syncs).toHaveLength(2);
+    expect(syncs[0]).toMatchObject({ trigger: 'interval', status: 'ok', summary: { created: 1 } });
+    expect(await member('interval', 'new.teacher@springfield.k12.us')).toMatchObject({ source: 'scim' });
+    // Other workspaces' directories were not due.
+    expect((await call('GET', '/w/springfield/api/directory/syncs')).body.syncs).toHaveLength(4);
+  });
+});
