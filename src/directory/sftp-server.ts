@@ -191,7 +191,7 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
     sftp.on('SETSTAT', ok);
     sftp.on('FSETSTAT', ok);
     sftp.on('MKDIR', (id) => sftp.status(id, STATUS_CODE.PERMISSION_DENIED, 'upload users.csv and groups.csv at the top level'));
-    sftp.on('REMOVE', (id) => ok(id));
+    sftp.on('REMOVE', (id) => sftp.status(id, STATUS_CODE.PERMISSION_DENIED, 'files are replaced by uploading them again'));
     sftp.on('RENAME', (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED, 'upload users.csv and groups.csv under their own names'));
     sftp.on('CLOSE', (id, handle) => {
       const h = handleOf(handle);
