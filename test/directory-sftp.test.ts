@@ -1,6 +1,11 @@
 // CSV directories over a real SFTP server (docs/directory-sync.md): the ssh2 client signs in with the
 // workspace's SFTP username and password (or a public key), uploads users.csv and groups.csv, and the
 // sync follows; a broken file changes nothing and names its line and column, over SFTP and over HTTP.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/start.js';
@@ -132,6 +137,35 @@ describe('an SFTP directory', () => {
     await expect(upload({ ...login, password: undefined, privateKey: other.private }, {})).rejects.toThrow(/authentication/i);
     const outcomes = await upload({ ...login, password: undefined, privateKey: keys.private }, {});
     expect(outcomes['(listing)']).toBe('groups.csv,users.csv');
+  });
+});
+
+// Debian's OpenSSH sftp, when installed (openssh-client), against the same server with a key pair.
+describe.skipIf(!existsSync('/usr/bin/sftp'))('OpenSSH sftp', () => {
+  it('uploads with a key in batch mode, and the sync follows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sftp-'));
+    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keyFile = join(dir, 'id_ed25519');
+    await writeFile(keyFile, keys.private);
+    await chmod(keyFile, 0o600);
+    // The same people as the last sync, with other names: two updates, no status change.
+    await writeFile(join(dir, 'users.csv'), 'id,email,first_name,status\n1,ada@lincoln.k12.us,Augusta Ada,active\n2,bob@lincoln.k12.us,Bob,inactive\n');
+    await writeFile(join(dir, 'batch'), `put ${join(dir, 'users.csv')} users.csv\nls\n`);
+    const view = (await call('PUT', `/w/${ws}/api/directory`, { type: 'sftp', publicKeys: [keys.public] })).body;
+    const before = (await call('GET', `/w/${ws}/api/directory/syncs`)).body.syncs.length;
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        '/usr/bin/sftp',
+        ['-b', join(dir, 'batch'), '-i', keyFile, '-P', String(view.sftp.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${view.sftp.username}@${view.sftp.host}`],
+        { timeout: 20_000 },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('users.csv');
+    const [sync] = await syncsUntil(before + 1);
+    expect(sync).toMatchObject({ status: 'ok', trigger: 'upload', summary: { updated: 2, created: 0, deactivated: 0 } });
+    expect(await member('ada@lincoln.k12.us')).toMatchObject({ givenName: 'Augusta Ada', status: 'pending_invite' });
   });
 });
 

@@ -114,6 +114,8 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
   client.on('error', () => {});
 
   function serveSftp(sftp: SFTPWrapper): void {
+    // The client's EOF ends the session: close our side too, or OpenSSH's sftp waits for the channel forever.
+    sftp.on('end', () => sftp.end());
     const handles = new Map<number, { kind: 'file'; name: string; chunks: Buffer[]; size: number; write: boolean } | { kind: 'dir'; listed: boolean }>();
     let nextHandle = 1;
     const handleOf = (buf: Buffer) => (buf.length === 4 ? handles.get(buf.readUInt32BE(0)) : undefined);
