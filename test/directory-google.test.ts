@@ -169,6 +169,10 @@ describe('a Google directory connection with a group filter', () => {
     expect(events[0].actor).toBe('admin-key');
     const view = (await call('GET', `/w/${ws}/api/directory`)).body;
     expect(view.lastSync.id).toBe(syncs[0].id);
+    // The typed client reads the same.
+    const typed = running.admin.workspace(ws).directory;
+    expect((await typed.syncs()).map((s) => s.id)).toEqual(syncs.map((s: any) => s.id));
+    expect((await typed.get()).google?.groups).toEqual(['Teachers', 'Students']);
     expect(view.managed).toEqual({ users: STUDENTS + 3, groups: 2 });
   });
 });
