@@ -115,7 +115,8 @@ function plan(core: EmulatorCore, ws: WorkspaceState, snapshot: DirectorySnapsho
     const id = ws.directory.managed.groups[g.id];
     return id === undefined || !scimGroup(ws, id);
   }).length;
-  const leaving = Object.keys(ws.directory.managed.groups).filter((id) => !snapshot.groups.some((g) => g.id === id)).length;
+  const snapshotGroups = new Set(snapshot.groups.map((g) => g.id));
+  const leaving = Object.entries(ws.directory.managed.groups).filter(([id, groupId]) => !snapshotGroups.has(id) && scimGroup(ws, groupId)).length;
   if (existingGroups + newGroups - leaving > GROUP_LIMIT) {
     throw new EmulatorError({
       code: 'group_limit',
