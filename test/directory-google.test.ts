@@ -309,3 +309,22 @@ describe('interval syncs on the emulator clock', () => {
     expect((await call('GET', '/w/springfield/api/directory/syncs')).body.syncs).toHaveLength(4);
   });
 });
+
+describe('after a restart', () => {
+  it('pulls from the mock IdP under the new port, and keeps the connection and history', async () => {
+    const state = JSON.parse(JSON.stringify(running.emulator.core.snapshot()));
+    const again = await startEmulator({ adminKey: 'directory-test-key', state });
+    try {
+      expect(again.url).not.toBe(running.url);
+      const res = await fetch(`${again.url}/w/springfield/api/directory/sync`, { method: 'POST', headers: { Authorization: `Bearer ${again.adminKey}` } });
+      const body = (await res.json()) as any;
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      // The teacher added to the IdP by the interval test is new here.
+      expect(body.summary).toMatchObject({ created: 1, deactivated: 0 });
+      const syncs = (await (await fetch(`${again.url}/w/springfield/api/directory/syncs`, { headers: { Authorization: `Bearer ${again.adminKey}` } })).json()) as any;
+      expect(syncs.syncs).toHaveLength(5);
+    } finally {
+      await again.stop();
+    }
+  });
+});

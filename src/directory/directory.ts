@@ -305,6 +305,10 @@ export function requireSync(ws: WorkspaceState, id: string): SyncRecord {
 
 export type SyncTrigger = SyncRecord['trigger'];
 
+// A mock IdP is this emulator itself: answered in process whatever origin and port the connection
+// was made under (a restart on another port keeps working).
+const ownMockIdpFetch = (core: EmulatorCore) => (url: string, init?: RequestInit) => core.selfFetch(new Request(url, init));
+
 function asSyncError(err: unknown): SyncRecord['error'] {
   if (err instanceof EmulatorError) {
     const d = err.details ?? {};
@@ -348,7 +352,7 @@ export async function runSync(
   try {
     snapshot =
       connection.type === 'google'
-        ? await pullGoogleDirectory({ fetch: core.outboundFetch, baseUrl: connection.baseUrl, tokenUrl: connection.tokenUrl, clientId: connection.clientId, clientSecret: connection.clientSecret, groups: connection.groups, sleep: runtime.sleep })
+        ? await pullGoogleDirectory({ fetch: connection.mockIdp !== undefined ? ownMockIdpFetch(core) : core.outboundFetch, baseUrl: connection.baseUrl, tokenUrl: connection.tokenUrl, clientId: connection.clientId, clientSecret: connection.clientSecret, groups: connection.groups, sleep: runtime.sleep })
         : csvSnapshot(files);
   } catch (err) {
     failure = err;
