@@ -198,8 +198,4 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'post', path: `${idp}/apps/oidc`, tag: 'Mock IdP', summary: 'Register an OIDC client', body: oidcAppInput, status: 201, public: true },
   { method: 'get', path: `${idp}/provision`, tag: 'Mock IdP', summary: 'Remembered provisioning targets', public: true },
   { method: 'post', path: `${idp}/provision`, tag: 'Mock IdP', summary: 'Push the directory over SCIM in the vendor\'s dialect', body: provisionInput, public: true },
-  { method: 'post', path: `${idp}/google/token`, tag: 'Mock IdP', summary: 'Google OAuth 2.0 token endpoint (client_credentials, form-encoded) for the Directory API', public: true },
-  { method: 'get', path: `${idp}/google/admin/directory/v1/users`, tag: 'Mock IdP', summary: 'Directory API users.list (bearer token; customer=my_customer, maxResults, pageToken)', query: { customer: 'my_customer', maxResults: '1 to 500 (default 100)', pageToken: 'the nextPageToken of the previous page' }, public: true },
-  { method: 'get', path: `${idp}/google/admin/directory/v1/groups`, tag: 'Mock IdP', summary: 'Directory API groups.list (bearer token)', query: { customer: 'my_customer', maxResults: '1 to 200 (default 200)', pageToken: 'the nextPageToken of the previous page' }, public: true },
-  { method: 'get', path: `${idp}/google/admin/directory/v1/groups/{groupKey}/members`, tag: 'Mock IdP', summary: 'Directory API members.list (bearer token)', query: { maxResults: '1 to 200 (default 200)', pageToken: 'the nextPageToken of the previous page' }, public: true },
 ];
