@@ -246,6 +246,8 @@ export function startSftpServer(core: EmulatorCore, options: SftpOptions): Promi
     server.listen(options.port, options.host, () => {
       // Like the HTTP socket's owner, the caller decides when the process ends; this server never holds it open.
       server.unref();
+      // Once listening, a socket-level error of one client must not end the emulator.
+      server.on('error', () => {});
       rt.server = server;
       rt.starting = undefined;
       const address = server.address() as AddressInfo;
