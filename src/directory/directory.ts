@@ -289,7 +289,7 @@ export function removeDirectory(core: EmulatorCore, ws: WorkspaceState, actor: s
   core.record(ws, 'directory.disconnected', actor, { type: previous.type });
 }
 
-/** Keeps uploaded CSV files for the next sync (they replace the previous ones by name). */
+/** Refuses (409 `directory_not_csv`) a CSV upload to a workspace whose directory is not an SFTP one. */
 export function checkCsvUpload(ws: WorkspaceState): void {
   const c = ws.directory.connection;
   if (c?.type !== 'sftp') {
@@ -421,7 +421,7 @@ export function recordSync(
   return record;
 }
 
-/** Where an uploaded file name is one the CSV directory reads; 400 otherwise. */
+/** The CSV file an uploaded name stands for (`users.csv`, `groups.csv`); 400 `invalid_csv_name` otherwise. */
 export function checkCsvName(name: string): (typeof CSV_FILES)[number] {
   const lower = name.replace(/^.*\//, '').toLowerCase();
   const found = CSV_FILES.find((f) => f === lower);
