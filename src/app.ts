@@ -29,6 +29,10 @@ import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.j
 import { groupRoutes } from './groups/routes.js';
 import { appRoutes, roleRoutes } from './roles/routes.js';
 import { usageLimitRoutes } from './usage-limits/routes.js';
+import { directoryRoutes } from './directory/routes.js';
+import { directoryRuntime } from './directory/directory.js';
+import { startSftpServer, stopSftpServer } from './directory/sftp-server.js';
+import { INTERVAL_TICK_MS, runDueSyncs } from './directory/interval.js';
 import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
@@ -59,6 +63,12 @@ export interface EmulatorOptions {
    * address and the machine's name (e.g. a docker-compose service name), or `'all'` for any Host.
    */
   allowedHosts?: readonly string[] | typeof ALL_HOSTS;
+  /**
+   * Port of the SFTP server for CSV directories (docs/directory-sync.md), started with the first
+   * `{"type":"sftp"}` connection; 0 (the default) picks a free one. It listens on `sftpHost` (127.0.0.1).
+   */
+  sftpPort?: number;
+  sftpHost?: string;
 }
 
 export interface Emulator {
@@ -118,6 +128,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   store.attach(core);
   plugMockIdpsIntoSso(core);
+  const sftp = { port: options.sftpPort ?? 0, host: options.sftpHost ?? '127.0.0.1' };
+  directoryRuntime(core).startSftp = () => startSftpServer(core, sftp);
+  // A saved SFTP connection gets its server back at start (a port that cannot be bound is shown as null in GET /api/directory).
+  if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftpServer(core, sftp).catch(() => {});
 
   const app = new Hono<AppEnv>();
   app.onError((err, c) => errorResponse(c, err));
@@ -210,6 +224,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.get('/_emulator/openapi.json', async (c) => c.json((await import('./openapi/document.js')).openApiDocument()));
   app.get('/_emulator/docs', async (c) => c.html((await import('./openapi/docs-page.js')).docsPage()));
   app.use('/_emulator/clock', recordClockMoves());
+  // Directory syncs due on the moved clock run before the answer, so what follows sees them.
+  app.use('/_emulator/clock', async (c, next) => {
+    await next();
+    if (c.req.method === 'POST' && c.res.ok) await runDueSyncs(core);
+  });
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
@@ -236,6 +255,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/roles', roleRoutes());
   app.route('/w/:ws/api/apps', appRoutes());
   app.route('/w/:ws/api/usage-limits', usageLimitRoutes());
+  app.route('/w/:ws/api/directory', directoryRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
   app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: (bearer) => safeEqual(bearer, adminKey) }));
@@ -253,5 +273,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws', consoleRoutes());
   app.route('/w/:ws', signInRoutes());
 
-  return { app, core, store, adminKey, hosts, close: () => store.close() };
+  // Interval syncs as real time passes (the ticker never holds the process open).
+  const ticker = setInterval(() => void runDueSyncs(core).catch(() => {}), INTERVAL_TICK_MS);
+  ticker.unref();
+  const close = async () => {
+    clearInterval(ticker);
+    await stopSftpServer(core);
+    await store.close();
+  };
+  return { app, core, store, adminKey, hosts, close };
 }

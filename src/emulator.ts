@@ -15,6 +15,7 @@ import { WorkspaceIndex } from './store/workspace-index.js';
 import { StateTracker } from './store/tracked-state.js';
 import { newRolesState } from './store/role-state.js';
 import { newUsageLimitsState } from './store/usage-limit-state.js';
+import { newDirectoryState } from './store/directory-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -72,6 +73,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     sso: { connection: null, enforcement: 'off' },
     roles: newRolesState(),
     usageLimits: newUsageLimitsState(),
+    directory: newDirectoryState(),
     events: [],
   };
 }

@@ -340,3 +340,28 @@ describe('enforcement what-if in the console', () => {
     expect(ssoOnly).toMatch(/ada@springfield.k12.us<br\/?><span class="muted">owner · keeps a way in/);
   });
 });
+
+describe('the directory sync page', () => {
+  it('connects the mock Google IdP with a group filter, syncs, and shows the last syncs', async () => {
+    const b = await signedIn();
+    await b.api('POST', '/_emulator/idps', {
+      id: 'gws',
+      vendor: 'google',
+      users: [
+        { email: 'tom@springfield.k12.us', groups: ['Teachers'] },
+        { email: 'cook@springfield.k12.us', groups: ['Kitchen'] },
+      ],
+    });
+    let page = await b.request('GET', '/w/default/admin/directory');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('No sync yet.');
+    expect(page.text).toMatch(/<option value="gws"/);
+    page = await b.submit('/w/default/admin/directory/google', { idp: 'gws', groups: 'Teachers' });
+    expect(page.text).toContain('Connected to gws, syncing members of Teachers.');
+    expect(page.text).toMatch(/Group filter<\/dt><dd>Teachers/);
+    page = await b.submit('/w/default/admin/directory/sync');
+    expect(page.text).toContain('Synced: 1 created, 0 updated, 0 deactivated');
+    expect(page.text).toContain('1 users outside the filtered groups were not synced');
+    expect((await b.api('GET', '/w/default/api/users?email=tom@springfield.k12.us')).body.users[0].source).toBe('scim');
+  });
+});

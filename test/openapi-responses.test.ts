@@ -182,6 +182,26 @@ describe('documented responses', () => {
     await call('get', `${idp}/faults`);
   });
 
+  it('describe the real answers of directory sync (Google pulled, CSV uploaded)', async () => {
+    const api = '/w/default/api';
+    await call('post', '/_emulator/idps', { id: 'gws', vendor: 'google', users: [{ email: 'kim@springfield.k12.us', groups: ['Teachers'] }] });
+    await call('get', `${api}/directory`);
+    await call('put', `${api}/directory`, { type: 'google', mockIdp: 'gws', groups: ['Teachers'] });
+    const sync = await call('post', `${api}/directory/sync`);
+    await call('get', `${api}/directory`);
+    await call('get', `${api}/directory/syncs`);
+    await call('get', `${api}/directory/syncs/${sync.id}`);
+    await call('put', `${api}/directory`, { type: 'sftp' });
+    await call('post', `${api}/directory/upload`, { 'users.csv': 'id,email\n1,kim@springfield.k12.us\n' });
+    const res = await emulator.app.request(`${api}/directory/files/users.csv`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'text/csv' }, body: 'id,email\n1,kim@springfield.k12.us\n' });
+    expect(res.status).toBe(200);
+    const validate = validatorFor('put', '/w/{ws}/api/directory/files/{name}', 200);
+    const json = await res.json();
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
+    checked.add('put /w/{ws}/api/directory/files/{name}');
+    await call('get', `${api}/directory`);
+  });
+
   it('covers every documented JSON answer of the admin API and the control plane', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)

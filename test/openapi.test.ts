@@ -12,8 +12,9 @@ function servedRoutes(): Set<string> {
   for (const r of emulator.app.routes) {
     if (r.method === 'ALL') continue;
     const admin = r.path.startsWith('/_emulator') || r.path.startsWith('/w/:ws/api/');
-    // The mock IdP's protocol endpoints (SAML, OIDC) are not part of its management API.
-    const idpManagement = r.path.startsWith('/idp/:idp') && !/^\/idp\/:idp\/(saml|oidc)(\/|$)/.test(r.path);
+    // The mock IdP's protocol endpoints (SAML, OIDC, the Google Directory API with its OAuth token
+    // endpoint, each answering in its protocol's own form) are not part of its management API.
+    const idpManagement = r.path.startsWith('/idp/:idp') && !/^\/idp\/:idp\/(saml|oidc|google)(\/|$)/.test(r.path);
     if (!admin && !idpManagement) continue;
     out.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
   }

@@ -16,7 +16,7 @@ const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU work
 Usage:
   edu-emulator serve [--port 4000] [--host 127.0.0.1] [--data FILE | --memory]
                      [--scenario FILE [--with-expectations]] [--dns-server HOST:PORT] [--admin-key KEY]
-                     [--allowed-hosts NAME,… | all]
+                     [--allowed-hosts NAME,… | all] [--sftp-port N]
   edu-emulator run PATH… [--reporter pretty|json|junit] [--out FILE] [--concurrency N]
                    [--bail] [--filter NAME] [--target URL --admin-key KEY]
   edu-emulator validate PATH…
@@ -46,6 +46,9 @@ serve options (environment variables in brackets):
                       *.domain for sub-domains), or "all" for any;
                       localhost, 127.0.0.1, ::1, the --host address
                       and this machine's name are always answered
+  --sftp-port N       port of the SFTP server for CSV directories,   [EMULATOR_SFTP_PORT] (0)
+                      started with the first {"type":"sftp"}
+                      connection; 0 picks a free one
   --scenario FILE     set a workspace up from a scenario file        [EMULATOR_SCENARIO]
   --with-expectations also check the scenario's expectations
 `;
@@ -74,6 +77,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
         'dns-server': { type: 'string' },
         'admin-key': { type: 'string' },
         'allowed-hosts': { type: 'string' },
+        'sftp-port': { type: 'string' },
         'with-expectations': { type: 'boolean' },
       },
     }));
@@ -103,6 +107,11 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
   if (dnsServer !== undefined) opts.dnsServer = dnsServer;
   const adminKey = values['admin-key'] ?? env.EMULATOR_ADMIN_KEY;
   if (adminKey !== undefined) opts.adminKey = adminKey;
+  const sftpPort = values['sftp-port'] ?? env.EMULATOR_SFTP_PORT;
+  if (sftpPort !== undefined) {
+    if (!/^\d+$/.test(sftpPort) || Number(sftpPort) > 65535) throw new CliError(`--sftp-port must be a whole number from 0 to 65535 (0 picks a free port), got "${sftpPort}".`);
+    opts.sftpPort = Number(sftpPort);
+  }
   const allowedHosts = values['allowed-hosts'] ?? env.EMULATOR_ALLOWED_HOSTS;
   if (allowedHosts !== undefined) {
     try {

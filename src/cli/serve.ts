@@ -24,6 +24,8 @@ export interface ServeOptions {
   adminKey?: string;
   /** --allowed-hosts: more Host names to answer, or 'all'. */
   allowedHosts?: string[] | typeof ALL_HOSTS;
+  /** --sftp-port: the SFTP server for CSV directories (0: a free port); it listens on --host. */
+  sftpPort?: number;
 }
 
 export interface RunningServer {
@@ -66,6 +68,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...(o.adminKey !== undefined ? { adminKey: o.adminKey } : {}),
     ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
     ...(o.allowedHosts !== undefined ? { allowedHosts: o.allowedHosts } : {}),
+    ...(o.sftpPort !== undefined ? { sftpPort: o.sftpPort } : {}),
+    sftpHost: o.host,
   });
   // A new data file is written at once (the first commit is a full snapshot).
   await store.commit();

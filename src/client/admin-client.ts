@@ -2,6 +2,10 @@
 // over any fetch: the global one, MSW-intercepted, or an app's own `app.fetch` (no socket).
 import type {
   CatalogApp,
+  Directory,
+  DirectoryInput,
+  DirectorySync,
+  DirectorySyncDetail,
   Clock,
   DefaultRole,
   DnsRecord,
@@ -179,6 +183,18 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
       revoke: (id: string) => request<void>('DELETE', `${api}/scim/tokens/${seg(id)}`),
       /** The last SCIM requests (newest first), with their status and the token used. */
       requests: async () => (await request<{ requests: ScimRequest[] }>('GET', `${api}/scim/requests`)).requests,
+    },
+    /** Directory sync: Google Workspace pulled, CSV over SFTP (docs/directory-sync.md). */
+    directory: {
+      get: () => request<Directory>('GET', `${api}/directory`),
+      set: (input: DirectoryInput) => request<Directory>('PUT', `${api}/directory`, input),
+      remove: () => request<void>('DELETE', `${api}/directory`),
+      /** Runs a sync now; a failed one throws its error (the sync is in the history too). */
+      sync: () => request<DirectorySync>('POST', `${api}/directory/sync`),
+      /** Uploads users.csv and/or groups.csv (their text); a sync follows. */
+      upload: (files: { 'users.csv'?: string; 'groups.csv'?: string }) => request<DirectorySync>('POST', `${api}/directory/upload`, files),
+      syncs: async () => (await request<{ syncs: DirectorySync[] }>('GET', `${api}/directory/syncs`)).syncs,
+      syncDetail: (id: string) => request<DirectorySyncDetail>('GET', `${api}/directory/syncs/${seg(id)}`),
     },
     sso: {
       get: () => request<SsoConnection>('GET', `${api}/sso`),

@@ -8,6 +8,7 @@ import type { connectionInput } from '../sso/connection.js';
 import type { idpGroupInput, idpInput, idpUserInput, idpUserUpdate } from '../idp/directory.js';
 import type { provisionInput } from '../idp/provision.js';
 import type { faultsInput, faultsViewSchema } from '../idp/routes.js';
+import type { directoryInput, syncDetailViewSchema } from '../directory/directory.js';
 
 export type MemberRole = MemberView['role'];
 export type MemberSource = MemberView['source'];
@@ -42,6 +43,11 @@ export type { ReadinessItem, ReadinessReport } from '../readiness/readiness.js';
 export type { IdpView as MockIdp } from '../idp/registry.js';
 export type { IdpUserView as IdpUser, IdpGroupView as IdpGroup } from '../idp/directory.js';
 export type { ProvisioningReport } from '../idp/provisioning/run.js';
+export type { DirectoryView as Directory, SyncView as DirectorySync } from '../directory/directory.js';
+/** A directory connection to set (`PUT /w/{ws}/api/directory`, docs/directory-sync.md). */
+export type DirectoryInput = z.input<typeof directoryInput>;
+/** One sync with the CSV files it read. */
+export type DirectorySyncDetail = z.output<typeof syncDetailViewSchema>;
 /** A mock IdP to create (`POST /_emulator/idps`). */
 export type IdpInput = z.input<typeof idpInput>;
 export type IdpUserInput = z.input<typeof idpUserInput>;

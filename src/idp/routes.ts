@@ -33,6 +33,7 @@ import { idpOidcRoutes } from './oidc-routes.js';
 import { provision, provisionInput } from './provision.js';
 import { createIdp, deleteIdp, idpView, recordIdp, requireIdp } from './registry.js';
 import { idpSamlRoutes } from './saml-routes.js';
+import { googleDirectoryRoutes } from './google-directory.js';
 
 const origin = (c: AppContext) => new URL(c.req.url).origin;
 const current = (c: AppContext) => requireIdp(c.get('core'), c.req.param('idp')!);
@@ -226,6 +227,7 @@ export function idpRoutes() {
 
   r.route('/saml', idpSamlRoutes());
   r.route('/oidc', idpOidcRoutes());
+  r.route('/google', googleDirectoryRoutes());
   return r;
 }
 

@@ -41,9 +41,10 @@ import { checkInput, enforcementInput, signInCheckViewSchema } from '../signin/a
 import { enforcementViewSchema } from '../signin/enforcement.js';
 import { connectionInput, connectionViewSchema } from '../sso/connection.js';
 import { recordingViewSchema, startRecordingBody } from '../recorder/routes.js';
+import { directoryInput, directoryViewSchema, syncDetailViewSchema, syncListViewSchema, syncViewSchema, uploadInput } from '../directory/directory.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Recordings' | 'Mock IdP';
+export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Recordings' | 'Directory sync' | 'Mock IdP';
 
 export interface ApiOperation {
   method: HttpMethod;
@@ -137,6 +138,14 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'get', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'List SCIM tokens (never their secrets)', response: list('tokens', scimTokenViewSchema) },
   { method: 'post', path: `${ws}/scim/tokens`, tag: 'SCIM tokens', summary: 'Create a SCIM token (shown once)', body: tokenInput, status: 201, response: issuedScimTokenSchema },
   { method: 'delete', path: `${ws}/scim/tokens/{id}`, tag: 'SCIM tokens', summary: 'Revoke a SCIM token', status: 204 },
+  { method: 'get', path: `${ws}/directory`, tag: 'Directory sync', summary: 'The directory connection (SCIM, Google Workspace pulled, CSV over SFTP) and its last sync', response: directoryViewSchema },
+  { method: 'put', path: `${ws}/directory`, tag: 'Directory sync', summary: 'Set the directory connection (a baseUrl/tokenUrl other than a mock IdP needs the admin key)', body: directoryInput, response: directoryViewSchema },
+  { method: 'delete', path: `${ws}/directory`, tag: 'Directory sync', summary: 'Remove the directory connection (members and groups stay)', status: 204 },
+  { method: 'post', path: `${ws}/directory/sync`, tag: 'Directory sync', summary: 'Sync now: pull or read the files, apply whole or not at all', response: syncViewSchema },
+  { method: 'post', path: `${ws}/directory/upload`, tag: 'Directory sync', summary: 'Upload users.csv and/or groups.csv as JSON text, then sync', body: uploadInput, response: syncViewSchema },
+  { method: 'put', path: `${ws}/directory/files/{name}`, tag: 'Directory sync', summary: 'Upload users.csv or groups.csv as text/csv, then sync', response: syncViewSchema },
+  { method: 'get', path: `${ws}/directory/syncs`, tag: 'Directory sync', summary: 'Every sync kept, newest first', response: syncListViewSchema },
+  { method: 'get', path: `${ws}/directory/syncs/{id}`, tag: 'Directory sync', summary: 'One sync with the files it read', response: syncDetailViewSchema },
   { method: 'get', path: `${ws}/scim/requests`, tag: 'SCIM tokens', summary: 'The last SCIM requests and their statuses', response: list('requests', scimRequestEntrySchema) },
   { method: 'get', path: `${ws}/groups`, tag: 'Groups', summary: 'List groups (local and SCIM)', query: { source: '`local` or `scim`' }, response: list('groups', groupViewSchema) },
   { method: 'post', path: `${ws}/groups`, tag: 'Groups', summary: 'Create a local group', body: groupNameInput, status: 201, response: groupViewSchema },

@@ -93,8 +93,14 @@ export function readinessReport(core: EmulatorCore, ws: WorkspaceState): Readine
   const scimMembers = Object.values(ws.members).filter((m) => m.source === 'scim');
   const scimGroups = Object.values(ws.groups).filter((g) => g.source === 'scim');
   const pushed = scimMembers.length > 0 || scimGroups.length > 0;
+  // A pulled directory (Google Workspace, CSV over SFTP: docs/directory-sync.md) needs no SCIM token.
+  const pulled = ws.directory.connection !== null && ws.directory.connection.type !== 'scim' ? ws.directory.connection.type : undefined;
   add(
-    liveTokens.length === 0
+    pulled !== undefined
+      ? pushed
+        ? { id: 'scim_connected', status: 'pass', message: `Directory sync (${pulled === 'google' ? 'Google Workspace' : 'CSV over SFTP'}) has provisioned ${scimMembers.length} users and ${scimGroups.length} groups.`, fix: 'directory' }
+        : { id: 'scim_connected', status: 'warn', message: `Directory sync (${pulled === 'google' ? 'Google Workspace' : 'CSV over SFTP'}) is connected but has provisioned nothing yet: run a sync.`, fix: 'directory' }
+      : liveTokens.length === 0
       ? { id: 'scim_connected', status: 'fail', message: 'No SCIM token: create one and give it to the identity provider\'s provisioning app.', fix: 'scim' }
       : pushed
         ? { id: 'scim_connected', status: 'pass', message: `The directory has pushed ${scimMembers.length} users and ${scimGroups.length} groups.`, fix: 'scim' }

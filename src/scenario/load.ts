@@ -214,7 +214,7 @@ export async function loadScenarioText(text: string, file: string): Promise<{ sc
       }
       const stepName = name as StepName;
       const value = (step as Record<string, unknown>)[stepName];
-      const args = STEP_ARGS[stepName].safeParse(value ?? (stepName === 'configure_sso' || stepName === 'issue_scim_token' || stepName === 'scim_sync' ? null : value));
+      const args = STEP_ARGS[stepName].safeParse(value ?? (stepName === 'configure_sso' || stepName === 'issue_scim_token' || stepName === 'scim_sync' || stepName === 'directory_sync' ? null : value));
       if (!args.success) zodIssues(args.error, [...path, stepName], pos, file, issues);
       const s = step as { expect?: unknown; save?: unknown; name?: unknown; as?: unknown };
       if (s.as !== undefined) {

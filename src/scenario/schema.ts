@@ -48,6 +48,17 @@ export const STEP_ARGS = {
   map_group: z.object({ group: z.string().min(1), role: z.string().min(1), source: z.enum(['local', 'scim']).optional() }).strict(),
   adopt_group: z.object({ local: z.string().min(1), into: z.string().min(1) }).strict(),
   scim_sync: z.union([z.object({ dialect: z.enum(['entra', 'okta', 'generic']).optional() }).strict(), z.null()]),
+  directory_sync: z.union([
+    z
+      .object({
+        /** Google: the group filter (connects the scenario's google mock IdP, or changes the filter). */
+        groups: z.array(z.string().min(1)).optional(),
+        /** CSV: the files' text, uploaded over HTTP to an SFTP directory (connected when it is not). */
+        files: z.object({ users: z.string().optional(), groups: z.string().optional() }).strict().optional(),
+      })
+      .strict(),
+    z.null(),
+  ]),
   idp_add_user: idpUserSchema,
   idp_remove_user: email,
   idp_delete_user: email,

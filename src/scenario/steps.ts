@@ -144,6 +144,27 @@ export const STEPS: Record<StepName, Handler> = {
     });
     return ok(res);
   },
+  async directory_sync(ctx, args: { groups?: string[]; files?: { users?: string; groups?: string } } | null) {
+    const current = await ctx.api('GET', '/directory');
+    if (current.status >= 400) return ok(current);
+    if (args?.files) {
+      if (args.groups) throw new StepError('directory_sync takes groups (a Google directory) or files (a CSV one), not both');
+      if (current.body.type !== 'sftp') {
+        const connected = await ctx.api('PUT', '/directory', { type: 'sftp' });
+        if (connected.status >= 400) return ok(connected);
+      }
+      const files: Record<string, string> = {};
+      if (args.files.users !== undefined) files['users.csv'] = args.files.users;
+      if (args.files.groups !== undefined) files['groups.csv'] = args.files.groups;
+      return ok(await ctx.api('POST', '/directory/upload', files));
+    }
+    if (current.body.type === 'none' || args?.groups !== undefined) {
+      if (!ctx.idp) throw new StepError('directory_sync pulls from the scenario\'s identity provider: add an `idp:` section with vendor: google, or give files');
+      const connected = await ctx.api('PUT', '/directory', { type: 'google', mockIdp: ctx.idp, ...(args?.groups ? { groups: args.groups } : {}) });
+      if (connected.status >= 400) return ok(connected);
+    }
+    return ok(await ctx.api('POST', '/directory/sync'));
+  },
   async idp_add_user(ctx, args) {
     return ok(await ctx.idpCall('POST', '/users', args));
   },

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
 import { newUsageLimitsState, usageLimitsStateSchema } from './usage-limit-state.js';
+import { directoryStateSchema, newDirectoryState } from './directory-state.js';
 import { clockIssues, stateIssues } from './validate-state.js';
 
 export const STATE_FORMAT = 'edu-workspace-emulator/state';
@@ -119,6 +120,8 @@ export const workspaceStateSchema = z.object({
   sso: ssoStateSchema.default({ connection: null, enforcement: 'off' }),
   roles: rolesStateSchema.default(newRolesState),
   usageLimits: usageLimitsStateSchema.default(newUsageLimitsState),
+  /** Directory sync (src/directory): the connection, what it manages, the last syncs; absent in older states. */
+  directory: directoryStateSchema.default(newDirectoryState),
   events: z.array(eventRecordSchema).default([]),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;

@@ -16,6 +16,7 @@ interface WorkspaceShape {
   scimTokens: Record<string, { id: string }>;
   roles: { custom: Record<string, { id: string; groupIds: string[] }> };
   sso: { connection: Record<string, unknown> | null };
+  directory?: { managed: { users: Record<string, string> }; syncs: { id: string }[] };
 }
 interface StateShape {
   clock: { offsetMs: number };
@@ -169,4 +170,20 @@ function workspaceIssues(at: string, ws: WorkspaceShape, issues: string[]): void
     const connection = ssoConnectionSchema.safeParse(ws.sso.connection);
     if (!connection.success) issues.push(...zodIssues(`${at}.sso.connection`, connection.error));
   }
+  if (ws.directory) directoryIssues(`${at}.directory`, ws, ws.directory, issues);
+}
+
+// Directory sync (src/directory): what a sync manages names members of this workspace; sync ids are unique.
+function directoryIssues(at: string, ws: WorkspaceShape, directory: NonNullable<WorkspaceShape['directory']>, issues: string[]): void {
+  const owners = new Map<string, string>();
+  for (const [key, memberId] of Object.entries(directory.managed.users)) {
+    if (!Object.hasOwn(ws.members, memberId)) issues.push(`${at}.managed.users.${key}: no member "${memberId}" in this workspace`);
+    else if (owners.has(memberId)) issues.push(`${at}.managed.users.${key}: member "${memberId}" is also managed as "${owners.get(memberId)}"`);
+    else owners.set(memberId, key);
+  }
+  const ids = new Set<string>();
+  directory.syncs.forEach((s, i) => {
+    if (ids.has(s.id)) issues.push(`${at}.syncs.${i}.id: "${s.id}" is the id of another sync`);
+    ids.add(s.id);
+  });
 }

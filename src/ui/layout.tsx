@@ -15,6 +15,7 @@ export const PAGES = [
   { id: 'members', title: 'Members', step: 4 },
   { id: 'groups', title: 'Groups', step: 5 },
   { id: 'roles', title: 'Roles', step: 6 },
+  { id: 'directory', title: 'Directory sync (Google, CSV)', step: 7 },
 ] as const;
 export const TOOL_PAGES = [
   { id: 'readiness', title: 'Launch readiness' },

@@ -24,6 +24,7 @@ import { roleActions, rolesPage } from './pages/roles.js';
 import { scimActions, scimPage } from './pages/scim.js';
 import { ssoActions, ssoPage } from './pages/sso.js';
 import { trainingActions, trainingPage } from './pages/training.js';
+import { directoryActions, directoryPage } from './pages/directory.js';
 
 type Render = (ctx: PageContext) => Promise<unknown>;
 
@@ -38,6 +39,7 @@ const PAGE_RENDERERS: Record<string, Render> = {
   events: eventsPage,
   training: trainingPage,
   idps: idpsPage,
+  directory: directoryPage,
 };
 
 const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
@@ -50,6 +52,7 @@ const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
   training: trainingActions,
   events: eventActions,
   idps: idpActions,
+  directory: directoryActions,
 };
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);

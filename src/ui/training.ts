@@ -149,6 +149,7 @@ export const STEP_PAGE: Record<string, string> = {
   settings: 'scim',
   issue_scim_token: 'scim',
   scim_sync: 'scim',
+  directory_sync: 'directory',
   create_group: 'groups',
   adopt_group: 'groups',
   create_role: 'roles',

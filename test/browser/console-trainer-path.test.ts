@@ -101,6 +101,7 @@ describe.skipIf(!haveChromium)('the trainer runs the district setup in the brows
       '4. Members',
       '5. Groups',
       '6. Roles',
+      '7. Directory sync (Google, CSV)',
       'Launch readiness',
       'Event log',
       'Training',
