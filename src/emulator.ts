@@ -64,7 +64,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     name,
     createdAt: now.toISOString(),
     clockOffsetMs: 0,
-    settings: { automaticAccountCreation: false, breakGlass: false },
+    settings: { automaticAccountCreation: false, breakGlass: false, scimCompatibility: 'strict' },
     domains: {},
     members: {},
     groups: {},
@@ -73,6 +73,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     roles: newRolesState(),
     usageLimits: newUsageLimitsState(),
     events: [],
+    conformance: { seq: 0, findings: {} },
   };
 }
 

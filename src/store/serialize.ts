@@ -10,6 +10,7 @@ const SLICE_ENTRIES = 256;
  * its children is large (a group's member list, a provisioning target's users).
  */
 const SPLIT_DEPTH = 4;
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 const entryCount = (v: object) => (Array.isArray(v) ? v.length : Object.keys(v).length);
 
@@ -49,7 +50,13 @@ export interface JsonSink {
  * Serializes `view.root` (then the `extra` keys, which replace the root's of the same name). Yields to the
  * event loop whenever a slice took SLICE_MS, so no request waits long behind it.
  */
-export async function serializeView(view: StateView, sink: JsonSink, extra: Record<string, unknown> = {}): Promise<void> {
+export async function serializeView(
+  view: StateView,
+  sink: JsonSink,
+  extra: Record<string, unknown> = {},
+  /** Keys left out of each workspace (an export leaves out the conformance findings, a log kept by snapshots). */
+  omitWorkspaceKeys: ReadonlySet<string> = NO_KEYS,
+): Promise<void> {
   const replacer = function (this: unknown, _key: string, value: unknown) {
     return asSeen(view, value);
   };
@@ -104,6 +111,7 @@ export async function serializeView(view: StateView, sink: JsonSink, extra: Reco
     for (const k of keys!) {
       const item = v === value ? view.get(record, k) : record[k];
       if (item === undefined || typeof item === 'function') continue;
+      if (depth === 2 && omitWorkspaceKeys.has(k)) continue;
       await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
       first = false;
       await write(item, depth + 1);

@@ -16,6 +16,7 @@ interface WorkspaceShape {
   scimTokens: Record<string, { id: string }>;
   roles: { custom: Record<string, { id: string; groupIds: string[] }> };
   sso: { connection: Record<string, unknown> | null };
+  conformance: { seq: number; findings: Record<string, { seq: number }> };
 }
 interface StateShape {
   clock: { offsetMs: number };
@@ -119,6 +120,11 @@ export function stateIssues(state: StateShape, nowMs = Date.now()): string[] {
 }
 
 function workspaceIssues(at: string, ws: WorkspaceShape, issues: string[]): void {
+  // Conformance findings: keyed f<seq>, none ahead of the counter (src/conformance/findings.ts).
+  for (const [key, f] of Object.entries(ws.conformance.findings)) {
+    if (key !== `f${f.seq}`) issues.push(`${at}.conformance.findings.${key}: must be keyed "f${f.seq}" by its seq`);
+    else if (f.seq > ws.conformance.seq) issues.push(`${at}.conformance.findings.${key}.seq: ${f.seq} is ahead of conformance.seq ${ws.conformance.seq}`);
+  }
   const emails = new Map<string, string>();
   const userNames = new Map<string, string>();
   for (const [key, m] of Object.entries(ws.members)) {
