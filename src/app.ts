@@ -124,7 +124,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   store.attach(core);
   plugMockIdpsIntoSso(core);
 
-  // A workspace set to lenient SCIM (docs/rules.md §19) is routed `/users`, `/Users/` and
+  // A workspace set to lenient SCIM (docs/rules.md §16) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
   const app = new Hono<AppEnv>({
     getPath: (request) => {

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../src/app.js';
 import { MAX_FINDINGS, addFindings } from '../src/conformance/findings.js';
 import { DurableStore } from '../src/store/durable-store.js';
+import { loadScenarioText } from '../src/scenario/load.js';
+import { runScenario } from '../src/scenario/runner.js';
+import { inProcessTarget } from '../src/scenario/target.js';
 import { inProcess } from './support/in-process.js';
 
 const { validateXML } = createRequire(import.meta.url)('samlify-validator-js/build/node-xmllint') as {
@@ -356,5 +359,43 @@ describe('the report', () => {
     expect((await t.call('PUT', '/_emulator/state', exported)).status).toBe(200);
     expect((await t.call('GET', '/w/default/api/conformance')).body.findings).toEqual([]);
     expect((await t.call('GET', '/w/default/api/settings')).body.scimCompatibility).toBe('strict');
+  });
+});
+
+describe('the scenario step expect_conformance', () => {
+  const scenario = (expectation: string) => `name: Okta conformance
+idp:
+  vendor: okta
+  protocol: saml
+  users:
+    - { email: maria@lakeside.k12.mn.us, givenName: Maria, familyName: Garcia, groups: [Staff] }
+steps:
+  - settings: { scimCompatibility: strict }
+  - issue_scim_token: { save: token }
+  - scim_sync: { dialect: okta }
+  - idp_remove_user: maria@lakeside.k12.mn.us
+  - scim_sync: {}
+  - expect_conformance: { profile: okta-aiw, fail: 0 }
+  - request:
+      method: GET
+      path: '/scim/v2/Users?filter=userName eq maria@lakeside.k12.mn.us'
+      headers: { Authorization: 'Bearer \${token}' }
+      auth: none
+    expect: { status: 400 }
+  - expect_conformance: ${expectation}
+`;
+  async function run(expectation: string) {
+    const { scenario: loaded, issues } = await loadScenarioText(scenario(expectation), 'conformance.yaml');
+    expect(issues).toEqual([]);
+    return runScenario(loaded!, { target: () => inProcessTarget(createEmulator()) });
+  }
+
+  it('passes when the counts match, and names the findings behind a count that does not', async () => {
+    const passed = await run('{ profile: okta-aiw, fail: 1, known_quirk: 2 }');
+    expect(passed.status, JSON.stringify(passed.steps.filter((s) => s.status === 'failed'))).toBe('passed');
+    const failed = await run('{ profile: okta-aiw, fail: 0 }');
+    expect(failed.status).toBe('failed');
+    const step = failed.steps.at(-1)!;
+    expect(JSON.stringify(step)).toContain('scim.filter.unquoted_value');
   });
 });

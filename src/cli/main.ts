@@ -14,6 +14,7 @@ import { failureLines } from '../scenario/reporters.js';
 import { inProcessTarget } from '../scenario/target.js';
 import type { RunningServer } from './serve.js';
 import { recordCommand } from './record.js';
+import { conformanceCommand } from './conformance.js';
 
 const HELP = `edu-emulator ${VERSION} — a local emulator of a ChatGPT EDU workspace's identity features
 
@@ -27,6 +28,10 @@ Usage:
   edu-emulator record --out FILE [--workspace WS] [--name NAME] [serve options]
                                  serve, record the workspace's traffic, write it as a scenario on Ctrl-C
   edu-emulator schema            print the JSON Schema of scenario files
+  edu-emulator conformance --url URL [--workspace WS] [--profile P] [--allow FILE]
+                   [--reporter pretty|json|junit] [--since TIME] [--admin-key KEY]
+                                 judge what the IdP sent a running emulator; exit 1 on a
+                                 fail the allow-list does not expect
   edu-emulator export FILE [--data FILE]   write a stopped --data store's state to FILE
   edu-emulator import FILE [--data FILE]   replace a stopped --data store's state with FILE
   edu-emulator --help | --version
@@ -193,6 +198,8 @@ export async function main(argv: string[]): Promise<number | undefined> {
         return await validateCommand(rest);
       case 'schema':
         return await schemaCommand();
+      case 'conformance':
+        return await conformanceCommand(rest, process.env);
       case 'export':
         return await exportCommand(rest, process.env);
       case 'import':

@@ -101,7 +101,7 @@ function readGroupBody(body: unknown): GroupInput {
 }
 
 // Member values must be Users of this workspace's directory (RFC 7644 §3.12 invalidValue otherwise);
-// lenient mode (docs/rules.md §19) leaves the others out instead. Returns the members kept.
+// lenient mode (docs/rules.md §16) leaves the others out instead. Returns the members kept.
 function checkMembers(scope: ScimScope, ids: string[]): string[] {
   if (isLenient(scope.ws)) return ids.filter((id) => scimUser(scope.ws, id) !== undefined);
   for (const id of ids) {

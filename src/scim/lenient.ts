@@ -1,4 +1,4 @@
-// Lenient SCIM compatibility (docs/rules.md §19): what a workspace set to `lenient` reads in place
+// Lenient SCIM compatibility (docs/rules.md §16): what a workspace set to `lenient` reads in place
 // of the strict RFC 7644 form. Strict mode never calls these, so its answers stay as they were.
 import type { WorkspaceState } from '../store/state.js';
 

@@ -28,7 +28,7 @@ function scimJson(c: C, body: unknown, status: 200 | 201 = 200, headers: Record<
   return c.body(JSON.stringify(body), status, { 'Content-Type': SCIM_CONTENT_TYPE, ...headers });
 }
 
-/** The query parameters, as lenient mode reads them when the workspace is set to it (docs/rules.md §19). */
+/** The query parameters, as lenient mode reads them when the workspace is set to it (docs/rules.md §16). */
 function params(c: C): URLSearchParams {
   const search = new URL(c.req.url).searchParams;
   return isLenient(c.get('ws')) ? lenientParams(search) : search;

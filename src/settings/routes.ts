@@ -9,7 +9,7 @@ export const settingsPatch = z
   .object({
     automaticAccountCreation: z.boolean().optional(),
     breakGlass: z.boolean().optional(),
-    /** docs/rules.md §19: `lenient` accepts what real SCIM clients commonly send, each acceptance a `warn` finding. */
+    /** docs/rules.md §16: `lenient` accepts what real SCIM clients commonly send, each acceptance a `warn` finding. */
     scimCompatibility: z.enum(['strict', 'lenient']).optional(),
   })
   .strict();

@@ -1,5 +1,5 @@
 // Workspace settings (docs/rules.md §4): automatic account creation, owner break-glass sign-in, and
-// how SCIM reads what clients send (docs/rules.md §19).
+// how SCIM reads what clients send (docs/rules.md §16).
 import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { conflict } from '../errors.js';

@@ -54,7 +54,7 @@ export type ConformanceState = z.infer<typeof conformanceStateSchema>;
 export const workspaceSettingsSchema = z.object({
   automaticAccountCreation: z.boolean().default(false),
   breakGlass: z.boolean().default(false),
-  /** How SCIM reads what clients send (docs/rules.md §19): `strict` (RFC 7644 as written) or `lenient`. */
+  /** How SCIM reads what clients send (docs/rules.md §16): `strict` (RFC 7644 as written) or `lenient`. */
   scimCompatibility: z.enum(['strict', 'lenient']).default('strict'),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
