@@ -35,7 +35,7 @@ import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
 import { recordClockMoves, recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
 import { openApiDocument } from './openapi/document.js';
-import { conformanceRoutes, observeScim } from './conformance/routes.js';
+import { conformanceRoutes, observeScim, observeSso } from './conformance/routes.js';
 import { canonicalScimPath, isLenient } from './scim/lenient.js';
 import { docsPage } from './openapi/docs-page.js';
 import type { EmulatorState } from './store/state.js';
@@ -240,6 +240,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.use('/idp/:idp/*', recordIdpTraffic());
   // Every SCIM request is judged by the conformance rules (src/conformance), its findings saved.
   app.use('/w/:ws/scim/v2/*', observeScim());
+  app.use('/w/:ws/sso/saml/acs', observeSso('saml'));
+  app.use('/w/:ws/sso/oidc/callback', observeSso('oidc'));
   app.route('/w/:ws/api/conformance', conformanceRoutes());
   app.route('/w/:ws/api/recordings', recordingRoutes());
   app.route('/w/:ws/api/domains', domainRoutes());

@@ -399,3 +399,73 @@ steps:
     expect(JSON.stringify(step)).toContain('scim.filter.unquoted_value');
   });
 });
+
+describe('SAML and OpenID Connect rules', () => {
+  async function ssoEnv(protocol: 'saml' | 'oidc', more: Record<string, unknown> = {}) {
+    const t = inProcess();
+    const users = [{ email: 'ada@springfield.k12.us', givenName: 'Ada' }];
+    expect((await t.call('POST', '/_emulator/idps', { id: 'district', vendor: protocol === 'saml' ? 'entra' : 'clever', users })).status).toBe(201);
+    expect((await t.call('PUT', '/w/default/api/sso', { protocol, mockIdp: 'district', ...more })).status).toBe(200);
+    const { app } = t.emulator;
+    const signIn = async (fault?: string) => {
+      if (fault) expect((await t.call('PUT', '/idp/district/faults', { next: fault })).status).toBe(200);
+      const login = await app.request('/w/default/sso/' + protocol + '/login?email=ada@springfield.k12.us');
+      expect(login.status).toBe(302);
+      if (protocol === 'saml') {
+        const issued = await app.request(login.headers.get('Location')!, { headers: { Accept: 'application/json' } });
+        const answer = (await issued.json()) as { acsUrl: string; SAMLResponse: string };
+        const res = await app.request(answer.acsUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+          body: new URLSearchParams({ SAMLResponse: answer.SAMLResponse }),
+        });
+        return { status: res.status, secret: answer.SAMLResponse };
+      }
+      const authorize = new URL(login.headers.get('Location')!);
+      authorize.searchParams.set('auto_approve', 'true');
+      const code = await app.request(authorize.href);
+      const callback = code.headers.get('Location')!;
+      const res = await app.request(callback, { headers: { Accept: 'application/json' } });
+      return { status: res.status, secret: new URL(callback).searchParams.get('code') ?? '' };
+    };
+    const rules = async (profile = 'rfc') => ((await t.call('GET', `/w/default/api/conformance?profile=${profile}`)).body.findings as any[]).map((f) => `${f.rule}:${f.severity}`);
+    return { ...t, signIn, rules };
+  }
+
+  it('saml.signature.sha1: refused when SHA-1 is not allowed, a warn when it is; nothing for SHA-256', async () => {
+    const env = await ssoEnv('saml');
+    await env.signIn();
+    expect(await env.rules()).toEqual([]);
+    const refused = await env.signIn('sha1');
+    expect(refused.status).toBe(400);
+    expect(await env.rules()).toEqual(['saml.signature.sha1:fail']);
+    const allowing = await ssoEnv('saml', { allowSha1: true });
+    // Past every SAML check (the sign-in policy then refuses a stranger: not the IdP's doing).
+    await allowing.signIn('sha1');
+    const events = (await allowing.call('GET', '/w/default/api/events?type=signin.denied')).body.events;
+    expect(events.at(-1)?.detail.reason ?? '').not.toMatch(/^saml_/);
+    expect(await allowing.rules()).toEqual(['saml.signature.sha1:warn']);
+    const text = JSON.stringify((await env.call('GET', '/w/default/api/conformance')).body);
+    expect(text).not.toContain(refused.secret.slice(0, 40));
+    expect(text).not.toContain('SignatureValue');
+  });
+
+  it('saml.response.refused: each refused response, with its reason', async () => {
+    const env = await ssoEnv('saml');
+    expect((await env.signIn('wrong_audience')).status).toBe(400);
+    const [f] = (await env.call('GET', '/w/default/api/conformance')).body.findings;
+    expect(f).toMatchObject({ rule: 'saml.response.refused', severity: 'fail', clause: 'SAML 2.0 Profiles §4.1.4.3', message: expect.stringContaining('saml_audience_mismatch'), request: { method: 'POST', path: '/w/default/sso/saml/acs' } });
+  });
+
+  it('oidc.id_token.nonce_missing and oidc.response.refused; nothing for a good sign-in', async () => {
+    const env = await ssoEnv('oidc');
+    await env.signIn();
+    expect(await env.rules()).toEqual([]);
+    await env.signIn('nonce_mismatch');
+    await env.signIn('wrong_audience');
+    expect(await env.rules()).toEqual(['oidc.id_token.nonce_missing:fail', 'oidc.response.refused:fail']);
+    const findings = (await env.call('GET', '/w/default/api/conformance')).body.findings;
+    expect(findings[0].message).toContain("another sign-in's nonce");
+    expect(findings[0].clause).toBe('OpenID Connect Core §3.1.3.7');
+  });
+});

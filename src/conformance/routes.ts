@@ -9,6 +9,7 @@ import { addFindings, clearFindings, listFindings } from './findings.js';
 import { buildReport, renderHtmlPage, renderJunit } from './report.js';
 import { PROFILES, isProfile, type Profile } from './rules.js';
 import { scimFindings } from './scim-rules.js';
+import { ssoFindings } from './sso-rules.js';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -52,6 +53,30 @@ export function observeScim() {
       // The route's changes are committed by the app's first middleware, after this one: the
       // findings go to the journal with them.
     }
+  });
+}
+
+/** Watches the SAML ACS and the OIDC callback of a workspace (mounted on each). */
+export function observeSso(protocol: 'saml' | 'oidc') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    const ws = c.get('ws');
+    const error = c.error instanceof EmulatorError ? c.error : undefined;
+    let samlXml: string | undefined;
+    if (protocol === 'saml' && c.req.method === 'POST' && !error?.code.startsWith('saml_')) {
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      if (typeof form.SAMLResponse === 'string') samlXml = Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
+    }
+    const findings = ssoFindings({
+      protocol,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      at: c.get('core').clockFor(ws.id).now().toISOString(),
+      ...(error ? { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } : {}),
+      ...(samlXml !== undefined ? { samlXml } : {}),
+    });
+    if (findings.length > 0) addFindings(ws, findings);
   });
 }
 
