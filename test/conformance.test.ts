@@ -95,6 +95,7 @@ describe('each rule: a request that triggers it and one that does not', () => {
     { rule: 'scim.path.case', lenient: true, severity: 'warn', trigger: (s) => s.scim('GET', '/users/'), clean: (s) => s.scim('GET', '/Users') },
     { rule: 'scim.discovery.alias', lenient: true, severity: 'warn', trigger: (s) => s.scim('GET', '/serviceConfiguration'), clean: (s) => s.scim('GET', '/ServiceProviderConfig') },
     { rule: 'scim.group.member_not_user', severity: 'fail', setup: withGroup, trigger: (s, v) => s.scim('PATCH', `/Groups/${v.gid}`, patch({ op: 'add', path: 'members', value: [{ value: 'stranger' }] })), clean: (s, v) => s.scim('PATCH', `/Groups/${v.gid}`, patch({ op: 'add', path: 'members', value: [{ value: v.uid }] })) },
+    { rule: 'scim.user.email_shared', lenient: true, severity: 'warn', setup: withUser, trigger: (s) => s.scim('POST', '/Users', { schemas: [USER], userName: 'bob@example.edu', emails: [{ value: 'ada@example.edu', primary: true }] }), clean: (s) => s.user('carl@example.edu') },
     { rule: 'scim.patch.no_content', severity: 'warn', setup: withUser, trigger: (s, v) => s.scim('PATCH', `/Users/${v.uid}?attributes=`, patch({ op: 'add', path: 'title', value: 'x' })), clean: (s, v) => s.scim('PATCH', `/Users/${v.uid}`, patch({ op: 'add', path: 'title', value: 'x' })) },
   ];
 
@@ -233,6 +234,7 @@ describe('lenient SCIM compatibility', () => {
     statuses.create = created.status;
     const uid = created.body?.id ?? 'x';
     await s.scim('POST', '/Users/', { schemas: [USER], userName: 'otto@example.edu' });
+    statuses.shared = (await s.scim('POST', '/Users', { schemas: [USER], userName: 'oscar@example.edu', emails: [{ value: 'olivia@example.edu', primary: true }] })).status;
     const filtered = await s.scim('GET', `/Users?filter=${encodeURIComponent('userName sw O')}`);
     statuses.filter = filtered.status;
     statuses.filterCount = filtered.body?.totalResults ?? -1;
@@ -251,13 +253,15 @@ describe('lenient SCIM compatibility', () => {
 
   it('passes the validator flow and reports each tolerance as a warn', async () => {
     const s = await session({ lenient: true });
-    expect(await validatorFlow(s)).toEqual({ create: 201, filter: 200, filterCount: 2, paginate: 200, page: 1, valuePath: 1, patchUser: 204, patchGroup: 200, config: 200, deleteGroup: 204, delete: 204 });
+    expect(await validatorFlow(s)).toEqual({ create: 201, shared: 201, filter: 200, filterCount: 3, paginate: 200, page: 1, valuePath: 1, patchUser: 204, patchGroup: 200, config: 200, deleteGroup: 204, delete: 204 });
     const report = await s.report();
     expect(report.summary.fail).toBe(0);
     const warned = new Set(report.findings.filter((f: any) => f.severity === 'warn').map((f: any) => f.rule));
     expect([...warned].sort()).toEqual(
-      ['scim.discovery.alias', 'scim.filter.unquoted_value', 'scim.group.member_not_user', 'scim.patch.no_content', 'scim.path.case', 'scim.query.value_path_attribute'].sort(),
+      ['scim.discovery.alias', 'scim.filter.unquoted_value', 'scim.group.member_not_user', 'scim.patch.no_content', 'scim.path.case', 'scim.query.value_path_attribute', 'scim.user.email_shared'].sort(),
     );
+    const members = (await s.call('GET', '/w/default/api/users')).body.users.map((u: any) => u.email).sort();
+    expect(members).toEqual(['olivia@example.edu', 'oscar@example.edu', 'otto@example.edu']);
     expect(report.findings.filter((f: any) => f.rule === 'scim.filter.unquoted_value').map((f: any) => f.message)).toEqual([
       'The filter\'s bare value "O" was read as a string.',
       'The filter\'s bare value "2015-10-10T14:38:21Z" was read as a string.',
@@ -271,6 +275,11 @@ describe('lenient SCIM compatibility', () => {
     expect(statuses).toMatchObject({ create: 404, filter: 400, paginate: 400, config: 404 });
     const failed = new Set((await s.report()).findings.filter((f: any) => f.severity === 'fail').map((f: any) => f.rule));
     expect(failed).toEqual(new Set(['scim.path.unknown', 'scim.filter.unquoted_value', 'scim.resource.not_found']));
+    // Two Users sharing one email: strict refuses the second.
+    await s.user('pat@example.edu');
+    const second = await s.scim('POST', '/Users', { schemas: [USER], userName: 'pat2@example.edu', emails: [{ value: 'pat@example.edu', primary: true }] });
+    expect(second.status).toBe(409);
+    expect((await s.report()).findings.at(-1)).toMatchObject({ rule: 'scim.request.uniqueness', severity: 'fail', impact: 'the user or group is not provisioned' });
   });
 
   it('is a setting, strict by default, refused when unknown', async () => {

@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
-import { scimUser } from '../scim/users.js';
+import { emailFromAttributes, scimUser } from '../scim/users.js';
+import { identityKey } from '../store/identity-key.js';
 import { addFindings, clearFindings, listFindings } from './findings.js';
 import { buildReport, renderHtmlPage, renderJunit } from './report.js';
 import { PROFILES, isProfile, type Profile } from './rules.js';
@@ -47,6 +48,17 @@ export function observeScim() {
         return found ? found.member.status !== 'deactivated' : undefined;
       },
       isUser: (id) => scimUser(ws, id) !== undefined,
+      sharedEmail: (id) => {
+        const found = scimUser(ws, id);
+        if (!found) return undefined;
+        try {
+          const given = emailFromAttributes(found.record.attributes);
+          return identityKey(given) === identityKey(found.member.email) ? undefined : given;
+        } catch {
+          return undefined;
+        }
+      },
+      ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
     });
     if (findings.length > 0) {
       addFindings(ws, findings);

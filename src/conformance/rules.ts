@@ -44,11 +44,12 @@ export const RULES: readonly Rule[] = [
   rule('scim.request.too_large', 'RFC 7644 §3.12', 'fail', 'The request is larger than the service provider accepts (tooLarge/tooMany).', 'the change is not applied'),
   rule('scim.request.refused', 'RFC 7644 §3.12', 'fail', 'The workspace refused the request.', 'the change is not applied'),
   rule('scim.auth.token', 'RFC 7644 §2', 'fail', 'The request has no valid SCIM bearer token of this workspace.', 'nothing is provisioned until the token is fixed'),
-  rule('scim.resource.not_found', 'RFC 7644 §3.12', 'warn', 'The request names a User or Group id this workspace does not serve (a stale id mapping).', 'the change is not applied'),
+  rule('scim.resource.not_found', 'RFC 7644 §3.12', 'fail', 'The request names a User or Group id this workspace does not serve (a stale id mapping).', 'the change is not applied'),
   rule('scim.path.unknown', 'RFC 7644 §3.2', 'fail', 'The request goes to an endpoint SCIM does not define (resource endpoints are /Users, /Groups, …, in that case).'),
   rule('scim.path.case', 'RFC 7644 §3.2', 'warn', 'A resource endpoint is written in another letter case or with a trailing slash (/users, /Users/).'),
   rule('scim.discovery.alias', 'RFC 7644 §4', 'warn', 'GET /serviceConfiguration is not the discovery endpoint; it is /ServiceProviderConfig.'),
   rule('scim.group.member_not_user', 'RFC 7643 §4.2', 'fail', 'A group member value is not a User of this directory.', "the group's membership is incomplete"),
+  rule('scim.user.email_shared', 'RFC 7643 §4.1.2', 'warn', 'Several Users share one email address; a workspace member has one email of its own.', 'the member signs in with its userName, not the shared email'),
   rule('scim.patch.no_content', 'RFC 7644 §3.5.2', 'warn', 'The client asked for no attributes and relies on a 204 No Content answer to PATCH, which a server MAY give but need not.'),
   // SAML
   rule('saml.signature.sha1', 'SAML 2.0 Profiles §4.1.4.2', 'warn', 'The response is signed or digested with SHA-1.', 'a workspace that refuses SHA-1 refuses every sign-in'),

@@ -22,6 +22,10 @@ export interface ScimObservation {
   userActive: (id: string) => boolean | undefined;
   /** Whether a SCIM User of this id exists. */
   isUser: (id: string) => boolean;
+  /** The email a User's attributes give when its member record follows userName instead (lenient mode). */
+  sharedEmail: (id: string) => string | undefined;
+  /** The answer's Location header (a create). */
+  location?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -174,6 +178,11 @@ export function scimFindings(o: ScimObservation): NewFinding[] {
     if (bare.length > 0) {
       const shown = /password/i.test(filter ?? '') ? 'a password value (not shown)' : `bare value ${bare.map((v) => JSON.stringify(v)).join(', ')}`;
       add('scim.filter.unquoted_value', 'tolerated', `The filter's ${shown} was read as a string.`);
+    }
+    if (resource?.[1] === 'Users' && (o.method === 'POST' || o.method === 'PUT' || o.method === 'PATCH')) {
+      const id = resource[2] !== undefined ? decodeURIComponent(resource[2]) : o.location?.split('/').pop();
+      const shared = id === undefined ? undefined : o.sharedEmail(id);
+      if (shared !== undefined) add('scim.user.email_shared', 'tolerated', `The email ${shared} belongs to another User too; the member of User ${id} follows its userName.`);
     }
     if (resource?.[1] === 'Groups' && o.method !== 'GET' && o.method !== 'DELETE') {
       const strangers = [...new Set(memberValues(o.method, o.body))].filter((id) => !o.isUser(id));
