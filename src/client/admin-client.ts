@@ -2,6 +2,8 @@
 // over any fetch: the global one, MSW-intercepted, or an app's own `app.fetch` (no socket).
 import type {
   CatalogApp,
+  ConformanceProfile,
+  ConformanceReport,
   Clock,
   DefaultRole,
   DnsRecord,
@@ -151,7 +153,8 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     },
     settings: {
       get: () => request<Settings>('GET', `${api}/settings`),
-      update: (patch: { automaticAccountCreation?: boolean; breakGlass?: boolean }) => request<Settings>('PATCH', `${api}/settings`, patch),
+      update: (patch: { automaticAccountCreation?: boolean; breakGlass?: boolean; scimCompatibility?: 'strict' | 'lenient' }) =>
+        request<Settings>('PATCH', `${api}/settings`, patch),
     },
     invites: {
       create: (input: InviteInput) => request<Member>('POST', `${api}/invites`, input),
@@ -227,6 +230,9 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     readiness: async () => (await request<{ items: ReadinessItem[] }>('GET', `${api}/readiness`)).items,
     /** The checklist with the count of items in each status. */
     readinessReport: () => request<ReadinessReport>('GET', `${api}/readiness`),
+    /** What the conformance rules found in the IdP's traffic, under a profile (docs/conformance.md). */
+    conformance: (q: { profile?: ConformanceProfile; since?: string } = {}) => request<ConformanceReport>('GET', `${api}/conformance${query({ ...q })}`),
+    clearConformance: () => request<void>('DELETE', `${api}/conformance`),
     events: async (q: EventQuery = {}) => (await request<{ events: EmulatorEvent[] }>('GET', `${api}/events${query({ ...q })}`)).events,
     /** Any other admin route of this workspace, path relative to `/w/{ws}/api` (e.g. `/scim/requests`). */
     request: <T = unknown>(method: Method, path: string, body?: unknown) => request<T>(method, `${api}${path}`, body),
