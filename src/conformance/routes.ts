@@ -1,6 +1,6 @@
 // /w/{ws}/api/conformance (the report of the IdP's traffic, and clearing it) and the middleware
 // that watches each SCIM request of a workspace and saves what the rules find (docs/conformance.md).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
@@ -15,7 +15,7 @@ import { ssoFindings } from './sso-rules.js';
 const utf8 = new TextDecoder('utf-8');
 
 // The request's JSON body, read from Hono's cache (the route read it already); undefined otherwise.
-async function bodyOf(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]): Promise<unknown> {
+async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   if (c.req.method !== 'POST' && c.req.method !== 'PUT' && c.req.method !== 'PATCH') return undefined;
   try {
     const text = utf8.decode(await c.req.arrayBuffer());
@@ -29,67 +29,84 @@ async function bodyOf(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[
 export function observeScim() {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    const ws = c.get('ws');
-    const core = c.get('core');
-    const error = c.error instanceof EmulatorError ? c.error : undefined;
-    const url = new URL(c.req.url);
-    const findings = scimFindings({
-      method: c.req.method,
-      sentPath: url.pathname,
-      routedPath: c.req.path,
-      params: url.searchParams,
-      body: await bodyOf(c),
-      status: c.res.status,
-      ...(error ? { error: { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) } } : {}),
-      lenient: ws.settings.scimCompatibility === 'lenient',
-      at: core.clockFor(ws.id).now().toISOString(),
-      userActive: (id) => {
-        const found = scimUser(ws, id);
-        return found ? found.member.status !== 'deactivated' : undefined;
-      },
-      isUser: (id) => scimUser(ws, id) !== undefined,
-      sharedEmail: (id) => {
-        const found = scimUser(ws, id);
-        if (!found) return undefined;
-        try {
-          const given = emailFromAttributes(found.record.attributes);
-          return identityKey(given) === identityKey(found.member.email) ? undefined : given;
-        } catch {
-          return undefined;
-        }
-      },
-      ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
-    });
-    if (findings.length > 0) {
-      addFindings(ws, findings);
-      // The route's changes are committed by the app's first middleware, after this one: the
-      // findings go to the journal with them.
-    }
+    await judge(() => observedScim(c));
   });
+}
+
+// Judging never changes an answer: a rule that throws loses its findings, not the request.
+async function judge(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch {
+    // nothing to add: the answer stands as the route gave it
+  }
+}
+
+async function observedScim(c: Context<AppEnv>): Promise<void> {
+  const ws = c.get('ws');
+  const core = c.get('core');
+  const error = c.error instanceof EmulatorError ? c.error : undefined;
+  const url = new URL(c.req.url);
+  const findings = scimFindings({
+    method: c.req.method,
+    sentPath: url.pathname,
+    routedPath: c.req.path,
+    params: url.searchParams,
+    body: await bodyOf(c),
+    status: c.res.status,
+    ...(error ? { error: { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) } } : {}),
+    lenient: ws.settings.scimCompatibility === 'lenient',
+    at: core.clockFor(ws.id).now().toISOString(),
+    userActive: (id) => {
+      const found = scimUser(ws, id);
+      return found ? found.member.status !== 'deactivated' : undefined;
+    },
+    isUser: (id) => scimUser(ws, id) !== undefined,
+    sharedEmail: (id) => {
+      const found = scimUser(ws, id);
+      if (!found) return undefined;
+      try {
+        const given = emailFromAttributes(found.record.attributes);
+        return identityKey(given) === identityKey(found.member.email) ? undefined : given;
+      } catch {
+        return undefined;
+      }
+    },
+    ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
+  });
+  if (findings.length > 0) {
+    addFindings(ws, findings);
+    // The route's changes are committed by the app's first middleware, after this one: the
+    // findings go to the journal with them.
+  }
 }
 
 /** Watches the SAML ACS and the OIDC callback of a workspace (mounted on each). */
 export function observeSso(protocol: 'saml' | 'oidc') {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    const ws = c.get('ws');
-    const error = c.error instanceof EmulatorError ? c.error : undefined;
-    let samlXml: string | undefined;
-    if (protocol === 'saml' && c.req.method === 'POST' && !error?.code.startsWith('saml_')) {
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      if (typeof form.SAMLResponse === 'string') samlXml = Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
-    }
-    const findings = ssoFindings({
-      protocol,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      status: c.res.status,
-      at: c.get('core').clockFor(ws.id).now().toISOString(),
-      ...(error ? { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } : {}),
-      ...(samlXml !== undefined ? { samlXml } : {}),
-    });
-    if (findings.length > 0) addFindings(ws, findings);
+    await judge(() => observedSso(c, protocol));
   });
+}
+
+async function observedSso(c: Context<AppEnv>, protocol: 'saml' | 'oidc'): Promise<void> {
+  const ws = c.get('ws');
+  const error = c.error instanceof EmulatorError ? c.error : undefined;
+  let samlXml: string | undefined;
+  if (protocol === 'saml' && c.req.method === 'POST' && !error?.code.startsWith('saml_')) {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if (typeof form.SAMLResponse === 'string') samlXml = Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
+  }
+  const findings = ssoFindings({
+    protocol,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    at: c.get('core').clockFor(ws.id).now().toISOString(),
+    ...(error ? { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } : {}),
+    ...(samlXml !== undefined ? { samlXml } : {}),
+  });
+  if (findings.length > 0) addFindings(ws, findings);
 }
 
 function profileParam(value: string | undefined): Profile {

@@ -141,7 +141,7 @@ export const workspaceStateSchema = z.object({
   usageLimits: usageLimitsStateSchema.default(newUsageLimitsState),
   events: z.array(eventRecordSchema).default([]),
   /** What the conformance rules found in the IdP's traffic (src/conformance), newest last, bounded. */
-  conformance: conformanceStateSchema.default({ seq: 0, findings: {} }),
+  conformance: conformanceStateSchema.default(() => ({ seq: 0, findings: {} })),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
