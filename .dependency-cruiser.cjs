@@ -1,7 +1,7 @@
 // The import rules of src/ (docs/architecture.md has the map): checked by dependency-cruiser in
 // `npm test`, so a layer break fails CI like a failing test.
 /** The core: rules and state, testable without a surface. */
-const CORE = '^src/(store|domains|members|groups|roles|signin|scim|sso|readiness|events|settings)/';
+const CORE = '^src/(store|domains|members|groups|roles|signin|scim|sso|readiness|events|settings|conformance)/';
 /** The surfaces that drive the core. */
 const SURFACES = '^src/((ui|scenario|cli|openapi|msw|vitest|recorder)/|(app|start|index)\\.ts$)';
 

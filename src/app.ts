@@ -1,6 +1,7 @@
 // The one app factory: `createEmulator(options)` returns the Hono app and its store. The CLI, the
 // tests (`app.request()`), MSW handlers and the scenario runner all build the emulator here.
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError, notFound } from './errors.js';
@@ -37,6 +38,8 @@ import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
 import { consoleRoutes } from './ui/routes.js';
 import { recordClockMoves, recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
+import { conformanceRoutes, observeScim, observeSso } from './conformance/routes.js';
+import { canonicalScimPath, isLenient } from './scim/lenient.js';
 import type { EmulatorState } from './store/state.js';
 import { MemoryStore, type StateStore } from './store/store.js';
 
@@ -133,7 +136,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // A saved SFTP connection gets its server back at start (a port that cannot be bound is shown as null in GET /api/directory).
   if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftpServer(core, sftp).catch(() => {});
 
-  const app = new Hono<AppEnv>();
+  // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
+  // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
+  const app = new Hono<AppEnv>({
+    getPath: (request) => {
+      const path = getPath(request);
+      if (!path.includes('/scim/v2/')) return path;
+      const ws = /^\/w\/([^/]+)\//.exec(path)?.[1];
+      const state = ws === undefined ? undefined : core.state.workspaces[ws];
+      if (!state || !Object.hasOwn(core.state.workspaces, ws!) || !isLenient(state)) return path;
+      return canonicalScimPath(path) ?? path;
+    },
+  });
   app.onError((err, c) => errorResponse(c, err));
   const allowedMethods = new AllowedMethods(() => app.routes);
   app.notFound((c) => {
@@ -242,6 +256,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // While a recording runs, the workspace's and its mock IdP's exchanges become scenario steps.
   app.use('/w/:ws/*', recordWorkspaceTraffic());
   app.use('/idp/:idp/*', recordIdpTraffic());
+  // Every SCIM request is judged by the conformance rules (src/conformance), its findings saved.
+  app.use('/w/:ws/scim/v2/*', observeScim());
+  app.use('/w/:ws/sso/saml/acs', observeSso('saml'));
+  app.use('/w/:ws/sso/oidc/callback', observeSso('oidc'));
+  app.route('/w/:ws/api/conformance', conformanceRoutes());
   app.route('/w/:ws/api/recordings', recordingRoutes());
   app.route('/w/:ws/api/domains', domainRoutes());
   app.route('/w/:ws/api/settings', settingsRoutes());

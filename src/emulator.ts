@@ -65,7 +65,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     name,
     createdAt: now.toISOString(),
     clockOffsetMs: 0,
-    settings: { automaticAccountCreation: false, breakGlass: false },
+    settings: { automaticAccountCreation: false, breakGlass: false, scimCompatibility: 'strict' },
     domains: {},
     members: {},
     groups: {},
@@ -75,6 +75,7 @@ export function newWorkspaceState(id: string, name: string, now: Date): Workspac
     usageLimits: newUsageLimitsState(),
     directory: newDirectoryState(),
     events: [],
+    conformance: { seq: 0, findings: {} },
   };
 }
 

@@ -199,6 +199,22 @@ describe('console forms go through the admin API', () => {
     expect((await b.api('GET', '/w/default/api/settings')).body.automaticAccountCreation).toBe(true);
   });
 
+  it('shows what the conformance rules found, under a chosen profile, switches SCIM to lenient and clears', async () => {
+    const b = await signedIn();
+    const token = (await b.api('POST', '/w/default/api/scim/tokens', { name: 'Entra' })).body.token;
+    await b.emulator.app.request('http://localhost/w/default/scim/v2/users', { headers: { Authorization: `Bearer ${token}` } });
+    let page = await b.request('GET', '/w/default/admin/scim?profile=entra');
+    expect(page.text).toContain('1 fail · 0 warn · 0 info · 0 known quirk');
+    expect(page.text).toContain('scim.path.unknown');
+    expect(page.text).toContain('<option value="entra" selected="">entra</option>');
+    page = await b.submit('/w/default/admin/scim/scim-compatibility', { mode: 'lenient' });
+    expect(page.text).toContain('SCIM compatibility is lenient.');
+    expect((await b.api('GET', '/w/default/api/settings')).body.scimCompatibility).toBe('lenient');
+    expect((await b.emulator.app.request('http://localhost/w/default/scim/v2/users', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    page = await b.submit('/w/default/admin/scim/clear-conformance');
+    expect(page.text).toContain('No findings yet');
+  });
+
   it('creates a role, maps a group and explains a member\'s permissions', async () => {
     const b = await signedIn();
     const m = (await b.api('POST', '/w/default/api/invites', { email: 'tom@springfield.k12.us' })).body;

@@ -242,17 +242,17 @@ describe('control plane', () => {
 
   it('changes and validates workspace settings', async () => {
     const { call, state } = inProcess();
-    expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false });
+    expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false, scimCompatibility: 'strict' });
     // Automatic account creation needs a verified domain: 409, nothing changed.
     const early = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true, breakGlass: true });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('domain_not_verified');
-    expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false });
+    expect((await call('GET', '/w/default/api/settings')).body).toEqual({ automaticAccountCreation: false, breakGlass: false, scimCompatibility: 'strict' });
     const added = await call('POST', '/w/default/api/domains', { domain: 'springfield.k12.us' });
     await call('PUT', '/_emulator/dns/springfield.k12.us', { txt: [added.body.txt.value] });
     expect((await call('POST', '/w/default/api/domains/springfield.k12.us/verify')).body.status).toBe('verified');
     const res = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: true });
-    expect(res.body).toEqual({ automaticAccountCreation: true, breakGlass: false });
+    expect(res.body).toEqual({ automaticAccountCreation: true, breakGlass: false, scimCompatibility: 'strict' });
     const before = await state();
     const bad = await call('PATCH', '/w/default/api/settings', { automaticAccountCreation: 'yes' });
     expect(bad.status).toBe(400);

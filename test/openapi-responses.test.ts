@@ -125,6 +125,7 @@ describe('documented responses', () => {
     expect(scimGroup.status).toBe(201);
     const scimGroupId = ((await scimGroup.json()) as { id: string }).id;
     await call('get', `${api}/scim/requests`);
+    await call('get', `${api}/conformance?profile=entra`);
 
     // Groups and roles.
     const pilot = await call('post', `${api}/groups`, { displayName: 'Pilot' });

@@ -23,6 +23,10 @@ Usage:
   edu-emulator record --out FILE [--workspace WS] [--name NAME] [serve options]
                                  serve, record the workspace's traffic, write it as a scenario on Ctrl-C
   edu-emulator schema            print the JSON Schema of scenario files
+  edu-emulator conformance --url URL [--workspace WS] [--profile P] [--allow FILE]
+                   [--reporter pretty|json|junit] [--since TIME] [--admin-key KEY]
+                                 judge what the IdP sent a running emulator; exit 1 on a
+                                 fail the allow-list does not expect
   edu-emulator export FILE [--data FILE]   write a stopped --data store's state to FILE
   edu-emulator import FILE [--data FILE]   replace a stopped --data store's state with FILE
   edu-emulator --help | --version
@@ -204,6 +208,8 @@ export async function main(argv: string[]): Promise<number | undefined> {
         return await (await import('./scenarios.js')).validateCommand(rest);
       case 'schema':
         return await (await import('./scenarios.js')).schemaCommand();
+      case 'conformance':
+        return await (await import('./conformance.js')).conformanceCommand(rest, process.env);
       case 'export':
         return await (await import('./state-files.js')).exportCommand(rest, process.env);
       case 'import':

@@ -6,6 +6,8 @@ import type {
   DirectoryInput,
   DirectorySync,
   DirectorySyncDetail,
+  ConformanceProfile,
+  ConformanceReport,
   Clock,
   DefaultRole,
   DnsRecord,
@@ -155,7 +157,8 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     },
     settings: {
       get: () => request<Settings>('GET', `${api}/settings`),
-      update: (patch: { automaticAccountCreation?: boolean; breakGlass?: boolean }) => request<Settings>('PATCH', `${api}/settings`, patch),
+      update: (patch: { automaticAccountCreation?: boolean; breakGlass?: boolean; scimCompatibility?: 'strict' | 'lenient' }) =>
+        request<Settings>('PATCH', `${api}/settings`, patch),
     },
     invites: {
       create: (input: InviteInput) => request<Member>('POST', `${api}/invites`, input),
@@ -243,6 +246,9 @@ export function workspaceAdmin(request: Requester, workspaceId: string) {
     readiness: async () => (await request<{ items: ReadinessItem[] }>('GET', `${api}/readiness`)).items,
     /** The checklist with the count of items in each status. */
     readinessReport: () => request<ReadinessReport>('GET', `${api}/readiness`),
+    /** What the conformance rules found in the IdP's traffic, under a profile (docs/conformance.md). */
+    conformance: (q: { profile?: ConformanceProfile; since?: string } = {}) => request<ConformanceReport>('GET', `${api}/conformance${query({ ...q })}`),
+    clearConformance: () => request<void>('DELETE', `${api}/conformance`),
     events: async (q: EventQuery = {}) => (await request<{ events: EmulatorEvent[] }>('GET', `${api}/events${query({ ...q })}`)).events,
     /** Any other admin route of this workspace, path relative to `/w/{ws}/api` (e.g. `/scim/requests`). */
     request: <T = unknown>(method: Method, path: string, body?: unknown) => request<T>(method, `${api}${path}`, body),

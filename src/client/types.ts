@@ -39,6 +39,8 @@ export type {
 } from '../usage-limits/usage-limits.js';
 export type { AppRecord as CatalogApp } from '../store/role-state.js';
 export type { ReadinessItem, ReadinessReport } from '../readiness/readiness.js';
+export type { ConformanceReport, ReportedFinding as ConformanceFinding } from '../conformance/report.js';
+export type { Profile as ConformanceProfile } from '../conformance/rules.js';
 
 export type { IdpView as MockIdp } from '../idp/registry.js';
 export type { IdpUserView as IdpUser, IdpGroupView as IdpGroup } from '../idp/directory.js';

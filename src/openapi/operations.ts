@@ -42,9 +42,10 @@ import { enforcementViewSchema } from '../signin/enforcement.js';
 import { connectionInput, connectionViewSchema } from '../sso/connection.js';
 import { recordingViewSchema, startRecordingBody } from '../recorder/routes.js';
 import { directoryInput, directoryViewSchema, syncDetailViewSchema, syncListViewSchema, syncViewSchema, uploadInput } from '../directory/directory.js';
+import { conformanceReportSchema } from '../conformance/report.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Recordings' | 'Directory sync' | 'Mock IdP';
+export type Tag = 'Control plane' | 'Domains' | 'Settings' | 'Members' | 'Sign-in policy' | 'SSO' | 'SCIM tokens' | 'Groups' | 'Roles' | 'Usage limits' | 'Readiness' | 'Events' | 'Recordings' | 'Directory sync' | 'Conformance' | 'Mock IdP';
 
 export interface ApiOperation {
   method: HttpMethod;
@@ -168,6 +169,19 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'put', path: `${ws}/usage-limits`, tag: 'Usage limits', summary: 'Replace the monthly credit limits (null: no limit)', body: usageLimitsInput, response: usageLimitsViewSchema },
   { method: 'get', path: `${ws}/readiness`, tag: 'Readiness', summary: 'The launch-readiness checklist', response: readinessReportSchema },
   { method: 'get', path: `${ws}/events`, tag: 'Events', summary: 'The workspace\'s journal (JSON or server-sent events)', query: { type: 'a type or prefix', after: 'after this sequence number', limit: 'at most this many' }, response: list('events', eventRecordSchema) },
+  {
+    method: 'get',
+    path: `${ws}/conformance`,
+    tag: 'Conformance',
+    summary: 'The conformance report of the IdP\'s traffic (docs/conformance.md): JSON, or format=html / junit',
+    query: {
+      profile: 'rfc (default), entra, entra-aadoptscim062020, okta-oin, okta-aiw, onelogin, jumpcloud, google, classlink or clever',
+      since: 'only requests at or after this ISO 8601 time',
+      format: 'json (default), html or junit',
+    },
+    response: conformanceReportSchema,
+  },
+  { method: 'delete', path: `${ws}/conformance`, tag: 'Conformance', summary: 'Clear the conformance findings', status: 204 },
   { method: 'get', path: `${ws}/recordings`, tag: 'Recordings', summary: 'The workspace\'s recordings (docs/recorder.md)', response: list('recordings', recordingViewSchema) },
   { method: 'post', path: `${ws}/recordings`, tag: 'Recordings', summary: 'Start recording the workspace\'s traffic as scenario steps', body: startRecordingBody, status: 201, response: recordingViewSchema },
   { method: 'get', path: `${ws}/recordings/{id}`, tag: 'Recordings', summary: 'One recording', response: recordingViewSchema },

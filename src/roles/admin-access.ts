@@ -61,6 +61,9 @@ export const ADMIN_ACCESS: readonly AccessRule[] = [
     'get /settings',
     'patch /settings',
     'get /events',
+    // What the IdP sent, judged (src/conformance/): identity traffic, like the SCIM request log.
+    'get /conformance',
+    'delete /conformance',
     // Recording the workspace's identity traffic (src/recorder/) is an identity setting too.
     'get /recordings',
     'post /recordings',

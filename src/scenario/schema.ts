@@ -33,7 +33,7 @@ export const STEP_ARGS = {
     z.array(z.union([email, z.object({ email, role: z.enum(BUILT_IN_ROLES).optional(), password: z.string().optional() }).strict()])).min(1),
   ]),
   set_enforcement: z.union([z.enum(ENFORCEMENT_LEVELS), z.object({ level: z.enum(ENFORCEMENT_LEVELS), force: z.boolean().optional() }).strict()]),
-  settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() }).strict(),
+  settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional(), scimCompatibility: z.enum(['strict', 'lenient']).optional() }).strict(),
   issue_scim_token: z.union([z.object({ save: z.string().optional(), name: z.string().optional() }).strict(), z.null()]),
   create_group: z.object({ name: z.string().min(1), members: z.array(email).optional() }).strict(),
   create_role: z.object({ name: z.string().min(1), permissions: z.record(z.string(), z.unknown()).default({}), restrictive: z.boolean().optional() }).strict(),
@@ -114,6 +114,16 @@ export const STEP_ARGS = {
     })
     .strict(),
   expect_events: z.object({ type: z.string().min(1), count: z.number().int().nonnegative().optional(), min: z.number().int().nonnegative().optional() }).strict(),
+  /** The conformance report of the IdP's traffic so far (docs/conformance.md): counts by severity under a profile. */
+  expect_conformance: z
+    .object({
+      profile: z.enum(['rfc', 'entra', 'entra-aadoptscim062020', 'okta-oin', 'okta-aiw', 'onelogin', 'jumpcloud', 'google', 'classlink', 'clever']).optional(),
+      fail: z.number().int().nonnegative().optional(),
+      warn: z.number().int().nonnegative().optional(),
+      info: z.number().int().nonnegative().optional(),
+      known_quirk: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
 } as const;
 
 export type StepName = keyof typeof STEP_ARGS;
@@ -145,7 +155,7 @@ export const scenarioSchema = z
     workspace: z
       .object({
         name: z.string().optional(),
-        settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() }).strict().optional(),
+        settings: z.object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional(), scimCompatibility: z.enum(['strict', 'lenient']).optional() }).strict().optional(),
       })
       .strict()
       .optional(),

@@ -236,6 +236,21 @@ export const STEPS: Record<StepName, Handler> = {
     }
     return { result: { status: res.status, ...res.body }, diffs };
   },
+  async expect_conformance(ctx, args: { profile?: string; fail?: number; warn?: number; info?: number; known_quirk?: number }) {
+    const res = await ctx.api('GET', `/conformance?profile=${encodeURIComponent(args.profile ?? 'rfc')}`);
+    if (res.status >= 400) return ok(res);
+    const expected: Record<string, number> = {};
+    for (const k of ['fail', 'warn', 'info', 'known_quirk'] as const) if (args[k] !== undefined) expected[k] = args[k];
+    const diffs = compare(expected, res.body.summary ?? {}, 'summary');
+    // Name the findings behind a count that differs, so the failure says what the IdP sent.
+    for (const d of [...diffs]) {
+      if (typeof d.actual !== 'number' || typeof d.expected !== 'number' || d.actual < d.expected) continue;
+      const severity = d.path.split('.').at(-1);
+      const behind = (res.body.findings as { rule: string; severity: string; message: string; request: { method: string; path: string } }[]).filter((f) => f.severity === severity).slice(0, 5);
+      for (const f of behind) diffs.push({ path: `${severity}: ${f.rule}`, expected: 'not in the report', actual: `${f.request.method} ${f.request.path}: ${f.message}` });
+    }
+    return { result: { status: res.status, ...res.body }, diffs };
+  },
   async expect_events(ctx, args: { type: string; count?: number; min?: number }) {
     const res = await ctx.api('GET', `/events?type=${encodeURIComponent(args.type)}&limit=2000`);
     const count = (res.body.events as unknown[]).length;

@@ -4,6 +4,7 @@ import { findKey, isObject } from './filter/attribute-values.js';
 import { coerceSingle } from './patch/coerce-value.js';
 import { applyPatch, applyPatchInSlices, PATCH_RETRIES, type MemberChange } from './patch/apply-patch.js';
 import { COMMON_ATTRIBUTES, GROUP_SCHEMA, findAttribute, findSchema, type ScimAttribute, type ScimResource } from './schema.js';
+import { isLenient } from './lenient.js';
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, type ScimScope } from './protocol.js';
 import { scimUser } from './users.js';
 import { EmulatorError } from '../errors.js';
@@ -99,8 +100,10 @@ function readGroupBody(body: unknown): GroupInput {
   return { displayName, externalId: typeof externalId === 'string' && externalId !== '' ? externalId : undefined, memberIds: [...new Set(memberIds)] };
 }
 
-// Member values must be Users of this workspace's directory (RFC 7644 §3.12 invalidValue otherwise).
-function checkMembers(scope: ScimScope, ids: Iterable<string>): void {
+// Member values must be Users of this workspace's directory (RFC 7644 §3.12 invalidValue otherwise);
+// lenient mode (docs/rules.md §17) leaves the others out instead. Returns the members kept.
+function checkMembers(scope: ScimScope, ids: string[]): string[] {
+  if (isLenient(scope.ws)) return ids.filter((id) => scimUser(scope.ws, id) !== undefined);
   for (const id of ids) {
     if (!scimUser(scope.ws, id)) {
       throw invalidValue(
@@ -108,6 +111,7 @@ function checkMembers(scope: ScimScope, ids: Iterable<string>): void {
       );
     }
   }
+  return ids;
 }
 
 function now(scope: ScimScope): string {
@@ -129,7 +133,7 @@ export function createGroup(scope: ScimScope, body: unknown): GroupRecord {
       message: `Workspace "${scope.ws.id}" already has ${index.groupMembers.size} groups, the limit of ${MAX_GROUPS.toLocaleString('en-US')} groups a workspace (local and SCIM together); delete some first.`,
     });
   }
-  checkMembers(scope, input.memberIds);
+  input.memberIds = checkMembers(scope, input.memberIds);
   const time = now(scope);
   const g: GroupRecord = {
     id: newId('grp'),
@@ -199,7 +203,7 @@ export function replaceGroup(scope: ScimScope, id: string, body: unknown, ifMatc
   const g = requireScimGroup(scope, id);
   checkIfMatch(ifMatch, g.version);
   const input = readGroupBody(body);
-  checkMembers(scope, input.memberIds);
+  input.memberIds = checkMembers(scope, input.memberIds);
   // The delta between the stored set and the new one, so unchanged members are not touched.
   const current = scope.core.index(scope.ws).groupMembers.get(g.id) ?? new Set<string>();
   const wanted = new Set(input.memberIds);
@@ -228,8 +232,9 @@ export async function patchGroup(scope: ScimScope, id: string, body: unknown, if
 
 const groupStamp = (g: GroupRecord) => `${g.version}\u0000${g.updatedAt}\u0000${g.displayName}`;
 
-function storePatchedGroup(scope: ScimScope, g: GroupRecord, { resource, memberChanges }: ReturnType<typeof applyPatch>): GroupRecord {
-  for (const c of memberChanges) if (c.kind === 'add') checkMembers(scope, c.values);
+function storePatchedGroup(scope: ScimScope, g: GroupRecord, patched: ReturnType<typeof applyPatch>): GroupRecord {
+  const { resource } = patched;
+  const memberChanges = patched.memberChanges.map((c) => (c.kind === 'add' ? { ...c, values: checkMembers(scope, [...c.values]) } : c));
   const displayName = resource.displayName;
   if (typeof displayName !== 'string' || displayName.trim() === '') {
     throw invalidValue('"displayName" is required and cannot be emptied (RFC 7643 §4.2).');

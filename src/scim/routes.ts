@@ -6,6 +6,7 @@ import { serviceProviderConfig } from './discovery.js';
 import { createGroup, deleteGroup, groupResource, patchGroup, replaceGroup, scimGroup } from './groups.js';
 import { listResources, projectResource, queryFromSearch, queryFromUrl, selectionFromUrl } from './list.js';
 import { SCIM_CONTENT_TYPE, etagOf, invalidSyntax, noneMatch, resourceNotFound, type ScimScope } from './protocol.js';
+import { isLenient, lenientParams, lenientSearch } from './lenient.js';
 import { logScimRequest, recentScimRequests } from './request-log.js';
 import { resourceTypeResources, schemaResources, type ScimResource, type ScimResourceType } from './schema.js';
 import { authenticate, issueToken, revokeToken, tokenView } from './tokens.js';
@@ -25,6 +26,17 @@ function scope(c: C): ScimScope {
 /** A SCIM JSON response (RFC 7644 §3.1: `application/scim+json`). */
 function scimJson(c: C, body: unknown, status: 200 | 201 = 200, headers: Record<string, string> = {}): Response {
   return c.body(JSON.stringify(body), status, { 'Content-Type': SCIM_CONTENT_TYPE, ...headers });
+}
+
+/** The query parameters, as lenient mode reads them when the workspace is set to it (docs/rules.md §17). */
+function params(c: C): URLSearchParams {
+  const search = new URL(c.req.url).searchParams;
+  return isLenient(c.get('ws')) ? lenientParams(search) : search;
+}
+
+async function searchBody(c: C): Promise<unknown> {
+  const body = await resourceBody(c);
+  return isLenient(c.get('ws')) ? lenientSearch(body) : body;
 }
 
 function versionOf(resource: ScimResource): string {
@@ -49,7 +61,7 @@ function resourceResponse(c: C, resource: ScimResource, status: 200 | 201, type:
   const headers: Record<string, string> = { ETag: versionOf(resource) };
   if (status === 201) headers.Location = String((resource.meta as { location: string }).location);
   if (status === 200 && wantsNoBody(c)) return c.body(null, 204, headers);
-  return scimJson(c, projectResource(resource, type, selectionFromUrl(new URL(c.req.url).searchParams)), status, headers);
+  return scimJson(c, projectResource(resource, type, selectionFromUrl(params(c))), status, headers);
 }
 
 // RFC 7644 §3.14: GET answers 304 when If-None-Match names the current version.
@@ -57,7 +69,7 @@ function getResponse(c: C, resource: ScimResource, type: ScimResourceType): Resp
   const etag = versionOf(resource);
   const version = Number(/"(\d+)"/.exec(etag)?.[1]);
   if (noneMatch(c.req.header('If-None-Match'), version)) return c.body(null, 304, { ETag: etag });
-  return scimJson(c, projectResource(resource, type, selectionFromUrl(new URL(c.req.url).searchParams)), 200, { ETag: etag });
+  return scimJson(c, projectResource(resource, type, selectionFromUrl(params(c))), 200, { ETag: etag });
 }
 
 // RFC 7644 §4: a filter on the discovery endpoints is refused with 403.
@@ -125,8 +137,8 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean }
   r.get('/Schemas/:id', (c) => discoveryItem(c, schemaResources(scope(c).baseUrl), 'Schema'));
 
   // Users (RFC 7644 §3.3–§3.6)
-  r.get('/Users', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromUrl(new URL(c.req.url).searchParams))));
-  r.post('/Users/.search', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromSearch(await resourceBody(c)))));
+  r.get('/Users', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromUrl(params(c)))));
+  r.post('/Users/.search', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromSearch(await searchBody(c)))));
   r.post('/Users', async (c) => {
     const s = scope(c);
     const { member, record } = createUser(s, await resourceBody(c));
@@ -156,8 +168,8 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean }
   });
 
   // Groups
-  r.get('/Groups', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromUrl(new URL(c.req.url).searchParams))));
-  r.post('/Groups/.search', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromSearch(await resourceBody(c)))));
+  r.get('/Groups', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromUrl(params(c)))));
+  r.post('/Groups/.search', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromSearch(await searchBody(c)))));
   r.post('/Groups', async (c) => {
     const s = scope(c);
     const g = createGroup(s, await resourceBody(c));

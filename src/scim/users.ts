@@ -13,6 +13,7 @@ import {
   type ScimAttribute,
   type ScimResource,
 } from './schema.js';
+import { isLenient } from './lenient.js';
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, uniqueness, type ScimScope } from './protocol.js';
 import { addMember, normalizeEmail } from '../members/members.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
@@ -202,6 +203,22 @@ function namesOf(attributes: Record<string, unknown>): Names {
   return out;
 }
 
+// Lenient mode (docs/rules.md §17): an email that another current SCIM User holds is shared, and
+// the member record follows userName instead, when userName is an email address nobody else holds.
+function memberEmail(scope: ScimScope, memberId: string | undefined, userName: string, email: string): string {
+  if (!isLenient(scope.ws)) return email;
+  const index = scope.core.index(scope.ws);
+  const holder = index.memberByEmail.get(identityKey(email));
+  if (holder === undefined || holder === memberId) return email;
+  const held = Object.hasOwn(scope.ws.members, holder) ? scope.ws.members[holder] : undefined;
+  const heldRecord = held ? scimRecordOf(held) : undefined;
+  if (!heldRecord || heldRecord.deleted === true) return email;
+  const own = asEmail(userName);
+  if (own === undefined) return email;
+  const ownHolder = index.memberByEmail.get(identityKey(own));
+  return ownHolder === undefined || ownHolder === memberId ? own : email;
+}
+
 // Refuses, before anything changes, a userName or email that another member holds (RFC 7644 §3.3 409).
 function checkFree(scope: ScimScope, memberId: string | undefined, userName: string, email: string): void {
   const index = scope.core.index(scope.ws);
@@ -281,7 +298,7 @@ function setActive(scope: ScimScope, m: MemberRecord, active: boolean, time: str
 export function createUser(scope: ScimScope, body: unknown): { member: MemberRecord; record: ScimUserRecord } {
   const input = readUserBody(body);
   const userName = input.attributes.userName as string;
-  const email = emailFromAttributes(input.attributes);
+  const email = memberEmail(scope, undefined, userName, emailFromAttributes(input.attributes));
   const index = scope.core.index(scope.ws);
   const holder = index.memberByUserName.get(identityKey(userName));
   if (holder !== undefined) {
@@ -331,7 +348,7 @@ export function createUser(scope: ScimScope, body: unknown): { member: MemberRec
 
 // Applies new attributes and `active` to an existing SCIM User, with events; nothing changes when they equal the stored ones.
 function update(scope: ScimScope, member: MemberRecord, record: ScimUserRecord, attributes: Record<string, unknown>, active: boolean | undefined, via: string) {
-  const email = emailFromAttributes(attributes);
+  const email = memberEmail(scope, member.id, attributes.userName as string, emailFromAttributes(attributes));
   checkFree(scope, member.id, attributes.userName as string, email);
   const changed = changedAttributes(record.attributes, attributes);
   const activeChanges = active !== undefined && active === (member.status === 'deactivated');

@@ -6,7 +6,12 @@ import type { AppEnv } from '../http/context.js';
 import { settingsView, updateSettings } from './settings.js';
 
 export const settingsPatch = z
-  .object({ automaticAccountCreation: z.boolean().optional(), breakGlass: z.boolean().optional() })
+  .object({
+    automaticAccountCreation: z.boolean().optional(),
+    breakGlass: z.boolean().optional(),
+    /** docs/rules.md §17: `lenient` accepts what real SCIM clients commonly send, each acceptance a `warn` finding. */
+    scimCompatibility: z.enum(['strict', 'lenient']).optional(),
+  })
   .strict();
 
 export function settingsRoutes() {

@@ -556,9 +556,11 @@ export class DurableStore extends CommitPipeline {
           },
         },
         { [JOURNAL_FROM_KEY]: from },
-        () => {
-          sealed = true;
-          return integrityTrailer({ sha256: hash.digest('hex'), schema: stateFingerprint() });
+        {
+          trailer: () => {
+            sealed = true;
+            return integrityTrailer({ sha256: hash.digest('hex'), schema: stateFingerprint() });
+          },
         },
       );
       await fh.datasync();

@@ -10,6 +10,7 @@ const SLICE_ENTRIES = 256;
  * its children is large (a group's member list, a provisioning target's users).
  */
 const SPLIT_DEPTH = 4;
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 const entryCount = (v: object) => (Array.isArray(v) ? v.length : Object.keys(v).length);
 
@@ -54,9 +55,14 @@ export async function serializeView(
   view: StateView,
   sink: JsonSink,
   extra: Record<string, unknown> = {},
-  /** Text written just before the closing brace, once everything before it reached the sink. */
-  trailer?: () => string,
+  options: {
+    /** Text written just before the closing brace, once everything before it reached the sink. */
+    trailer?: () => string;
+    /** Keys left out of each workspace (an export leaves out the conformance findings, a log kept by snapshots). */
+    omitWorkspaceKeys?: ReadonlySet<string>;
+  } = {},
 ): Promise<void> {
+  const { trailer, omitWorkspaceKeys = NO_KEYS } = options;
   const replacer = function (this: unknown, _key: string, value: unknown) {
     return asSeen(view, value);
   };
@@ -111,6 +117,7 @@ export async function serializeView(
     for (const k of keys!) {
       const item = v === value ? view.get(record, k) : record[k];
       if (item === undefined || typeof item === 'function') continue;
+      if (depth === 2 && omitWorkspaceKeys.has(k)) continue;
       await emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
       first = false;
       await write(item, depth + 1);

@@ -34,9 +34,30 @@ export const eventRecordSchema = z.object({
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;
 
+/** One conformance finding as saved: the severity is not saved, the report's profile sets it. */
+export const conformanceFindingSchema = z.object({
+  seq: z.number().int().positive(),
+  rule: z.string().min(1),
+  /** `refused`: the workspace answered 4xx; `tolerated`: lenient mode accepted it; `observed`: accepted as sent. */
+  outcome: z.enum(['refused', 'tolerated', 'observed']),
+  message: z.string(),
+  impact: z.string().optional(),
+  request: z.object({ id: z.string(), method: z.string(), path: z.string(), at: isoTime, status: z.number().int() }),
+});
+export type ConformanceFinding = z.infer<typeof conformanceFindingSchema>;
+
+/** Findings keyed `f<seq>` (a record, so adding one journals one key, not the whole list). */
+export const conformanceStateSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  findings: z.record(z.string(), conformanceFindingSchema),
+});
+export type ConformanceState = z.infer<typeof conformanceStateSchema>;
+
 export const workspaceSettingsSchema = z.object({
   automaticAccountCreation: z.boolean().default(false),
   breakGlass: z.boolean().default(false),
+  /** How SCIM reads what clients send (docs/rules.md §17): `strict` (RFC 7644 as written) or `lenient`. */
+  scimCompatibility: z.enum(['strict', 'lenient']).default('strict'),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -112,7 +133,7 @@ export const workspaceStateSchema = z.object({
    * nothing from other workspaces; the one-organization-per-domain rule holds inside it only.
    */
   isolated: z.boolean().optional(),
-  settings: workspaceSettingsSchema.default({ automaticAccountCreation: false, breakGlass: false }),
+  settings: workspaceSettingsSchema.default({ automaticAccountCreation: false, breakGlass: false, scimCompatibility: 'strict' }),
   domains: z.record(z.string(), domainRecordSchema).default({}),
   members: z.record(z.string(), memberRecordSchema).default({}),
   groups: z.record(z.string(), groupRecordSchema).default({}),
@@ -123,6 +144,8 @@ export const workspaceStateSchema = z.object({
   /** Directory sync (src/directory): the connection, what it manages, the last syncs; absent in older states. */
   directory: directoryStateSchema.default(newDirectoryState),
   events: z.array(eventRecordSchema).default([]),
+  /** What the conformance rules found in the IdP's traffic (src/conformance), newest last, bounded. */
+  conformance: conformanceStateSchema.default(() => ({ seq: 0, findings: {} })),
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 

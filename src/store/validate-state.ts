@@ -17,6 +17,7 @@ interface WorkspaceShape {
   roles: { custom: Record<string, { id: string; groupIds: string[] }> };
   sso: { connection: Record<string, unknown> | null };
   directory?: { managed: { users: Record<string, string> }; syncs: { id: string }[] };
+  conformance: { seq: number; findings: Record<string, { seq: number }> };
 }
 interface StateShape {
   clock: { offsetMs: number };
@@ -133,6 +134,11 @@ export function clockIssues(state: { clock: { offsetMs: number }; workspaces: Re
 }
 
 function workspaceIssues(at: string, ws: WorkspaceShape, issues: string[]): void {
+  // Conformance findings: keyed f<seq>, none ahead of the counter (src/conformance/findings.ts).
+  for (const [key, f] of Object.entries(ws.conformance.findings)) {
+    if (key !== `f${f.seq}`) issues.push(`${at}.conformance.findings.${key}: must be keyed "f${f.seq}" by its seq`);
+    else if (f.seq > ws.conformance.seq) issues.push(`${at}.conformance.findings.${key}.seq: ${f.seq} is ahead of conformance.seq ${ws.conformance.seq}`);
+  }
   const emails = new Map<string, string>();
   const userNames = new Map<string, string>();
   for (const [key, m] of Object.entries(ws.members)) {

@@ -156,5 +156,6 @@ export const STEP_PAGE: Record<string, string> = {
   map_group: 'roles',
   expect_readiness: 'readiness',
   expect_events: 'events',
+  expect_conformance: 'scim',
   request: 'events',
 };

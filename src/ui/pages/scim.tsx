@@ -1,6 +1,7 @@
 // Step 3, Directory sync (SCIM): the base URL, tokens (shown once, revocable), the last SCIM
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
-import type { ScimRequest, ScimToken, Settings } from '../../client/types.js';
+import type { ConformanceProfile, ConformanceReport, ScimRequest, ScimToken, Settings } from '../../client/types.js';
+import { PROFILES, isProfile } from '../../conformance/rules.js';
 import type { ProvisioningReport } from '../../idp/provisioning/run.js';
 import type { Flash } from '../flash.js';
 import type { IdpState } from '../../store/state.js';
@@ -20,6 +21,9 @@ export async function scimPage(ctx: PageContext) {
   const settings = await api.settings.get();
   const conn = await api.sso.get();
   const idps = Object.values(c.get('core').state.idps ?? {});
+  const asked = c.req.query('profile') ?? '';
+  const profile: ConformanceProfile = isProfile(asked) ? asked : 'rfc';
+  const conformance = await api.conformance({ profile }).catch(() => undefined);
   return (
     <Layout ctx={ctx} page="scim" title="Directory sync (SCIM)">
       <h1>3. Directory sync (SCIM)</h1>
@@ -32,6 +36,7 @@ export async function scimPage(ctx: PageContext) {
       {idps.length > 0 ? <MockIdpPushSection base={base} idps={idps} connectedIdp={conn.configured ? conn.mockIdp : undefined} /> : null}
       <AutomaticAccountsSection base={base} settings={settings} activeTokens={tokens.filter((t) => t.status === 'active').length} />
       <RequestsSection requests={requests} />
+      {conformance ? <ConformanceSection base={base} report={conformance} compatibility={settings.scimCompatibility} /> : null}
     </Layout>
   );
 }
@@ -205,7 +210,89 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
   </section>
 );
 
+/** What the conformance rules found in the IdP's traffic (docs/conformance.md), newest first. */
+const ConformanceSection = ({ base, report, compatibility }: { base: string; report: ConformanceReport; compatibility: 'strict' | 'lenient' }) => (
+  <section class="card" aria-labelledby="conf-h">
+    <h2 id="conf-h">Is the IdP sending what the workspace expects?</h2>
+    <form method="get" action={`${base}/admin/scim`} class="row">
+      <div>
+        <label for="conf-profile">Judge as</label>
+        <select id="conf-profile" name="profile">
+          {PROFILES.map((p) => (
+            <option value={p} selected={p === report.profile}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" class="secondary">Show</button>
+    </form>
+    <p id="conformance-summary" class={`notice ${report.summary.fail > 0 ? 'error' : report.summary.warn > 0 ? 'warn' : 'ok'}`}>
+      {report.summary.fail} fail · {report.summary.warn} warn · {report.summary.info} info · {report.summary.known_quirk} known quirk
+      {' · '}
+      <a href={`${base}/api/conformance?format=html&profile=${enc(report.profile)}`}>the full report</a>
+    </p>
+    {report.findings.length === 0 ? (
+      <p class="muted">No findings yet: everything the IdP sent so far is what the workspace expects.</p>
+    ) : (
+      <table id="conformance-findings">
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Rule</th>
+            <th scope="col">What and why</th>
+            <th scope="col">Request</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...report.findings]
+            .reverse()
+            .slice(0, 50)
+            .map((f) => (
+              <tr>
+                <td>
+                  <Badge value={f.severity === 'fail' ? 'fail' : f.severity === 'warn' ? 'warn' : 'ok'} label={f.severity.replace('_', ' ')} />
+                </td>
+                <td class="mono">
+                  {f.rule}
+                  <div class="muted">{f.clause}</div>
+                </td>
+                <td>
+                  {f.message}
+                  {f.impact ? <div><strong>Impact:</strong> {f.impact}</div> : null}
+                </td>
+                <td class="mono">
+                  {f.request.method} {f.request.path} → {f.request.status}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    )}
+    <div class="row">
+      <ActionForm action={`${base}/admin/scim/scim-compatibility`}>
+        <input type="hidden" name="mode" value={compatibility === 'strict' ? 'lenient' : 'strict'} />
+        <button type="submit" class="secondary">
+          {compatibility === 'strict' ? 'SCIM is strict: accept common client mistakes (lenient)' : 'SCIM is lenient: back to strict RFC 7644'}
+        </button>
+      </ActionForm>
+      <ActionForm action={`${base}/admin/scim/clear-conformance`} confirm="Clear every conformance finding of this workspace?">
+        <button type="submit" class="secondary">Clear the findings</button>
+      </ActionForm>
+    </div>
+  </section>
+);
+
 export const scimActions: Record<string, Action> = {
+  async 'clear-conformance'({ c, user }) {
+    await workspaceApi(c, user).clearConformance();
+    return { tone: 'ok', text: 'Conformance findings cleared.' };
+  },
+  async 'scim-compatibility'({ c, user }, form) {
+    const mode = form.get('mode') === 'lenient' ? 'lenient' : 'strict';
+    await workspaceApi(c, user).settings.update({ scimCompatibility: mode });
+    return { tone: 'ok', text: `SCIM compatibility is ${mode}.` };
+  },
   async 'create-token'({ c, user }, form) {
     const name = form.get('name');
     const t = await workspaceApi(c, user).scimTokens.issue(name ? { name } : {});

@@ -1,0 +1,147 @@
+// /w/{ws}/api/conformance (the report of the IdP's traffic, and clearing it) and the middleware
+// that watches each SCIM request of a workspace and saves what the rules find (docs/conformance.md).
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { EmulatorError } from '../errors.js';
+import type { AppEnv } from '../http/context.js';
+import { emailFromAttributes, scimUser } from '../scim/users.js';
+import { identityKey } from '../store/identity-key.js';
+import { addFindings, clearFindings, listFindings } from './findings.js';
+import { buildReport, renderHtmlPage, renderJunit } from './report.js';
+import { PROFILES, isProfile, type Profile } from './rules.js';
+import { scimFindings } from './scim-rules.js';
+import { ssoFindings } from './sso-rules.js';
+
+const utf8 = new TextDecoder('utf-8');
+
+// The request's JSON body, read from Hono's cache (the route read it already); undefined otherwise.
+async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
+  if (c.req.method !== 'POST' && c.req.method !== 'PUT' && c.req.method !== 'PATCH') return undefined;
+  try {
+    const text = utf8.decode(await c.req.arrayBuffer());
+    return text.trim() === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Watches the SCIM requests of a workspace (mounted on `/w/:ws/scim/v2/*`). */
+export function observeScim() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    await judge(() => observedScim(c));
+  });
+}
+
+// Judging never changes an answer: a rule that throws loses its findings, not the request.
+async function judge(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch {
+    // nothing to add: the answer stands as the route gave it
+  }
+}
+
+async function observedScim(c: Context<AppEnv>): Promise<void> {
+  const ws = c.get('ws');
+  const core = c.get('core');
+  const error = c.error instanceof EmulatorError ? c.error : undefined;
+  const url = new URL(c.req.url);
+  const findings = scimFindings({
+    method: c.req.method,
+    sentPath: url.pathname,
+    routedPath: c.req.path,
+    params: url.searchParams,
+    body: await bodyOf(c),
+    status: c.res.status,
+    ...(error ? { error: { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) } } : {}),
+    lenient: ws.settings.scimCompatibility === 'lenient',
+    at: core.clockFor(ws.id).now().toISOString(),
+    userActive: (id) => {
+      const found = scimUser(ws, id);
+      return found ? found.member.status !== 'deactivated' : undefined;
+    },
+    isUser: (id) => scimUser(ws, id) !== undefined,
+    sharedEmail: (id) => {
+      const found = scimUser(ws, id);
+      if (!found) return undefined;
+      try {
+        const given = emailFromAttributes(found.record.attributes);
+        return identityKey(given) === identityKey(found.member.email) ? undefined : given;
+      } catch {
+        return undefined;
+      }
+    },
+    ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
+  });
+  if (findings.length > 0) {
+    addFindings(ws, findings);
+    // The route's changes are committed by the app's first middleware, after this one: the
+    // findings go to the journal with them.
+  }
+}
+
+/** Watches the SAML ACS and the OIDC callback of a workspace (mounted on each). */
+export function observeSso(protocol: 'saml' | 'oidc') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    await judge(() => observedSso(c, protocol));
+  });
+}
+
+async function observedSso(c: Context<AppEnv>, protocol: 'saml' | 'oidc'): Promise<void> {
+  const ws = c.get('ws');
+  const error = c.error instanceof EmulatorError ? c.error : undefined;
+  let samlXml: string | undefined;
+  if (protocol === 'saml' && c.req.method === 'POST' && !error?.code.startsWith('saml_')) {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if (typeof form.SAMLResponse === 'string') samlXml = Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
+  }
+  const findings = ssoFindings({
+    protocol,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    at: c.get('core').clockFor(ws.id).now().toISOString(),
+    ...(error ? { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } : {}),
+    ...(samlXml !== undefined ? { samlXml } : {}),
+  });
+  if (findings.length > 0) addFindings(ws, findings);
+}
+
+function profileParam(value: string | undefined): Profile {
+  if (value === undefined || value === '') return 'rfc';
+  if (!isProfile(value)) {
+    throw new EmulatorError({ code: 'invalid_profile', status: 400, message: `Unknown profile "${value}"; use one of ${PROFILES.join(', ')}.` });
+  }
+  return value;
+}
+
+function sinceParam(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new EmulatorError({ code: 'invalid_since', status: 400, message: `"since" must be an ISO 8601 time such as 2026-01-31T09:00:00Z, not "${value}".` });
+  return ms;
+}
+
+export function conformanceRoutes() {
+  const r = new Hono<AppEnv>();
+  r.get('/', (c) => {
+    const ws = c.get('ws');
+    const profile = profileParam(c.req.query('profile'));
+    const since = sinceParam(c.req.query('since'));
+    const format = c.req.query('format') ?? 'json';
+    const report = buildReport(listFindings(ws, since), profile);
+    if (format === 'json') return c.json(report);
+    if (format === 'html') return c.html(renderHtmlPage(report, ws.id));
+    if (format === 'junit') {
+      return c.body(renderJunit(report, c.get('core').clockFor(ws.id).now()), 200, { 'Content-Type': 'application/xml; charset=utf-8' });
+    }
+    throw new EmulatorError({ code: 'invalid_format', status: 400, message: `Unknown format "${format}"; use json, html or junit.` });
+  });
+  r.delete('/', (c) => {
+    clearFindings(c.get('core'), c.get('ws'), c.get('actor'));
+    return c.body(null, 204);
+  });
+  return r;
+}
