@@ -11,6 +11,9 @@ export default defineConfig({
     // modules load once, and the SAML schema validator (seconds of CPU to compile) compiles once
     // per worker instead of once per file. Nothing in src/ keeps state in module-level maps.
     isolate: false,
+    // Both cores (Vitest's default keeps one free): many files mostly wait on child processes
+    // (CLI runs, npm installs, crash tests), so two workers roughly halve the wall time.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

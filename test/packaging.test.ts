@@ -252,14 +252,15 @@ async function installInto(into: string, spec: string, packed: string): Promise<
 }
 
 describe('a consumer project', () => {
-  it('installed from the tarball: six concurrent tests verify one domain; SSO unlocks enforcement; strict types', async () => {
+  // The two installs are independent (each its own folder) and mostly wait on child processes: they run side by side.
+  it.concurrent('installed from the tarball: six concurrent tests verify one domain; SSO unlocks enforcement; strict types', async () => {
     const consumer = join(dir, 'from-tarball');
     await installInto(consumer, tarball, tarball);
     await writeConsumerSuite(consumer);
     expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
   }, 120_000);
 
-  it('installed from git+file:// (the committed HEAD, built by prepare): the same suite passes', async () => {
+  it.concurrent('installed from git+file:// (the committed HEAD, built by prepare): the same suite passes', async () => {
     const head = (await run('git', ['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
     // What npm does with a git dependency: clone, install its dependencies, run `prepare`, pack.
     const clone = join(dir, 'clone');
@@ -269,10 +270,13 @@ describe('a consumer project', () => {
     expect(existsSync(join(clone, 'dist')), 'dist is not committed').toBe(false);
     await run('npm', ['run', 'prepare'], { cwd: clone, env: npmEnv() });
     expect(existsSync(join(clone, 'dist/vitest/index.js')), 'prepare builds dist').toBe(true);
-    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: clone, env: npmEnv() });
+    // Packed into a folder of its own: the tarball of the other test has the same file name.
+    const packDir = join(dir, 'from-git-pack');
+    await mkdir(packDir);
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: clone, env: npmEnv() });
     const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
     const consumer = join(dir, 'from-git');
-    const by = await installInto(consumer, `git+file://${repo}#${head}`, join(dir, filename));
+    const by = await installInto(consumer, `git+file://${repo}#${head}`, join(packDir, filename));
     expect(['npm', 'links']).toContain(by);
     await writeConsumerSuite(consumer);
     expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
