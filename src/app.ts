@@ -32,7 +32,6 @@ import { appRoutes, roleRoutes } from './roles/routes.js';
 import { usageLimitRoutes } from './usage-limits/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { directoryRuntime } from './directory/directory.js';
-import { startSftpServer, stopSftpServer } from './directory/sftp-server.js';
 import { INTERVAL_TICK_MS, runDueSyncs } from './directory/interval.js';
 import { adminApiAccess } from './roles/access-middleware.js';
 import { readinessReport } from './readiness/readiness.js';
@@ -132,9 +131,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   store.attach(core);
   plugMockIdpsIntoSso(core);
   const sftp = { port: options.sftpPort ?? 0, host: options.sftpHost ?? '127.0.0.1' };
-  directoryRuntime(core).startSftp = () => startSftpServer(core, sftp);
+  // ssh2 loads with the first SFTP directory, not with the emulator (docs/performance.md).
+  let sftpModule: Promise<typeof import('./directory/sftp-server.js')> | undefined;
+  const startSftp = () => (sftpModule ??= import('./directory/sftp-server.js')).then((m) => m.startSftpServer(core, sftp));
+  directoryRuntime(core).startSftp = startSftp;
   // A saved SFTP connection gets its server back at start (a port that cannot be bound is shown as null in GET /api/directory).
-  if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftpServer(core, sftp).catch(() => {});
+  if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftp().catch(() => {});
 
   // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
@@ -297,7 +299,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   ticker.unref();
   const close = async () => {
     clearInterval(ticker);
-    await stopSftpServer(core);
+    if (sftpModule) await (await sftpModule).stopSftpServer(core);
     await store.close();
   };
   return { app, core, store, adminKey, hosts, close };
