@@ -1,0 +1,29 @@
+// Findings of the third security review (console for trainers, conformance report, directory sync):
+// one describe per finding, each failing without its fix (docs/security.md).
+import { describe, expect, it } from 'vitest';
+import { inProcess } from '../support/in-process.js';
+
+describe('conformance findings are written only by requests that carry a bearer token', () => {
+  // A web page the user opens can reach the loopback SCIM endpoint with a no-cors fetch or an
+  // <img>, without any Authorization header; it must not fill the report with `fail` findings
+  // (failing `edu-emulator conformance` in CI) nor push the IdP's real findings out of it.
+  it('a token-less request from another site leaves no finding; a wrong token is still judged', async () => {
+    const { call } = inProcess();
+    expect((await call('PATCH', '/w/default/api/settings', { scimCompatibility: 'lenient' })).status).toBe(200);
+    const page = { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://attacker.example' };
+    for (const path of ['/w/default/scim/v2/Users', '/w/default/scim/v2/users/', '/w/default/scim/v2/Nowhere']) {
+      const res = await call('GET', path, undefined, { auth: null, headers: page });
+      expect(res.status, path).toBe(401);
+    }
+    const noHeaders = await call('GET', '/w/default/scim/v2/Users?filter=userName%20sw%20O', undefined, { auth: null });
+    expect(noHeaders.status).toBe(401);
+    let report = (await call('GET', '/w/default/api/conformance')).body;
+    expect(report.findings).toEqual([]);
+    expect(report.summary).toEqual({ fail: 0, warn: 0, info: 0, known_quirk: 0 });
+
+    // An IdP configured with a wrong token is what the report is for.
+    expect((await call('GET', '/w/default/scim/v2/Users', undefined, { auth: 'not-a-token' })).status).toBe(401);
+    report = (await call('GET', '/w/default/api/conformance')).body;
+    expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual(['scim.auth.token']);
+  });
+});
