@@ -27,3 +27,26 @@ describe('conformance findings are written only by requests that carry a bearer 
     expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual(['scim.auth.token']);
   });
 });
+
+describe('a hostile client\'s bad percent-escapes are refused, never a 500', () => {
+  // decodeURIComponent throws on "%ZZ": the mock IdP's token endpoints (RFC 6749 §2.3.1 Basic
+  // credentials are form-encoded) and its provisioning target check read caller-chosen text.
+  it('the Directory API and OIDC token endpoints answer invalid_client; a provisioning target is 403', async () => {
+    const { call, emulator } = inProcess();
+    expect((await call('POST', '/_emulator/idps', { id: 'gw', vendor: 'google' })).status).toBe(201);
+    const basic = `Basic ${Buffer.from('%ZZ:secret').toString('base64')}`;
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic };
+
+    const google = await emulator.app.request('/idp/gw/google/token', { method: 'POST', headers: form, body: 'grant_type=client_credentials' });
+    expect(google.status).toBe(401);
+    expect(((await google.json()) as { error: string }).error).toBe('invalid_client');
+
+    const oidc = await emulator.app.request('/idp/gw/oidc/token', { method: 'POST', headers: form, body: 'grant_type=authorization_code&code=x' });
+    expect(oidc.status).toBeGreaterThanOrEqual(400);
+    expect(oidc.status).toBeLessThan(500);
+
+    const target = await call('POST', '/idp/gw/provision', { target: { baseUrl: 'http://localhost/w/%ZZ/scim/v2', token: 't' } }, { auth: null });
+    expect(target.status).toBe(403);
+    expect(target.body.error.code).toBe('idp_target_not_allowed');
+  });
+});
