@@ -1,6 +1,9 @@
 // Findings of the third security review (console for trainers, conformance report, directory sync):
 // one describe per finding, each failing without its fix (docs/security.md).
+import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
+import { MAX_OPEN_HANDLES } from '../../src/directory/sftp-server.js';
+import { startEmulator } from '../../src/start.js';
 import { inProcess } from '../support/in-process.js';
 
 describe('conformance findings are written only by requests that carry a bearer token', () => {
@@ -49,4 +52,47 @@ describe('a hostile client\'s bad percent-escapes are refused, never a 500', () 
     expect(target.status).toBe(403);
     expect(target.body.error.code).toBe('idp_target_not_allowed');
   });
+});
+
+describe('an SFTP connection holds a bounded number of open files', () => {
+  // Each file handle buffers up to 1 MiB: a signed-in client opening handles without closing them
+  // would hold any amount of the emulator's memory.
+  it(`refuses the open past ${MAX_OPEN_HANDLES} handles, and takes files again once one is closed`, async () => {
+    const running = await startEmulator({ adminKey: 'round3-sftp-key', sftpPort: 0 });
+    try {
+      const put = await fetch(`${running.url}/w/default/api/directory`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${running.adminKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'sftp' }),
+      });
+      const { sftp: login } = (await put.json()) as { sftp: { host: string; port: number; username: string; password: string } };
+      const outcomes = await new Promise<string[]>((resolve, reject) => {
+        const client = new ssh2.Client();
+        const seen: string[] = [];
+        client.on('error', reject);
+        client.on('ready', () =>
+          client.sftp(async (err, sftp) => {
+            if (err) return reject(err);
+            const open = () => new Promise<Buffer | string>((done) => sftp.open('users.csv', 'w', (e, h) => done(e ? e.message : h)));
+            const handles: Buffer[] = [];
+            for (let i = 0; i <= MAX_OPEN_HANDLES; i++) {
+              const h = await open();
+              if (typeof h === 'string') seen.push(h);
+              else handles.push(h);
+            }
+            seen.push(`open: ${handles.length}`);
+            await new Promise<void>((done) => sftp.close(handles[0]!, () => done()));
+            const again = await open();
+            seen.push(typeof again === 'string' ? again : 'reopened');
+            client.end();
+          }),
+        );
+        client.on('close', () => resolve(seen));
+        client.connect({ host: login.host, port: login.port, username: login.username, password: login.password, readyTimeout: 10_000 });
+      });
+      expect(outcomes).toEqual([expect.stringMatching(/too many open files/), `open: ${MAX_OPEN_HANDLES}`, 'reopened']);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
 });
