@@ -96,3 +96,23 @@ describe('an SFTP connection holds a bounded number of open files', () => {
     }
   }, 30_000);
 });
+
+describe('the test sign-in success banner is not raised by a link', () => {
+  // `/admin/sso?tested=1` is where a test sign-in returns; a link (or a stale password session)
+  // must not make the console claim an SSO sign-in succeeded when none did.
+  it('a password session on ?tested=1 of an untested connection shows no success banner', async () => {
+    const { call, emulator } = inProcess();
+    expect((await call('POST', '/_emulator/idps', { id: 'district', vendor: 'entra' })).status).toBe(201);
+    expect((await call('PUT', '/w/default/api/sso', { protocol: 'saml', mockIdp: 'district' })).status).toBe(200);
+    expect((await call('POST', '/w/default/api/invites', { email: 'owner@district.example', role: 'owner', password: 'correct-horse' })).status).toBe(201);
+    const login = await call('POST', '/w/default/login/password', { email: 'owner@district.example', password: 'correct-horse' }, { auth: null });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await emulator.app.request('/w/default/admin/sso?tested=1', { headers: { Cookie: cookie, Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Single sign-on');
+    expect(html).not.toContain('test-success');
+    expect(html).not.toContain('Test sign-in succeeded');
+  });
+});
