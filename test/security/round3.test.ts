@@ -2,6 +2,7 @@
 // one describe per finding, each failing without its fix (docs/security.md).
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
+import { MAX_SYNC_WARNINGS } from '../../src/directory/apply.js';
 import { MAX_OPEN_HANDLES } from '../../src/directory/sftp-server.js';
 import { startEmulator } from '../../src/start.js';
 import { inProcess } from '../support/in-process.js';
@@ -114,5 +115,33 @@ describe('the test sign-in success banner is not raised by a link', () => {
     expect(html).toContain('Single sign-on');
     expect(html).not.toContain('test-success');
     expect(html).not.toContain('Test sign-in succeeded');
+  });
+});
+
+describe('a directory cannot grow a sync record without bound', () => {
+  // What a Directory API answers is untrusted: one warning per odd user would otherwise be saved
+  // with the sync and in the journal, as many as the server cares to send.
+  it('keeps at most MAX_SYNC_WARNINGS warnings, each once, and counts the rest', async () => {
+    const odd = Array.from({ length: 300 }, (_, i) => ({ primaryEmail: `nobody${i}@district.example` }));
+    const { call } = inProcess({
+      fetch: async (url) => {
+        const u = new URL(url);
+        const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } });
+        if (u.pathname === '/token') return json({ access_token: 'a', token_type: 'Bearer', expires_in: 3600 });
+        if (u.pathname.endsWith('/users')) return json({ users: [{ id: '1', primaryEmail: 'ada@district.example' }, ...odd] });
+        if (u.pathname.endsWith('/groups')) return json({ groups: [] });
+        return new Response('{}', { status: 404 });
+      },
+    });
+    const put = await call('PUT', '/w/default/api/directory', { type: 'google', baseUrl: 'https://directory.example.test', tokenUrl: 'https://directory.example.test/token', clientId: 'c', clientSecret: 's' });
+    expect(put.status).toBe(200);
+    const sync = await call('POST', '/w/default/api/directory/sync');
+    expect(sync.status).toBe(200);
+    expect(sync.body.summary.created).toBe(1);
+    const warnings: string[] = sync.body.summary.warnings;
+    expect(warnings.length).toBe(MAX_SYNC_WARNINGS + 1);
+    expect(warnings.at(-1)).toBe(`and ${300 - MAX_SYNC_WARNINGS} more warnings`);
+    const saved = (await call('GET', '/w/default/api/directory/syncs')).body.syncs[0];
+    expect(saved.summary.warnings).toEqual(warnings);
   });
 });
