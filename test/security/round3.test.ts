@@ -4,6 +4,10 @@ import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { MAX_SYNC_WARNINGS } from '../../src/directory/apply.js';
 import { MAX_OPEN_HANDLES } from '../../src/directory/sftp-server.js';
+import { createEmulator } from '../../src/app.js';
+import { loadScenarioText } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/runner.js';
+import { inProcessTarget } from '../../src/scenario/target.js';
 import { startEmulator } from '../../src/start.js';
 import { inProcess } from '../support/in-process.js';
 
@@ -143,5 +147,46 @@ describe('a directory cannot grow a sync record without bound', () => {
     expect(warnings.at(-1)).toBe(`and ${300 - MAX_SYNC_WARNINGS} more warnings`);
     const saved = (await call('GET', '/w/default/api/directory/syncs')).body.syncs[0];
     expect(saved.summary.warnings).toEqual(warnings);
+  });
+});
+
+describe('a scenario file cannot use the admin key outside its workspace, nor pull from a host it names', () => {
+  // The `request` step sends the admin key to a path under /w/{ws}; dot segments resolved by the URL
+  // parser took it to /_emulator (state, workspaces) and /idp, and a directory body could name any host.
+  async function run(steps: string, outbound: string[]) {
+    const text = `name: hostile\nsteps:\n${steps}`;
+    const { scenario, issues } = await loadScenarioText(text, 'hostile.yaml');
+    expect(issues).toEqual([]);
+    const emulator = createEmulator({
+      fetch: async (url) => {
+        outbound.push(url);
+        return new Response('{}', { status: 502 });
+      },
+    });
+    return { report: await runScenario(scenario!, { target: () => inProcessTarget(emulator), keep: true }), emulator };
+  }
+
+  it('refuses a request path that leaves the workspace, plain or percent-encoded', async () => {
+    for (const path of ['/../../_emulator/workspaces', '/%2e%2e/%2e%2e/_emulator/workspaces', '/api/../../../idp']) {
+      const outbound: string[] = [];
+      const { report } = await run(`  - request: { method: GET, path: '${path}' }\n    expect: { status: 200 }\n`, outbound);
+      const step = report.steps.find((s) => s.step === 'request')!;
+      expect(step.status, path).toBe('failed');
+      expect(step.message, path).toMatch(/leaves the workspace/);
+    }
+    // Inside the workspace it still works.
+    const { report } = await run(`  - request: { method: GET, path: '/api/../api/settings' }\n    expect: { status: 200 }\n`, []);
+    expect(report.steps.find((s) => s.step === 'request')!.status).toBe('passed');
+  });
+
+  it('refuses a directory connection to a host the file names, and sends nothing there', async () => {
+    const outbound: string[] = [];
+    const body = '{ type: google, baseUrl: "http://10.0.0.1:8080", tokenUrl: "http://10.0.0.1:8080/token", clientId: c, clientSecret: s, intervalMinutes: 1 }';
+    const { report, emulator } = await run(`  - request: { method: PUT, path: /api/directory, body: ${body} }\n  - request: { method: POST, path: /api/directory/sync }\n`, outbound);
+    const first = report.steps.find((s) => s.step === 'request')!;
+    expect(first.status).toBe('failed');
+    expect(first.message).toMatch(/mock IdP/);
+    expect(outbound).toEqual([]);
+    expect(Object.values(emulator.core.state.workspaces).filter((w) => w.directory.connection !== null)).toEqual([]);
   });
 });
