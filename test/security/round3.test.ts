@@ -3,6 +3,7 @@
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { MAX_SYNC_WARNINGS } from '../../src/directory/apply.js';
+import { MAX_HISTORY_FILE_BYTES, directoryRuntime } from '../../src/directory/directory.js';
 import { MAX_OPEN_HANDLES } from '../../src/directory/sftp-server.js';
 import { createEmulator } from '../../src/app.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
@@ -188,5 +189,38 @@ describe('a scenario file cannot use the admin key outside its workspace, nor pu
     expect(first.message).toMatch(/mock IdP/);
     expect(outbound).toEqual([]);
     expect(Object.values(emulator.core.state.workspaces).filter((w) => w.directory.connection !== null)).toEqual([]);
+  });
+});
+
+describe('the sync history keeps a bounded amount of CSV text', () => {
+  // Each sync record keeps the files it read, refused ones too; refusing a 1 MiB file costs little,
+  // so without a bound 50 of them added 50 MiB and more to the saved state.
+  it(`keeps the newest syncs' files up to ${MAX_HISTORY_FILE_BYTES} bytes and the older records without them`, async () => {
+    const { call, emulator } = inProcess();
+    directoryRuntime(emulator.core).startSftp = async () => {}; // no socket needed for HTTP uploads
+    expect((await call('PUT', '/w/default/api/directory', { type: 'sftp' })).status).toBe(200);
+    const rows: string[] = ['id,email'];
+    for (let i = 0, size = 0; size < 900_000; i++) {
+      rows.push(`${i},user${i}@district.example`);
+      size += rows.at(-1)!.length + 1;
+    }
+    const broken = `${rows.join('\n')}\nlast,not-an-email\n`;
+    for (let i = 0; i < 6; i++) {
+      const res = await emulator.app.request('/w/default/api/directory/files/users.csv', {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${emulator.adminKey}`, 'Content-Type': 'text/csv' },
+        body: broken,
+      });
+      expect(res.status).toBe(400);
+    }
+    const syncs = emulator.core.state.workspaces.default!.directory.syncs;
+    expect(syncs.length).toBe(6);
+    const kept = syncs.reduce((n, s) => n + Object.values(s.files).reduce((m, t) => m + Buffer.byteLength(t), 0), 0);
+    expect(kept).toBeLessThanOrEqual(MAX_HISTORY_FILE_BYTES);
+    const newest = (await call('GET', `/w/default/api/directory/syncs/${syncs[0]!.id}`)).body;
+    expect(newest.files['users.csv']).toBe(broken);
+    const oldest = (await call('GET', `/w/default/api/directory/syncs/${syncs[5]!.id}`)).body;
+    expect(oldest.status).toBe('failed');
+    expect(oldest.files).toEqual({});
   });
 });
