@@ -29,6 +29,10 @@ async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
 export function observeScim() {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
+    // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without
+    // any Authorization may come from any web page the user opens (no-cors fetch, <img>, form post:
+    // a page cannot attach the header cross-site), so it must not write findings (docs/security.md).
+    if (c.req.header('Authorization') === undefined) return;
     await judge(() => observedScim(c));
   });
 }

@@ -36,6 +36,18 @@ export interface DirectorySnapshot {
   warnings: string[];
 }
 
+/** Warnings kept in one sync's summary: each is saved with the sync and in the journal. */
+export const MAX_SYNC_WARNINGS = 20;
+
+// A directory (a foreign Directory API, a CSV header) decides how many warnings it causes: repeats
+// are said once and the rest counted, so a sync record stays small (docs/security.md).
+function boundedWarnings(warnings: string[]): string[] {
+  const unique = [...new Set(warnings)];
+  if (unique.length <= MAX_SYNC_WARNINGS) return unique.map((w) => (w.length > 500 ? `${w.slice(0, 497)}...` : w));
+  const kept = unique.slice(0, MAX_SYNC_WARNINGS).map((w) => (w.length > 500 ? `${w.slice(0, 497)}...` : w));
+  return [...kept, `and ${unique.length - MAX_SYNC_WARNINGS} more warnings`];
+}
+
 export function emptySummary(warnings: string[] = []): SyncSummary {
   return {
     created: 0,
@@ -45,7 +57,7 @@ export function emptySummary(warnings: string[] = []): SyncSummary {
     groups: { created: 0, updated: 0, deleted: 0 },
     memberships: { added: 0, removed: 0 },
     errors: 0,
-    warnings,
+    warnings: boundedWarnings(warnings),
   };
 }
 

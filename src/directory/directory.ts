@@ -383,6 +383,27 @@ export async function runSync(
 }
 
 /**
+ * The bytes of CSV text the sync history keeps (saved with the state): the newest syncs keep their
+ * files, older ones keep their record without them. Without a bound, 50 uploads of 1 MiB files
+ * (even refused ones, which cost little) would add 50-100 MiB to the state (docs/security.md).
+ */
+export const MAX_HISTORY_FILE_BYTES = 4 * 1024 * 1024;
+
+function keepFileBytes(syncs: SyncRecord[]): SyncRecord[] {
+  let budget = MAX_HISTORY_FILE_BYTES;
+  return syncs.map((s) => {
+    const size = Object.values(s.files).reduce((n, text) => n + Buffer.byteLength(text), 0);
+    if (size === 0) return s;
+    if (size <= budget) {
+      budget -= size;
+      return s;
+    }
+    budget = 0;
+    return { ...s, files: {} };
+  });
+}
+
+/**
  * Records one sync (ok or failed) in the history and the journal; a good one moves `lastSyncAt`
  * and keeps the CSV files it read.
  */
@@ -410,7 +431,7 @@ export function recordSync(
     // A failed interval sync waits a whole interval too, rather than retrying at every tick.
     ws.directory.lastSyncAt = at;
   }
-  ws.directory.syncs = [record, ...ws.directory.syncs].slice(0, SYNC_HISTORY_LIMIT);
+  ws.directory.syncs = keepFileBytes([record, ...ws.directory.syncs].slice(0, SYNC_HISTORY_LIMIT));
   core.record(ws, failed ? 'directory.sync_failed' : 'directory.synced', s.actor, {
     syncId: record.id,
     type: s.type,

@@ -15,6 +15,11 @@ import { emptySummary } from './apply.js';
 const { Server, utils } = ssh2;
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
+/**
+ * Open handles one connection may hold (over all its SFTP sessions): each file handle buffers up to
+ * 1 MiB, so without a bound one signed-in client could hold any amount of memory (docs/security.md).
+ */
+export const MAX_OPEN_HANDLES = 8;
 /** Quiet time after an upload before its sync runs, unless the client disconnects first. */
 const SETTLE_MS = 1000;
 
@@ -78,6 +83,7 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
   const uploaded: Record<string, string> = {};
   let timer: NodeJS.Timeout | undefined;
   let open = 0;
+  let handlesOpen = 0;
 
   const syncNow = () => {
     if (timer) clearTimeout(timer);
@@ -116,12 +122,20 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
   function serveSftp(sftp: SFTPWrapper): void {
     // The client's EOF ends the session: close our side too, or OpenSSH's sftp waits for the channel forever.
     sftp.on('end', () => sftp.end());
+    // A session that ends with handles open gives them back to the connection's bound.
+    sftp.on('close', () => {
+      handlesOpen -= handles.size;
+      handles.clear();
+    });
+    const tooMany = (id: number) =>
+      sftp.status(id, STATUS_CODE.FAILURE, `too many open files (at most ${MAX_OPEN_HANDLES} per connection): close one first`);
     const handles = new Map<number, { kind: 'file'; name: string; chunks: Buffer[]; size: number; write: boolean } | { kind: 'dir'; listed: boolean }>();
     let nextHandle = 1;
     const handleOf = (buf: Buffer) => (buf.length === 4 ? handles.get(buf.readUInt32BE(0)) : undefined);
     const newHandle = (entry: Parameters<typeof handles.set>[1]) => {
       const id = nextHandle++;
       handles.set(id, entry);
+      handlesOpen++;
       const buf = Buffer.alloc(4);
       buf.writeUInt32BE(id, 0);
       return buf;
@@ -141,7 +155,7 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
     };
     sftp.on('STAT', stat);
     sftp.on('LSTAT', stat);
-    sftp.on('OPENDIR', (id) => sftp.handle(id, newHandle({ kind: 'dir', listed: false })));
+    sftp.on('OPENDIR', (id) => (handlesOpen >= MAX_OPEN_HANDLES ? tooMany(id) : sftp.handle(id, newHandle({ kind: 'dir', listed: false }))));
     sftp.on('READDIR', (id, handle) => {
       const h = handleOf(handle);
       if (!h || h.kind !== 'dir') return sftp.status(id, STATUS_CODE.FAILURE, 'not a directory handle');
@@ -154,6 +168,7 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
       );
     });
     sftp.on('OPEN', (id, path, flags) => {
+      if (handlesOpen >= MAX_OPEN_HANDLES) return tooMany(id);
       const name = fileName(path);
       if (!(CSV_FILES as readonly string[]).includes(name)) {
         return sftp.status(id, STATUS_CODE.PERMISSION_DENIED, `only ${CSV_FILES.join(' and ')} are taken here, not "${path}"`);
@@ -199,6 +214,7 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
       const h = handleOf(handle);
       if (!h) return sftp.status(id, STATUS_CODE.FAILURE, 'unknown handle');
       handles.delete(handle.readUInt32BE(0));
+      handlesOpen--;
       if (h.kind !== 'file' || !h.write) return ok(id);
       open--;
       const text = new TextDecoder('utf-8').decode(Buffer.concat(h.chunks));

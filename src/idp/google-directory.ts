@@ -140,8 +140,13 @@ export function googleDirectoryRoutes() {
       const decoded = Buffer.from(basic, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon > 0) {
-        clientId = decodeURIComponent(decoded.slice(0, colon));
-        secret = decodeURIComponent(decoded.slice(colon + 1));
+        // RFC 6749 §2.3.1: form-encoded; a bad escape authenticates no client (not a 500).
+        try {
+          clientId = decodeURIComponent(decoded.slice(0, colon));
+          secret = decodeURIComponent(decoded.slice(colon + 1));
+        } catch {
+          return oauthError(c, 401, 'invalid_client', `The Basic credentials are not form-encoded (RFC 6749 §2.3.1) at mock IdP "${idp.id}".`);
+        }
       }
     }
     const client = clientId !== undefined && Object.hasOwn(idp.oidcClients, clientId) ? idp.oidcClients[clientId] : undefined;

@@ -22,7 +22,14 @@ function oidcClientOf(path: string, url: URL, body: ArrayBuffer | undefined, aut
     if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon > 0) return decodeURIComponent(decoded.slice(0, colon));
+      if (colon > 0) {
+        // A bad escape names no client; the token endpoint refuses it as invalid_client.
+        try {
+          return decodeURIComponent(decoded.slice(0, colon));
+        } catch {
+          return undefined;
+        }
+      }
     }
     if (body) return new URLSearchParams(new TextDecoder().decode(body)).get('client_id') ?? undefined;
   }

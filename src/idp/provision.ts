@@ -34,7 +34,13 @@ function checkTarget(core: EmulatorCore, idp: IdpState, baseUrl: string, privile
     url = undefined;
   }
   const ws = url && !url.search && !url.hash ? /^\/w\/([^/]+)\/scim\/v2$/.exec(url.pathname)?.[1] : undefined;
-  if (url && ws !== undefined && core.isOwnOrigin(url) && core.workspace(decodeURIComponent(ws))) return;
+  let wsId: string | undefined;
+  try {
+    wsId = ws === undefined ? undefined : decodeURIComponent(ws);
+  } catch {
+    wsId = undefined; // a bad escape names no workspace: refused below, not a 500
+  }
+  if (url && wsId !== undefined && core.isOwnOrigin(url) && core.workspace(wsId)) return;
   throw new EmulatorError({
     code: 'idp_target_not_allowed',
     status: 403,

@@ -190,6 +190,16 @@ export const STEPS: Record<StepName, Handler> = {
   },
   async request(ctx, args: { method: string; path: string; body?: unknown; auth?: 'scim' | 'admin' | 'none'; headers?: Record<string, string> }) {
     const path = args.path.startsWith('/') ? args.path : `/${args.path}`;
+    // A scenario file is untrusted and this step carries the admin key: it stays inside its
+    // workspace, so "/../../_emulator/state" or "/%2e%2e/…" (dot segments the URL parser resolves) is refused.
+    const inside = `/w/${ctx.ws}/`;
+    if (!new URL(`${inside.slice(0, -1)}${path}`, 'http://scenario.invalid').pathname.startsWith(inside)) {
+      throw new StepError(`request: path "${args.path}" leaves the workspace; give a path under /w/${ctx.ws} such as /api/users or /scim/v2/Users, without "..".`);
+    }
+    // Pulling from another server is the admin's choice, not a scenario file's (docs/security.md).
+    if (/^\/api\/directory\/?(?:[?#]|$)/.test(path) && typeof args.body === 'object' && args.body !== null && ('baseUrl' in args.body || 'tokenUrl' in args.body)) {
+      throw new StepError('request: a scenario connects a Google directory through its own mock IdP (directory_sync, or {"type":"google","mockIdp":…}), not to a "baseUrl" or "tokenUrl" of its choosing.');
+    }
     const auth = args.auth ?? (path.startsWith('/scim/') ? 'scim' : 'admin');
     const res = await ctx.call(args.method, `/w/${ctx.ws}${path}`, args.body, auth, args.headers);
     return { result: { status: res.status, body: res.body, headers: res.headers } };

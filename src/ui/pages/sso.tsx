@@ -11,6 +11,7 @@ import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
 import { levelWords, roleWords } from '../plain-words.js';
 import { sessionMember } from '../../signin/routes.js';
+import { sessionToken } from '../../signin/session-cookie.js';
 
 const enc = encodeURIComponent;
 
@@ -92,7 +93,11 @@ export async function ssoPage(ctx: PageContext) {
 /** After a test sign-in comes back: who signed in and how, from this browser's own session. */
 function testedBanner(ctx: PageContext, conn: SsoConnection) {
   const m = sessionMember(ctx.c);
-  if (!m || !conn.configured) return undefined;
+  // `?tested=1` is only where the test sign-in returns: anyone can link to it, so the banner also
+  // needs this browser's session to come from SSO with this protocol, and the connection tested.
+  const { c } = ctx;
+  const session = c.get('core').sessions.get(sessionToken(c), c.get('ws').id, c.get('core').clockFor(c.get('ws').id).nowMs());
+  if (!m || !conn.configured || !conn.tested || session?.method !== `sso:${conn.protocol}`) return undefined;
   const name = [m.givenName, m.familyName].filter(Boolean).join(' ');
   const how = conn.protocol === 'oidc' ? 'single sign-on (OpenID Connect)' : 'single sign-on (SAML)';
   const idp = conn.mockIdp ? (ctx.c.get('core').state.idps?.[conn.mockIdp]?.name ?? conn.mockIdp) : undefined;
