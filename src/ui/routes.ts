@@ -157,6 +157,19 @@ export function consoleRoutes() {
     }),
   );
 
+  // The full conformance report as a page (docs/conformance.md), fetched with the console user's credentials.
+  r.get('/admin/scim/conformance', (c) =>
+    withConsole(c, async (ctx) => {
+      const q = new URLSearchParams({ format: 'html', profile: c.req.query('profile') ?? 'rfc' });
+      const res = await c.get('core').outboundFetch(`${ctx.origin}${ctx.base}/api/conformance?${q}`, { headers: authHeaders(ctx.user) });
+      if (res.status !== 200) {
+        const refusal = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+        throw new EmulatorError({ code: refusal.error?.code ?? 'conformance_unavailable', status: res.status, message: refusal.error?.message ?? `The conformance report could not be read (HTTP ${res.status}).` });
+      }
+      return new Response(res.body, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    }),
+  );
+
   r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
 
   r.get('/admin/members/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await memberPage(ctx, c.req.param('id')))));

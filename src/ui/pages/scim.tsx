@@ -230,7 +230,7 @@ const ConformanceSection = ({ base, report, compatibility }: { base: string; rep
     <p id="conformance-summary" class={`notice ${report.summary.fail > 0 ? 'error' : report.summary.warn > 0 ? 'warn' : 'ok'}`}>
       {report.summary.fail} fail · {report.summary.warn} warn · {report.summary.info} info · {report.summary.known_quirk} known quirk
       {' · '}
-      <a href={`${base}/api/conformance?format=html&profile=${enc(report.profile)}`}>the full report</a>
+      <a href={`${base}/admin/scim/conformance?profile=${enc(report.profile)}`}>the full report</a>
     </p>
     {report.findings.length === 0 ? (
       <p class="muted">No findings yet: everything the IdP sent so far is what the workspace expects.</p>
