@@ -211,6 +211,12 @@ describe('console forms go through the admin API', () => {
     expect(page.text).toContain('SCIM compatibility is lenient.');
     expect((await b.api('GET', '/w/default/api/settings')).body.scimCompatibility).toBe('lenient');
     expect((await b.emulator.app.request('http://localhost/w/default/scim/v2/users', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    // "The full report" opens in the console, with the console's own sign-in (the admin key here).
+    expect(page.text).toContain('href="/w/default/admin/scim/conformance?profile=rfc"');
+    const full = await b.request('GET', '/w/default/admin/scim/conformance?profile=entra');
+    expect(full.status).toBe(200);
+    expect(full.text).toContain('Profile <strong>entra</strong>: 1 fail');
+    expect(full.text).toContain('scim.path.unknown');
     page = await b.submit('/w/default/admin/scim/clear-conformance');
     expect(page.text).toContain('No findings yet');
   });
@@ -377,7 +383,19 @@ describe('the directory sync page', () => {
     expect(page.text).toMatch(/Group filter<\/dt><dd>Teachers/);
     page = await b.submit('/w/default/admin/directory/sync');
     expect(page.text).toContain('Synced: 1 created, 0 updated, 0 deactivated');
-    expect(page.text).toContain('1 users outside the filtered groups were not synced');
+    expect(page.text).toContain('1 user outside the filtered groups was not synced');
+    expect(page.text).toContain('Google Workspace, pulled');
+    expect(page.text).toMatch(/<td>Sync now<\/td>/);
     expect((await b.api('GET', '/w/default/api/users?email=tom@springfield.k12.us')).body.users[0].source).toBe('scim');
+  });
+
+  it('sets up CSV over SFTP by clicking, in words, with no API path to type', async () => {
+    const b = await signedIn();
+    let page = await b.request('GET', '/w/default/admin/directory');
+    expect(page.text).not.toContain('/api/directory');
+    expect(page.text).toContain('not connected');
+    page = await b.submit('/w/default/admin/directory/sftp');
+    expect(page.text).toContain('CSV files over SFTP: the district uploads users.csv and groups.csv');
+    expect((await b.api('GET', '/w/default/api/directory')).body.type).toBe('sftp');
   });
 });
