@@ -32,7 +32,10 @@ const EXPECTED_REASON: Record<string, string> = {
   domain_not_verified: 'their domain is not verified',
   invalid_credentials: 'the password is wrong',
   insufficient_role: 'their role does not allow it',
+  invalid_csv: 'the file has a mistake (its line and column are named), so nothing changes',
 };
+
+const SEVERITY_WORDS: Record<string, [string, string]> = { fail: ['failure', 'failures'], warn: ['warning', 'warnings'], info: ['note', 'notes'], known_quirk: ['known quirk', 'known quirks'] };
 
 /** The step in words: the scenario author's `name:` when it has one, else a sentence built from its arguments. */
 export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}): string {
@@ -78,6 +81,17 @@ export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}
       return `Merge the local group "${str(a.local)}" into the directory group "${str(a.into)}"`;
     case 'scim_sync':
       return 'The identity provider pushes its directory to the workspace (SCIM)';
+    case 'directory_sync': {
+      const files = obj(a.files);
+      const names = [...(files.users !== undefined ? ['users.csv'] : []), ...(files.groups !== undefined ? ['groups.csv'] : [])];
+      if (names.length > 0) return `The district uploads ${list(names)}, and the directory syncs`;
+      if (Array.isArray(a.groups)) return `Sync the Google directory, only the members of ${list(a.groups.map((g) => `"${str(g)}"`))}`;
+      return 'Sync the directory now';
+    }
+    case 'expect_conformance': {
+      const counts = Object.entries(SEVERITY_WORDS).flatMap(([k, [one, many]]) => (typeof a[k] === 'number' ? [`${String(a[k])} ${a[k] === 1 ? one : many}`] : []));
+      return `Check what the identity provider sent, judged as ${str(a.profile) || 'the RFC'} expects${counts.length ? `: ${list(counts)}` : ''}`;
+    }
     case 'idp_add_user':
       return `At the identity provider, add ${str(a.email)}`;
     case 'idp_remove_user':
