@@ -473,10 +473,14 @@ describe('SAML and OpenID Connect rules', () => {
     const env = await ssoEnv('oidc');
     await env.signIn();
     expect(await env.rules()).toEqual([]);
-    await env.signIn('nonce_mismatch');
-    await env.signIn('wrong_audience');
+    const nonce = await env.signIn('nonce_mismatch');
+    const audience = await env.signIn('wrong_audience');
     expect(await env.rules()).toEqual(['oidc.id_token.nonce_missing:fail', 'oidc.response.refused:fail']);
     const findings = (await env.call('GET', '/w/default/api/conformance')).body.findings;
+    // Never a secret: neither authorization code appears, nor any ID token (a JWT starts "eyJ").
+    const text = JSON.stringify(findings);
+    for (const code of [nonce.secret, audience.secret]) expect(code.length > 0 && !text.includes(code)).toBe(true);
+    expect(text).not.toContain('eyJ');
     expect(findings[0].message).toContain("another sign-in's nonce");
     expect(findings[0].clause).toBe('OpenID Connect Core §3.1.3.7');
   });
