@@ -217,6 +217,7 @@ describe('console forms go through the admin API', () => {
     expect(full.status).toBe(200);
     expect(full.text).toContain('Profile <strong>entra</strong>: 1 fail');
     expect(full.text).toContain('scim.path.unknown');
+    expect(full.text).toContain('href="/w/default/admin/scim?profile=entra"');
     page = await b.submit('/w/default/admin/scim/clear-conformance');
     expect(page.text).toContain('No findings yet');
   });

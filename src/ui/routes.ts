@@ -21,7 +21,7 @@ import { loginPage } from './pages/login.js';
 import { memberActions, memberPage, membersPage } from './pages/members.js';
 import { overviewPage, readinessPage } from './pages/readiness.js';
 import { roleActions, rolesPage } from './pages/roles.js';
-import { scimActions, scimPage } from './pages/scim.js';
+import { conformanceReportPage, scimActions, scimPage } from './pages/scim.js';
 import { ssoActions, ssoPage } from './pages/sso.js';
 import { trainingActions, trainingPage } from './pages/training.js';
 import { directoryActions, directoryPage } from './pages/directory.js';
@@ -157,18 +157,8 @@ export function consoleRoutes() {
     }),
   );
 
-  // The full conformance report as a page (docs/conformance.md), fetched with the console user's credentials.
-  r.get('/admin/scim/conformance', (c) =>
-    withConsole(c, async (ctx) => {
-      const q = new URLSearchParams({ format: 'html', profile: c.req.query('profile') ?? 'rfc' });
-      const res = await c.get('core').outboundFetch(`${ctx.origin}${ctx.base}/api/conformance?${q}`, { headers: authHeaders(ctx.user) });
-      if (res.status !== 200) {
-        const refusal = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-        throw new EmulatorError({ code: refusal.error?.code ?? 'conformance_unavailable', status: res.status, message: refusal.error?.message ?? `The conformance report could not be read (HTTP ${res.status}).` });
-      }
-      return new Response(res.body, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
-    }),
-  );
+  // The full conformance report (docs/conformance.md), in the console with the console user's credentials.
+  r.get('/admin/scim/conformance', (c) => withConsole(c, async (ctx) => renderPage(c, await conformanceReportPage(ctx))));
 
   r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
 

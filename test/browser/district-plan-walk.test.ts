@@ -191,7 +191,7 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     await expect(page.locator('#conformance-summary').textContent()).resolves.toContain('0 fail');
     await page.getByRole('link', { name: 'the full report' }).click();
     await page.waitForURL(/\/admin\/scim\/conformance\?profile=rfc$/);
-    await expect(page.locator('h1').textContent()).resolves.toContain('Conformance');
+    await expect(page.locator('#conformance-report').textContent()).resolves.toContain('Profile rfc: 0 fail');
     await checkPage('conformance-report');
     await page.goBack();
     await nav('5. Groups').click();

@@ -1,6 +1,8 @@
 // Step 3, Directory sync (SCIM): the base URL, tokens (shown once, revocable), the last SCIM
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
 import type { ConformanceProfile, ConformanceReport, ScimRequest, ScimToken, Settings } from '../../client/types.js';
+import { raw } from 'hono/html';
+import { renderHtmlBody } from '../../conformance/report.js';
 import { PROFILES, isProfile } from '../../conformance/rules.js';
 import type { ProvisioningReport } from '../../idp/provisioning/run.js';
 import type { Flash } from '../flash.js';
@@ -209,6 +211,23 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
     )}
   </section>
 );
+
+/** The full conformance report in the console, every finding newest first ("the full report" of the section below). */
+export async function conformanceReportPage(ctx: PageContext) {
+  const asked = ctx.c.req.query('profile') ?? '';
+  const report = await workspaceApi(ctx.c, ctx.user).conformance({ profile: isProfile(asked) ? asked : 'rfc' });
+  return (
+    <Layout ctx={ctx} page="scim" title="Conformance report">
+      <p>
+        <a href={`${ctx.base}/admin/scim?profile=${enc(report.profile)}`}>← 3. Directory sync (SCIM)</a>
+      </p>
+      <h1>Is the IdP sending what the workspace expects?</h1>
+      <section class="card" id="conformance-report">
+        {raw(renderHtmlBody(report))}
+      </section>
+    </Layout>
+  );
+}
 
 /** What the conformance rules found in the IdP's traffic (docs/conformance.md), newest first. */
 const ConformanceSection = ({ base, report, compatibility }: { base: string; report: ConformanceReport; compatibility: 'strict' | 'lenient' }) => (
