@@ -206,7 +206,7 @@ describe('console forms go through the admin API', () => {
     let page = await b.request('GET', '/w/default/admin/scim?profile=entra');
     expect(page.text).toContain('1 fail · 0 warn · 0 info · 0 known quirk');
     expect(page.text).toContain('scim.path.unknown');
-    expect(page.text).toContain('<option value="entra" selected="">entra</option>');
+    expect(page.text).toContain('<option value="entra" selected="">Microsoft Entra ID</option>');
     page = await b.submit('/w/default/admin/scim/scim-compatibility', { mode: 'lenient' });
     expect(page.text).toContain('SCIM compatibility is lenient.');
     expect((await b.api('GET', '/w/default/api/settings')).body.scimCompatibility).toBe('lenient');

@@ -212,6 +212,20 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
   </section>
 );
 
+/** Each conformance profile by the IdP it judges as (docs/conformance.md §4). */
+const PROFILE_WORDS: Record<ConformanceProfile, string> = {
+  rfc: 'RFC 7643/7644 as written',
+  entra: 'Microsoft Entra ID',
+  'entra-aadoptscim062020': 'Microsoft Entra ID with the aadOptscim062020 flag',
+  'okta-oin': 'Okta (app from the Okta Integration Network)',
+  'okta-aiw': 'Okta (app made with the App Integration Wizard)',
+  onelogin: 'OneLogin',
+  jumpcloud: 'JumpCloud',
+  google: 'Google Workspace',
+  classlink: 'ClassLink',
+  clever: 'Clever',
+};
+
 /** The full conformance report in the console, every finding newest first ("the full report" of the section below). */
 export async function conformanceReportPage(ctx: PageContext) {
   const asked = ctx.c.req.query('profile') ?? '';
@@ -239,7 +253,7 @@ const ConformanceSection = ({ base, report, compatibility }: { base: string; rep
         <select id="conf-profile" name="profile">
           {PROFILES.map((p) => (
             <option value={p} selected={p === report.profile}>
-              {p}
+              {PROFILE_WORDS[p]}
             </option>
           ))}
         </select>
