@@ -398,5 +398,11 @@ describe('the directory sync page', () => {
     page = await b.submit('/w/default/admin/directory/sftp');
     expect(page.text).toContain('CSV files over SFTP: the district uploads users.csv and groups.csv');
     expect((await b.api('GET', '/w/default/api/directory')).body.type).toBe('sftp');
+    // A broken file: the sync is listed as failed with its line and column in words, the code folded away.
+    expect((await b.api('POST', '/w/default/api/directory/upload', { 'users.csv': 'id,email\n1,not-an-email\n' })).status).toBe(400);
+    page = await b.request('GET', '/w/default/admin/directory');
+    expect(page.text).toContain('users.csv, line 2, column 2');
+    expect(page.text).toMatch(/<details class="dev"><summary>Details for developers<\/summary><p>Code: <code class="code">invalid_csv<\/code>/);
+    expect(page.text).toContain('<td>file uploaded</td>');
   });
 });

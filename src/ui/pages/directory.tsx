@@ -3,7 +3,7 @@
 import type { DirectoryView, SyncView } from '../../directory/directory.js';
 import { callApi, expectOk } from '../admin-api.js';
 import type { Action } from '../actions.js';
-import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
+import { ActionForm, Badge, Copyable, DeveloperDetails, Layout, Time, type PageContext } from '../layout.js';
 
 const SHOWN_SYNCS = 10;
 
@@ -145,7 +145,8 @@ const SyncsSection = ({ syncs }: { syncs: SyncView[] }) => (
               <td>
                 {s.error ? (
                   <>
-                    <code>{s.error.code}</code> {s.error.message}
+                    {s.error.message}
+                    <DeveloperDetails code={s.error.code} />
                   </>
                 ) : (
                   summaryText(s.summary)
