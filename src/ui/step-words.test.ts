@@ -21,4 +21,12 @@ describe('steps in words', () => {
   it('explains a refused CSV file as expected', () => {
     expect(expectedRefusal(step('directory_sync', {}, { status: 400, body: { error: { code: 'invalid_csv' } } }))).toBe('the file has a mistake (its line and column are named), so nothing changes');
   });
+
+  it('says permissions as what a member may do, and event types in words', () => {
+    expect(stepInWords(step('expect_permissions', { user: 'kim@x.edu', has: { 'canvas.code_execution': true, 'gpts.publish_workspace': false } }))).toBe(
+      'Check that kim@x.edu may use canvas code execution and may not publish GPTs to the workspace',
+    );
+    expect(stepInWords(step('expect_events', { type: 'directory.sync_failed', count: 1 }))).toBe('Check the event log for "directory sync failed" events');
+    expect(stepInWords(step('expect_events', { type: 'scim.*' }))).toBe('Check the event log for "scim" events');
+  });
 });

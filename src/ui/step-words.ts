@@ -10,10 +10,12 @@ const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v ==
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 /** A label inside a sentence: "Use GPTs" → "use GPTs", an acronym kept as it is. */
 const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
+/** A permission as what a member may do: "use GPTs" as it is, a feature named by a noun ("Canvas code execution") used. */
+const asDoing = (label: string) => (/^(Use|Create|Edit|Share|Delete|Publish|Upload|Install|Reference)\b/.test(label) ? inSentence(label) : `use ${inSentence(label)}`);
 const yesNo = (has: Args) =>
   list(
     Object.entries(has).map(([k, v]) =>
-      v === true ? `may ${inSentence(describePermission(k).label)}` : v === false ? `may not ${inSentence(describePermission(k).label)}` : `${inSentence(describePermission(k).label)} is ${String(v)}`,
+      v === true ? `may ${asDoing(describePermission(k).label)}` : v === false ? `may not ${asDoing(describePermission(k).label)}` : `${inSentence(describePermission(k).label)} is ${String(v)}`,
     ),
   );
 
@@ -129,7 +131,8 @@ export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}
     case 'expect_enforcement_preview':
       return `Check who "${levelWords(str(a.level))}" would affect`;
     case 'expect_events':
-      return `Check the event log for "${str(a.type)}" events`;
+      // "directory.sync_failed" → "directory sync failed": event types are codes, not words.
+      return `Check the event log for "${str(a.type).replace(/\.?\*$/, '').replace(/[._]/g, ' ')}" events`;
     default:
       return fill(String(step.name).replace(/_/g, ' '));
   }
