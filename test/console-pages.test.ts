@@ -395,6 +395,7 @@ describe('the directory sync page', () => {
     let page = await b.request('GET', '/w/default/admin/directory');
     expect(page.text).not.toContain('/api/directory');
     expect(page.text).toContain('not connected');
+    expect(page.text).toContain('Create a training identity provider that imitates Google Workspace on the <a href="/w/default/admin/sso">');
     page = await b.submit('/w/default/admin/directory/sftp');
     expect(page.text).toContain('CSV files over SFTP: the district uploads users.csv and groups.csv');
     expect((await b.api('GET', '/w/default/api/directory')).body.type).toBe('sftp');

@@ -20,14 +20,14 @@ export async function directoryPage(ctx: PageContext) {
         For districts whose directory does not push SCIM: the workspace pulls Google Workspace through its Directory API, or reads the
         users.csv and groups.csv a student information system uploads over SFTP. Members and groups it brings behave as SCIM ones.
       </p>
-      <ConnectionSection base={base} view={view} />
+      <ConnectionSection base={base} view={view} haveGoogle={googleIdps.length > 0} />
       {googleIdps.length > 0 ? <GoogleFilterSection base={base} view={view} idps={googleIdps.map((i) => i.id)} /> : null}
       <SyncsSection syncs={syncs} />
     </Layout>
   );
 }
 
-const ConnectionSection = ({ base, view }: { base: string; view: DirectoryView }) => (
+const ConnectionSection = ({ base, view, haveGoogle }: { base: string; view: DirectoryView; haveGoogle: boolean }) => (
   <section class="card" aria-labelledby="conn-h">
     <h2 id="conn-h">Connection</h2>
     <p>
@@ -75,7 +75,15 @@ const ConnectionSection = ({ base, view }: { base: string; view: DirectoryView }
     ) : (
       <>
         <p class="muted">
-          No pulled directory yet. Choose a mock Google identity provider below, or let the district upload CSV files over SFTP.
+          No pulled directory yet.{' '}
+          {haveGoogle ? (
+            'Choose a mock Google identity provider below, or let the district upload CSV files over SFTP.'
+          ) : (
+            <>
+              Create a training identity provider that imitates Google Workspace on the <a href={`${base}/admin/sso`}>Single sign-on</a> page to pull
+              its directory, or let the district upload CSV files over SFTP.
+            </>
+          )}
         </p>
         <ActionForm action={`${base}/admin/directory/sftp`}>
           <button type="submit" class="secondary">Use CSV files over SFTP</button>
