@@ -86,5 +86,8 @@ describe('the mock IdP console page', () => {
     page = await b.request('GET', '/w/default/admin/idps/gws');
     expect(page.text).toContain('Google does not push SCIM to the workspace: the workspace pulls');
     expect(page.text).toContain('href="/w/default/admin/directory"');
+    // Creating a training IdP on the SSO page offers the vendors by name too.
+    page = await b.request('GET', '/w/default/admin/sso');
+    expect(page.text).toContain('<option value="google">Google Workspace</option>');
   });
 });

@@ -8,6 +8,7 @@ import { MOCK_OIDC_FAULTS } from '../../idp/oidc/faults.js';
 import { SAML_FAULTS } from '../../idp/saml/issue-response.js';
 import { runtimeSlot } from '../../emulator.js';
 import { callApi, expectOk } from '../admin-api.js';
+import { VENDOR_WORDS } from '../plain-words.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, DeveloperDetails, Layout, Time, type PageContext } from '../layout.js';
 import { pushDirectory } from './scim.js';
@@ -325,9 +326,6 @@ export async function idpPage(ctx: PageContext, id: string) {
     </Layout>
   );
 }
-
-/** The vendor a mock IdP imitates, by its product name. */
-const VENDOR_WORDS: Record<string, string> = { entra: 'Microsoft Entra ID', okta: 'Okta', google: 'Google Workspace', classlink: 'ClassLink', clever: 'Clever', generic: 'a generic SAML and OpenID Connect provider' };
 
 const idpOf = (form: FormFields) => required(form, 'idp', 'the identity provider');
 const back = (form: FormFields) => `/admin/idps/${enc(idpOf(form))}`;
