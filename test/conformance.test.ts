@@ -86,6 +86,8 @@ describe('each rule: a request that triggers it and one that does not', () => {
     { rule: 'scim.request.precondition', severity: 'fail', setup: withUser, trigger: (s, v) => s.scim('PATCH', `/Users/${v.uid}`, patch({ op: 'add', path: 'title', value: 'x' }), { 'If-Match': 'W/"99"' }), clean: (s, v) => s.scim('PATCH', `/Users/${v.uid}`, patch({ op: 'add', path: 'title', value: 'x' }), { 'If-Match': 'W/"1"' }) },
     { rule: 'scim.request.media_type', severity: 'fail', trigger: (s) => s.scim('POST', '/Users', { schemas: [USER], userName: 'ada@example.edu' }, { 'Content-Type': 'text/plain' }), clean: (s) => s.user('ada@example.edu') },
     { rule: 'scim.request.too_large', severity: 'fail', trigger: (s) => s.scim('GET', `/Users?attributes=${Array.from({ length: 300 }, (_, i) => `a${i}`).join(',')}`), clean: (s) => s.scim('GET', '/Users?attributes=userName') },
+    // A refusal no narrower rule names: a read-only attribute changed by PATCH (scimType mutability).
+    { rule: 'scim.request.refused', severity: 'fail', setup: withUser, trigger: (s, v) => s.scim('PATCH', `/Users/${v.uid}`, patch({ op: 'replace', path: 'id', value: 'another-id' })), clean: (s, v) => s.scim('PATCH', `/Users/${v.uid}`, patch({ op: 'replace', path: 'displayName', value: 'Ada' })) },
     { rule: 'scim.auth.token', severity: 'fail', trigger: (s) => s.call('GET', '/w/default/scim/v2/Users', undefined, { auth: 'not-a-token' }), clean: (s) => s.scim('GET', '/Users') },
     { rule: 'scim.resource.not_found', severity: 'fail', trigger: (s) => s.scim('PATCH', '/Users/nobody', patch({ op: 'replace', path: 'active', value: false })), clean: (s) => s.scim('GET', '/Users/nobody') },
     { rule: 'scim.path.unknown', severity: 'fail', trigger: (s) => s.scim('GET', '/users'), clean: (s) => s.scim('GET', '/Users') },
@@ -140,6 +142,10 @@ describe('no false positives', () => {
     { dialect: 'entra', vendor: 'entra', profile: 'entra', expected: ['scim.patch.boolean_string:known_quirk', 'scim.patch.op_case:known_quirk'] },
     { dialect: 'okta', vendor: 'okta', profile: 'okta-aiw', expected: ['scim.patch.pathless_replace:known_quirk', 'scim.user.full_replace:known_quirk'] },
     { dialect: 'generic', vendor: 'generic', profile: 'rfc', expected: [] },
+    // ClassLink and Clever push SCIM in the generic dialect; Google Workspace is pulled, but its profile judges pushed traffic too.
+    { dialect: 'generic', vendor: 'classlink', profile: 'classlink', expected: [] },
+    { dialect: 'generic', vendor: 'clever', profile: 'clever', expected: [] },
+    { dialect: 'generic', vendor: 'google', profile: 'google', expected: [] },
   ] as const)("the mock IdP's $dialect dialect under $profile", async ({ dialect, vendor, profile, expected }) => {
     const t = await dialectRun(vendor, dialect);
     const report = (await t.call('GET', `/w/default/api/conformance?profile=${profile}`)).body;
@@ -467,10 +473,14 @@ describe('SAML and OpenID Connect rules', () => {
     const env = await ssoEnv('oidc');
     await env.signIn();
     expect(await env.rules()).toEqual([]);
-    await env.signIn('nonce_mismatch');
-    await env.signIn('wrong_audience');
+    const nonce = await env.signIn('nonce_mismatch');
+    const audience = await env.signIn('wrong_audience');
     expect(await env.rules()).toEqual(['oidc.id_token.nonce_missing:fail', 'oidc.response.refused:fail']);
     const findings = (await env.call('GET', '/w/default/api/conformance')).body.findings;
+    // Never a secret: neither authorization code appears, nor any ID token (a JWT starts "eyJ").
+    const text = JSON.stringify(findings);
+    for (const code of [nonce.secret, audience.secret]) expect(code.length > 0 && !text.includes(code)).toBe(true);
+    expect(text).not.toContain('eyJ');
     expect(findings[0].message).toContain("another sign-in's nonce");
     expect(findings[0].clause).toBe('OpenID Connect Core §3.1.3.7');
   });

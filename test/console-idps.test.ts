@@ -76,4 +76,18 @@ describe('the mock IdP console page', () => {
     expect(page.text).toContain('The identity provider already has a user with that email.');
     expect(page.text).toContain('Details for developers');
   });
+
+  it('names the vendor in words, and sends a Google district to the pulled directory', async () => {
+    const b = browser();
+    await b.request('GET', `/w/default/admin?key=${KEY}`);
+    await b.api('POST', '/_emulator/idps', { id: 'gws', vendor: 'google', users: [{ email: 'tom@springfield.k12.us', groups: ['Teachers'] }] });
+    let page = await b.request('GET', '/w/default/admin/idps');
+    expect(page.text).toContain('imitates Google Workspace');
+    page = await b.request('GET', '/w/default/admin/idps/gws');
+    expect(page.text).toContain('Google does not push SCIM to the workspace: the workspace pulls');
+    expect(page.text).toContain('href="/w/default/admin/directory"');
+    // Creating a training IdP on the SSO page offers the vendors by name too.
+    page = await b.request('GET', '/w/default/admin/sso');
+    expect(page.text).toContain('<option value="google">Google Workspace</option>');
+  });
 });

@@ -206,11 +206,18 @@ describe('console forms go through the admin API', () => {
     let page = await b.request('GET', '/w/default/admin/scim?profile=entra');
     expect(page.text).toContain('1 fail · 0 warn · 0 info · 0 known quirk');
     expect(page.text).toContain('scim.path.unknown');
-    expect(page.text).toContain('<option value="entra" selected="">entra</option>');
+    expect(page.text).toContain('<option value="entra" selected="">Microsoft Entra ID</option>');
     page = await b.submit('/w/default/admin/scim/scim-compatibility', { mode: 'lenient' });
     expect(page.text).toContain('SCIM compatibility is lenient.');
     expect((await b.api('GET', '/w/default/api/settings')).body.scimCompatibility).toBe('lenient');
     expect((await b.emulator.app.request('http://localhost/w/default/scim/v2/users', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    // "The full report" opens in the console, with the console's own sign-in (the admin key here).
+    expect(page.text).toContain('href="/w/default/admin/scim/conformance?profile=rfc"');
+    const full = await b.request('GET', '/w/default/admin/scim/conformance?profile=entra');
+    expect(full.status).toBe(200);
+    expect(full.text).toContain('Profile <strong>entra</strong>: 1 fail');
+    expect(full.text).toContain('scim.path.unknown');
+    expect(full.text).toContain('href="/w/default/admin/scim?profile=entra"');
     page = await b.submit('/w/default/admin/scim/clear-conformance');
     expect(page.text).toContain('No findings yet');
   });
@@ -377,7 +384,26 @@ describe('the directory sync page', () => {
     expect(page.text).toMatch(/Group filter<\/dt><dd>Teachers/);
     page = await b.submit('/w/default/admin/directory/sync');
     expect(page.text).toContain('Synced: 1 created, 0 updated, 0 deactivated');
-    expect(page.text).toContain('1 users outside the filtered groups were not synced');
+    expect(page.text).toContain('1 user outside the filtered groups was not synced');
+    expect(page.text).toContain('Google Workspace, pulled');
+    expect(page.text).toMatch(/<td>Sync now<\/td>/);
     expect((await b.api('GET', '/w/default/api/users?email=tom@springfield.k12.us')).body.users[0].source).toBe('scim');
+  });
+
+  it('sets up CSV over SFTP by clicking, in words, with no API path to type', async () => {
+    const b = await signedIn();
+    let page = await b.request('GET', '/w/default/admin/directory');
+    expect(page.text).not.toContain('/api/directory');
+    expect(page.text).toContain('not connected');
+    expect(page.text).toContain('Create a training identity provider that imitates Google Workspace on the <a href="/w/default/admin/sso">');
+    page = await b.submit('/w/default/admin/directory/sftp');
+    expect(page.text).toContain('CSV files over SFTP: the district uploads users.csv and groups.csv');
+    expect((await b.api('GET', '/w/default/api/directory')).body.type).toBe('sftp');
+    // A broken file: the sync is listed as failed with its line and column in words, the code folded away.
+    expect((await b.api('POST', '/w/default/api/directory/upload', { 'users.csv': 'id,email\n1,not-an-email\n' })).status).toBe(400);
+    page = await b.request('GET', '/w/default/admin/directory');
+    expect(page.text).toContain('users.csv, line 2, column 2');
+    expect(page.text).toMatch(/<details class="dev"><summary>Details for developers<\/summary><p>Code: <code class="code">invalid_csv<\/code>/);
+    expect(page.text).toContain('<td>file uploaded</td>');
   });
 });

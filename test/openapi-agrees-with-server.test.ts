@@ -30,6 +30,18 @@ describe('OpenAPI document and server agree', () => {
     expect(Object.keys(d.paths['/_emulator/docs'].get.responses['200'].content)).toEqual(['text/html']);
   });
 
+  it('documents the conformance report\'s HTML and JUnit forms and the CSV upload\'s text/csv body', async () => {
+    const d = await doc();
+    const report = d.paths['/w/{ws}/api/conformance'].get.responses['200'].content;
+    expect(Object.keys(report).sort()).toEqual(['application/json', 'application/xml', 'text/html']);
+    for (const [format, type] of [['html', 'text/html'], ['junit', 'application/xml'], ['json', 'application/json']] as const) {
+      const res = await env.emulator.app.request(`/w/default/api/conformance?format=${format}`, { headers: { Authorization: `Bearer ${env.emulator.adminKey}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Content-Type')).toContain(type);
+    }
+    expect(Object.keys(d.paths['/w/{ws}/api/directory/files/{name}'].put.requestBody.content)).toEqual(['text/csv']);
+  });
+
   it('documents the fields the server checks beyond their type', async () => {
     const d = await doc();
     const body = (path: string, method: string) => d.paths[path][method].requestBody.content['application/json'].schema;

@@ -218,6 +218,6 @@ export async function pullGoogleDirectory(o: GooglePullOptions): Promise<Directo
   // WorkOS: when groups are filtered, only users with a membership in one of them are synced.
   const inScope = new Set(groups.flatMap((g) => g.members));
   const outside = [...users.keys()].filter((id) => !inScope.has(id)).length;
-  if (outside > 0) warnings.push(`${outside} users outside the filtered groups were not synced`);
+  if (outside > 0) warnings.push(outside === 1 ? '1 user outside the filtered groups was not synced' : `${outside} users outside the filtered groups were not synced`);
   return { users: [...users.values()].filter((u) => inScope.has(u.id)), groups, warnings };
 }

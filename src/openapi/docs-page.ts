@@ -8,7 +8,7 @@ interface Op {
   tags: string[];
   summary: string;
   parameters?: { name: string; in: string; description: string }[];
-  requestBody?: { content: { 'application/json': { schema: unknown } } };
+  requestBody?: { content: Record<string, { schema: unknown }> };
   security?: unknown[];
   responses: Record<string, unknown>;
 }
@@ -21,7 +21,11 @@ export function docsPage(): string {
       for (const [method, op] of Object.entries(ops)) {
         if (!op.tags.includes(name)) continue;
         const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}): ${esc(p.description)}</li>`).join('');
-        const body = op.requestBody ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre></details>` : '';
+        const body = op.requestBody
+          ? `<details><summary>Request body</summary>${Object.entries(op.requestBody.content)
+              .map(([type, c]) => `<p>${esc(type)}</p><pre>${esc(JSON.stringify(c.schema, null, 2))}</pre>`)
+              .join('')}</details>`
+          : '';
         const status = Object.keys(op.responses).find((s) => s !== '4XX') ?? '200';
         rows.push(
           `<article class="op" id="${esc(`${method}-${path}`)}"><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>` +

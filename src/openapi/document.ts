@@ -60,6 +60,7 @@ function operationObject(op: ApiOperation) {
     ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
     // An empty body stands for {} (src/http/body.ts): it is optional exactly when {} is accepted.
     ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: bodySchema(op.body) } } } } : {}),
+    ...(op.rawBody ? { requestBody: { required: true, description: op.rawBody.description, content: { [op.rawBody.type]: { schema: { type: 'string' } } } } } : {}),
     ...(op.public ? { security: [] } : {}),
     responses: {
       [status]:
@@ -67,7 +68,13 @@ function operationObject(op: ApiOperation) {
           ? { description: 'Done; no body.' }
           : op.responseType !== undefined
             ? { description: 'Success.', content: { [op.responseType]: { schema: { type: 'string' } } } }
-            : { description: 'Success.', content: { 'application/json': { schema: responseSchema(op.response) } } },
+            : {
+                description: op.alsoResponds ? `Success: JSON by default; ${Object.values(op.alsoResponds).join('; ')}.` : 'Success.',
+                content: {
+                  'application/json': { schema: responseSchema(op.response) },
+                  ...Object.fromEntries(Object.keys(op.alsoResponds ?? {}).map((type) => [type, { schema: { type: 'string' } }])),
+                },
+              },
       '4XX': { description: 'Refused; nothing changed.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
   };

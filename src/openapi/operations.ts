@@ -64,6 +64,10 @@ export interface ApiOperation {
   public?: boolean;
   /** The success response's media type (JSON by default). */
   responseType?: 'text/html' | 'text/yaml';
+  /** Other media types the success response takes (chosen by a query parameter), each with when. */
+  alsoResponds?: Partial<Record<'text/html' | 'application/xml', string>>;
+  /** A request body that is not JSON: its media type and what it holds. */
+  rawBody?: { type: 'text/csv'; description: string };
 }
 
 const mockIdpConnection = z
@@ -144,7 +148,7 @@ export const OPERATIONS: ApiOperation[] = [
   { method: 'delete', path: `${ws}/directory`, tag: 'Directory sync', summary: 'Remove the directory connection (members and groups stay)', status: 204 },
   { method: 'post', path: `${ws}/directory/sync`, tag: 'Directory sync', summary: 'Sync now: pull or read the files, apply whole or not at all', response: syncViewSchema },
   { method: 'post', path: `${ws}/directory/upload`, tag: 'Directory sync', summary: 'Upload users.csv and/or groups.csv as JSON text, then sync', body: uploadInput, response: syncViewSchema },
-  { method: 'put', path: `${ws}/directory/files/{name}`, tag: 'Directory sync', summary: 'Upload users.csv or groups.csv as text/csv, then sync', response: syncViewSchema },
+  { method: 'put', path: `${ws}/directory/files/{name}`, tag: 'Directory sync', summary: 'Upload users.csv or groups.csv as text/csv, then sync', rawBody: { type: 'text/csv', description: 'The file itself: RFC 4180, UTF-8, a header row (docs/directory-sync.md).' }, response: syncViewSchema },
   { method: 'get', path: `${ws}/directory/syncs`, tag: 'Directory sync', summary: 'Every sync kept, newest first', response: syncListViewSchema },
   { method: 'get', path: `${ws}/directory/syncs/{id}`, tag: 'Directory sync', summary: 'One sync with the files it read', response: syncDetailViewSchema },
   { method: 'get', path: `${ws}/scim/requests`, tag: 'SCIM tokens', summary: 'The last SCIM requests and their statuses', response: list('requests', scimRequestEntrySchema) },
@@ -180,6 +184,7 @@ export const OPERATIONS: ApiOperation[] = [
       format: 'json (default), html or junit',
     },
     response: conformanceReportSchema,
+    alsoResponds: { 'text/html': 'format=html: the report as a page for people', 'application/xml': 'format=junit: JUnit XML, one testcase per rule, a failure per failed finding' },
   },
   { method: 'delete', path: `${ws}/conformance`, tag: 'Conformance', summary: 'Clear the conformance findings', status: 204 },
   { method: 'get', path: `${ws}/recordings`, tag: 'Recordings', summary: 'The workspace\'s recordings (docs/recorder.md)', response: list('recordings', recordingViewSchema) },

@@ -99,3 +99,13 @@ export const plainLevels = (text: string) => text.replace(/"(off|no_passwords|ss
 
 /** Built-in workspace roles as people say them. */
 export const roleWords = (role: string) => role.replace(/_/g, ' ');
+
+/** The vendor a mock IdP imitates, by its product name. */
+export const VENDOR_WORDS: Record<string, string> = {
+  entra: 'Microsoft Entra ID',
+  okta: 'Okta',
+  google: 'Google Workspace',
+  classlink: 'ClassLink',
+  clever: 'Clever',
+  generic: 'a generic SAML and OpenID Connect provider',
+};

@@ -21,7 +21,7 @@ import { loginPage } from './pages/login.js';
 import { memberActions, memberPage, membersPage } from './pages/members.js';
 import { overviewPage, readinessPage } from './pages/readiness.js';
 import { roleActions, rolesPage } from './pages/roles.js';
-import { scimActions, scimPage } from './pages/scim.js';
+import { conformanceReportPage, scimActions, scimPage } from './pages/scim.js';
 import { ssoActions, ssoPage } from './pages/sso.js';
 import { trainingActions, trainingPage } from './pages/training.js';
 import { directoryActions, directoryPage } from './pages/directory.js';
@@ -156,6 +156,9 @@ export function consoleRoutes() {
       return new Response(res.body, { headers: { 'Content-Type': res.headers.get('Content-Type') ?? 'text/yaml', 'Content-Disposition': res.headers.get('Content-Disposition') ?? 'attachment' } });
     }),
   );
+
+  // The full conformance report (docs/conformance.md), in the console with the console user's credentials.
+  r.get('/admin/scim/conformance', (c) => withConsole(c, async (ctx) => renderPage(c, await conformanceReportPage(ctx))));
 
   r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
 

@@ -10,10 +10,12 @@ const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v ==
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 /** A label inside a sentence: "Use GPTs" → "use GPTs", an acronym kept as it is. */
 const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
+/** A permission as what a member may do: "use GPTs" as it is, a feature named by a noun ("Canvas code execution") used. */
+const asDoing = (label: string) => (/^(Use|Create|Edit|Share|Delete|Publish|Upload|Install|Reference)\b/.test(label) ? inSentence(label) : `use ${inSentence(label)}`);
 const yesNo = (has: Args) =>
   list(
     Object.entries(has).map(([k, v]) =>
-      v === true ? `may ${inSentence(describePermission(k).label)}` : v === false ? `may not ${inSentence(describePermission(k).label)}` : `${inSentence(describePermission(k).label)} is ${String(v)}`,
+      v === true ? `may ${asDoing(describePermission(k).label)}` : v === false ? `may not ${asDoing(describePermission(k).label)}` : `${inSentence(describePermission(k).label)} is ${String(v)}`,
     ),
   );
 
@@ -32,7 +34,10 @@ const EXPECTED_REASON: Record<string, string> = {
   domain_not_verified: 'their domain is not verified',
   invalid_credentials: 'the password is wrong',
   insufficient_role: 'their role does not allow it',
+  invalid_csv: 'the file has a mistake (its line and column are named), so nothing changes',
 };
+
+const SEVERITY_WORDS: Record<string, [string, string]> = { fail: ['failure', 'failures'], warn: ['warning', 'warnings'], info: ['note', 'notes'], known_quirk: ['known quirk', 'known quirks'] };
 
 /** The step in words: the scenario author's `name:` when it has one, else a sentence built from its arguments. */
 export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}): string {
@@ -78,6 +83,17 @@ export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}
       return `Merge the local group "${str(a.local)}" into the directory group "${str(a.into)}"`;
     case 'scim_sync':
       return 'The identity provider pushes its directory to the workspace (SCIM)';
+    case 'directory_sync': {
+      const files = obj(a.files);
+      const names = [...(files.users !== undefined ? ['users.csv'] : []), ...(files.groups !== undefined ? ['groups.csv'] : [])];
+      if (names.length > 0) return `The district uploads ${list(names)}, and the directory syncs`;
+      if (Array.isArray(a.groups)) return `Sync the Google directory, only the members of ${list(a.groups.map((g) => `"${str(g)}"`))}`;
+      return 'Sync the directory now';
+    }
+    case 'expect_conformance': {
+      const counts = Object.entries(SEVERITY_WORDS).flatMap(([k, [one, many]]) => (typeof a[k] === 'number' ? [`${String(a[k])} ${a[k] === 1 ? one : many}`] : []));
+      return `Check what the identity provider sent, judged as ${str(a.profile) || 'the RFC'} expects${counts.length ? `: ${list(counts)}` : ''}`;
+    }
     case 'idp_add_user':
       return `At the identity provider, add ${str(a.email)}`;
     case 'idp_remove_user':
@@ -115,7 +131,8 @@ export function stepInWords(step: LoadedStep, vars: Record<string, unknown> = {}
     case 'expect_enforcement_preview':
       return `Check who "${levelWords(str(a.level))}" would affect`;
     case 'expect_events':
-      return `Check the event log for "${str(a.type)}" events`;
+      // "directory.sync_failed" → "directory sync failed": event types are codes, not words.
+      return `Check the event log for "${str(a.type).replace(/\.?\*$/, '').replace(/[._]/g, ' ')}" events`;
     default:
       return fill(String(step.name).replace(/_/g, ' '));
   }

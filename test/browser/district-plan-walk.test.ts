@@ -187,6 +187,13 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     await page.getByRole('button', { name: 'Push the directory now' }).click();
     await expect(flash().textContent()).resolves.toMatch(/Provisioning run done: \d+ SCIM requests, 0 failed/);
     await checkPage('scim');
+    // The conformance section's full report, opened from the console.
+    await expect(page.locator('#conformance-summary').textContent()).resolves.toContain('0 fail');
+    await page.getByRole('link', { name: 'the full report' }).click();
+    await page.waitForURL(/\/admin\/scim\/conformance\?profile=rfc$/);
+    await expect(page.locator('#conformance-report').textContent()).resolves.toContain('Profile rfc: 0 fail');
+    await checkPage('conformance-report');
+    await page.goBack();
     await nav('5. Groups').click();
     await expect(page.locator('[data-group="Teachers"]').textContent()).resolves.toContain('SCIM');
     await checkPage('groups');
@@ -289,6 +296,17 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
     await expect(page.locator('#step-view').textContent()).resolves.toContain('Invite ada@springfield.k12.us as owner');
     await checkPage('guided-previous');
   }, 180_000);
+
+  it('7. sets up CSV files over SFTP on the directory sync page', async () => {
+    await page.goto(`${emulator.url}/w/default/admin`);
+    await expect(page.locator('[data-page="directory"]').textContent()).resolves.toContain('Optional');
+    await nav('7. Directory sync (Google, CSV)').click();
+    await checkPage('directory-empty');
+    await page.getByRole('button', { name: 'Use CSV files over SFTP' }).click();
+    await expect(flash().textContent()).resolves.toContain('CSV files over SFTP');
+    await expect(page.locator('main').textContent()).resolves.toContain('CSV files over SFTP');
+    await checkPage('directory-sftp');
+  }, 120_000);
 
   it("shows the mock IdP's OpenID Connect page styled and headed by the workspace", async () => {
     const admin = (method: string, path: string, body?: unknown) =>

@@ -76,7 +76,7 @@ function requestFor(op: ApiOperation, values: Record<string, fc.Arbitrary<string
     .subarray([...Object.keys(op.query ?? {}), 'unexpected'])
     .chain((names) => fc.tuple(...names.map((n) => queryValue.map((v) => [n, v] as [string, string]))))
     .map((pairs) => (pairs.length ? `?${new URLSearchParams(pairs).toString()}` : ''));
-  const schema = doc.paths[op.path][op.method].requestBody?.content['application/json'].schema;
+  const schema = doc.paths[op.path][op.method].requestBody?.content['application/json']?.schema;
   // Routes that read no body ignore one (as HTTP allows); the state import reads any JSON.
   const readsBody = op.body !== undefined || isStateImport(op);
   const bodyArb: fc.Arbitrary<{ kind: BodyKind; body?: string }> =

@@ -3,7 +3,7 @@
 import type { DirectoryView, SyncView } from '../../directory/directory.js';
 import { callApi, expectOk } from '../admin-api.js';
 import type { Action } from '../actions.js';
-import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
+import { ActionForm, Badge, Copyable, DeveloperDetails, Layout, Time, type PageContext } from '../layout.js';
 
 const SHOWN_SYNCS = 10;
 
@@ -20,18 +20,18 @@ export async function directoryPage(ctx: PageContext) {
         For districts whose directory does not push SCIM: the workspace pulls Google Workspace through its Directory API, or reads the
         users.csv and groups.csv a student information system uploads over SFTP. Members and groups it brings behave as SCIM ones.
       </p>
-      <ConnectionSection base={base} view={view} />
+      <ConnectionSection base={base} view={view} haveGoogle={googleIdps.length > 0} />
       {googleIdps.length > 0 ? <GoogleFilterSection base={base} view={view} idps={googleIdps.map((i) => i.id)} /> : null}
       <SyncsSection syncs={syncs} />
     </Layout>
   );
 }
 
-const ConnectionSection = ({ base, view }: { base: string; view: DirectoryView }) => (
+const ConnectionSection = ({ base, view, haveGoogle }: { base: string; view: DirectoryView; haveGoogle: boolean }) => (
   <section class="card" aria-labelledby="conn-h">
     <h2 id="conn-h">Connection</h2>
     <p>
-      Type: <Badge value={view.type} tone={view.type === 'none' ? 'warn' : 'pass'} /> {view.connectedAt ? <>since <Time iso={view.connectedAt} /></> : null}
+      Type: <Badge value={view.type} tone={view.type === 'none' ? 'warn' : 'pass'} label={TYPE_WORDS[view.type]} /> {view.connectedAt ? <>since <Time iso={view.connectedAt} /></> : null}
     </p>
     {view.google ? (
       <dl>
@@ -73,9 +73,22 @@ const ConnectionSection = ({ base, view }: { base: string; view: DirectoryView }
         <button type="submit">Sync now</button>
       </ActionForm>
     ) : (
-      <p class="muted">
-        Connect with <code>PUT /w/…/api/directory</code> (see docs/directory-sync.md), or below for a mock Google IdP.
-      </p>
+      <>
+        <p class="muted">
+          No pulled directory yet.{' '}
+          {haveGoogle ? (
+            'Choose a mock Google identity provider below, or let the district upload CSV files over SFTP.'
+          ) : (
+            <>
+              Create a training identity provider that imitates Google Workspace on the <a href={`${base}/admin/sso`}>Single sign-on</a> page to pull
+              its directory, or let the district upload CSV files over SFTP.
+            </>
+          )}
+        </p>
+        <ActionForm action={`${base}/admin/directory/sftp`}>
+          <button type="submit" class="secondary">Use CSV files over SFTP</button>
+        </ActionForm>
+      </>
     )}
   </section>
 );
@@ -106,6 +119,9 @@ const GoogleFilterSection = ({ base, view, idps }: { base: string; view: Directo
   </section>
 );
 
+const TYPE_WORDS: Record<DirectoryView['type'], string> = { none: 'not connected', scim: 'SCIM pushed by the IdP', google: 'Google Workspace, pulled', sftp: 'CSV files over SFTP' };
+const TRIGGER_WORDS: Record<SyncView['trigger'], string> = { manual: 'Sync now', upload: 'file uploaded', interval: 'on schedule' };
+
 const summaryText = (s: SyncView['summary']) =>
   `${s.created} created, ${s.updated} updated, ${s.deactivated} deactivated, ${s.reactivated} reactivated; groups ${s.groups.created} created, ${s.groups.updated} renamed, ${s.groups.deleted} deleted; memberships +${s.memberships.added} −${s.memberships.removed}`;
 
@@ -130,14 +146,15 @@ const SyncsSection = ({ syncs }: { syncs: SyncView[] }) => (
               <td>
                 <Time iso={s.at} />
               </td>
-              <td>{s.trigger}</td>
+              <td>{TRIGGER_WORDS[s.trigger]}</td>
               <td>
                 <Badge value={s.status} tone={s.status === 'ok' ? 'pass' : 'fail'} />
               </td>
               <td>
                 {s.error ? (
                   <>
-                    <code>{s.error.code}</code> {s.error.message}
+                    {s.error.message}
+                    <DeveloperDetails code={s.error.code} />
                   </>
                 ) : (
                   summaryText(s.summary)
@@ -155,6 +172,10 @@ const SyncsSection = ({ syncs }: { syncs: SyncView[] }) => (
 );
 
 export const directoryActions: Record<string, Action> = {
+  async sftp({ c, user }) {
+    expectOk(await callApi(c, user, 'PUT', `/w/${c.get('ws').id}/api/directory`, { type: 'sftp' }));
+    return { tone: 'ok', text: 'CSV files over SFTP: the district uploads users.csv and groups.csv with the user name and password shown here; each upload syncs.' };
+  },
   async sync({ c, user }) {
     const s = expectOk<SyncView>(await callApi(c, user, 'POST', `/w/${c.get('ws').id}/api/directory/sync`));
     return { tone: 'ok', text: `Synced: ${summaryText(s.summary)}.` };

@@ -8,6 +8,7 @@ import { MOCK_OIDC_FAULTS } from '../../idp/oidc/faults.js';
 import { SAML_FAULTS } from '../../idp/saml/issue-response.js';
 import { runtimeSlot } from '../../emulator.js';
 import { callApi, expectOk } from '../admin-api.js';
+import { VENDOR_WORDS } from '../plain-words.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, DeveloperDetails, Layout, Time, type PageContext } from '../layout.js';
 import { pushDirectory } from './scim.js';
@@ -54,7 +55,7 @@ export async function idpsPage(ctx: PageContext) {
         <ul id="idp-list">
           {idps.map((i) => (
             <li>
-              <a href={`${ctx.base}/admin/idps/${enc(i.id)}`}>{i.name}</a> <span class="muted">({Object.keys(i.users).length} people, imitates {i.vendor})</span>
+              <a href={`${ctx.base}/admin/idps/${enc(i.id)}`}>{i.name}</a> <span class="muted">({Object.keys(i.users).length} people, imitates {VENDOR_WORDS[i.vendor] ?? i.vendor})</span>
             </li>
           ))}
         </ul>
@@ -88,10 +89,18 @@ export async function idpPage(ctx: PageContext, id: string) {
         <a href={`${base}/admin/idps`}>← All mock identity providers</a>
       </p>
       <h1 data-focus>{idp.name}</h1>
-      <p class="lead">
-        A training identity provider that imitates {idp.vendor}. People in the app's provisioning scope are pushed to the workspace; taking
-        someone out of scope and pushing again deactivates them there.
-      </p>
+      {idp.vendor === 'google' ? (
+        <p class="lead">
+          A training identity provider that imitates {VENDOR_WORDS[idp.vendor]}. Google does not push SCIM to the workspace: the workspace pulls
+          this directory, limited to chosen groups, on the <a href={`${base}/admin/directory`}>Directory sync (Google, CSV)</a> page. Suspending
+          someone or moving them out of the chosen groups deactivates them at the next sync.
+        </p>
+      ) : (
+        <p class="lead">
+          A training identity provider that imitates {VENDOR_WORDS[idp.vendor] ?? idp.vendor}. People in the app's provisioning scope are pushed to the
+          workspace; taking someone out of scope and pushing again deactivates them there.
+        </p>
+      )}
 
       <section class="card" aria-labelledby="dir-h">
         <h2 id="dir-h">Directory: people</h2>
@@ -285,7 +294,10 @@ export async function idpPage(ctx: PageContext, id: string) {
 
       <section class="card" aria-labelledby="push-h">
         <h2 id="push-h">Provisioning push to this workspace</h2>
-        <p>Runs one provisioning cycle over SCIM, the way {idp.vendor} sends it: creates, updates and deactivates members, and pushes groups.</p>
+        <p>
+          Runs one provisioning cycle over SCIM, the way {VENDOR_WORDS[idp.vendor] ?? idp.vendor} sends it: creates, updates and deactivates members, and
+          pushes groups.{idp.vendor === 'google' ? ' (Google pushes SCIM only to apps in its own catalog; a district rehearses with the pulled directory instead.)' : ''}
+        </p>
         <ActionForm action={`${base}/admin/idps/push`}>
           <Hidden />
           <button type="submit">Push the directory now</button>

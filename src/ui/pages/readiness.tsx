@@ -1,6 +1,7 @@
 // Launch readiness: the checklist, each item linking to the console page that fixes it; and the
 // console's overview, the district plan with where each step stands.
-import { workspaceApi } from '../admin-api.js';
+import type { DirectoryView } from '../../directory/directory.js';
+import { callApi, workspaceApi } from '../admin-api.js';
 import { Badge, Layout, PAGES, pageTitle, type PageContext } from '../layout.js';
 import { plainLevels } from '../plain-words.js';
 
@@ -65,11 +66,21 @@ export async function overviewPage(ctx: PageContext) {
   const { items } = await readiness(ctx);
   const api = workspaceApi(ctx.c, ctx.user);
   // A step with nothing in it yet is "not started", not "ready" (an empty workspace has nothing to fix).
-  const [members, groups, roles] = await Promise.all([api.users.list(), api.groups.list(), api.roles.list()]);
+  const [members, groups, roles, directory] = await Promise.all([
+    api.users.list(),
+    api.groups.list(),
+    api.roles.list(),
+    // Owners only: an admin's overview leaves the hint out.
+    callApi(ctx.c, ctx.user, 'GET', `/w/${ctx.c.get('ws').id}/api/directory`).then((r) => (r.ok ? (r.body as DirectoryView) : undefined)),
+  ]);
   const EMPTY: Record<string, string | undefined> = {
     members: members.length === 0 ? 'Nobody is in the workspace yet: invite people, or provision them with directory sync.' : undefined,
     groups: groups.length === 0 ? 'No group yet: groups come from directory sync, or are created here.' : undefined,
     roles: roles.length === 0 ? 'No custom role yet: everyone gets the default role.' : undefined,
+    directory:
+      directory !== undefined && (directory.type === 'none' || directory.type === 'scim')
+        ? 'Optional: only for a district whose directory does not push SCIM (Google Workspace, or CSV files from a student information system).'
+        : undefined,
   };
   const worst = (page: string) => {
     const s = items.filter((i) => i.fix === page).map((i) => i.status);

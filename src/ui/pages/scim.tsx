@@ -1,6 +1,8 @@
 // Step 3, Directory sync (SCIM): the base URL, tokens (shown once, revocable), the last SCIM
 // requests with their status, the mock IdP's push, and automatic account creation's contention.
 import type { ConformanceProfile, ConformanceReport, ScimRequest, ScimToken, Settings } from '../../client/types.js';
+import { raw } from 'hono/html';
+import { renderHtmlBody } from '../../conformance/report.js';
 import { PROFILES, isProfile } from '../../conformance/rules.js';
 import type { ProvisioningReport } from '../../idp/provisioning/run.js';
 import type { Flash } from '../flash.js';
@@ -210,6 +212,37 @@ const RequestsSection = ({ requests }: { requests: ScimRequest[] }) => (
   </section>
 );
 
+/** Each conformance profile by the IdP it judges as (docs/conformance.md §4). */
+const PROFILE_WORDS: Record<ConformanceProfile, string> = {
+  rfc: 'RFC 7643/7644 as written',
+  entra: 'Microsoft Entra ID',
+  'entra-aadoptscim062020': 'Microsoft Entra ID with the aadOptscim062020 flag',
+  'okta-oin': 'Okta (app from the Okta Integration Network)',
+  'okta-aiw': 'Okta (app made with the App Integration Wizard)',
+  onelogin: 'OneLogin',
+  jumpcloud: 'JumpCloud',
+  google: 'Google Workspace',
+  classlink: 'ClassLink',
+  clever: 'Clever',
+};
+
+/** The full conformance report in the console, every finding newest first ("the full report" of the section below). */
+export async function conformanceReportPage(ctx: PageContext) {
+  const asked = ctx.c.req.query('profile') ?? '';
+  const report = await workspaceApi(ctx.c, ctx.user).conformance({ profile: isProfile(asked) ? asked : 'rfc' });
+  return (
+    <Layout ctx={ctx} page="scim" title="Conformance report">
+      <p>
+        <a href={`${ctx.base}/admin/scim?profile=${enc(report.profile)}`}>← 3. Directory sync (SCIM)</a>
+      </p>
+      <h1>Is the IdP sending what the workspace expects?</h1>
+      <section class="card" id="conformance-report">
+        {raw(renderHtmlBody(report))}
+      </section>
+    </Layout>
+  );
+}
+
 /** What the conformance rules found in the IdP's traffic (docs/conformance.md), newest first. */
 const ConformanceSection = ({ base, report, compatibility }: { base: string; report: ConformanceReport; compatibility: 'strict' | 'lenient' }) => (
   <section class="card" aria-labelledby="conf-h">
@@ -220,7 +253,7 @@ const ConformanceSection = ({ base, report, compatibility }: { base: string; rep
         <select id="conf-profile" name="profile">
           {PROFILES.map((p) => (
             <option value={p} selected={p === report.profile}>
-              {p}
+              {PROFILE_WORDS[p]}
             </option>
           ))}
         </select>
@@ -230,7 +263,7 @@ const ConformanceSection = ({ base, report, compatibility }: { base: string; rep
     <p id="conformance-summary" class={`notice ${report.summary.fail > 0 ? 'error' : report.summary.warn > 0 ? 'warn' : 'ok'}`}>
       {report.summary.fail} fail · {report.summary.warn} warn · {report.summary.info} info · {report.summary.known_quirk} known quirk
       {' · '}
-      <a href={`${base}/api/conformance?format=html&profile=${enc(report.profile)}`}>the full report</a>
+      <a href={`${base}/admin/scim/conformance?profile=${enc(report.profile)}`}>the full report</a>
     </p>
     {report.findings.length === 0 ? (
       <p class="muted">No findings yet: everything the IdP sent so far is what the workspace expects.</p>

@@ -9,7 +9,7 @@ import type { ConsoleUser } from '../console-auth.js';
 import { FormProblem, required, type Action, type FormFields } from '../actions.js';
 import { ActionForm, Badge, Copyable, Layout, Time, type PageContext } from '../layout.js';
 import { EnforcementPreviewTables, loadEnforcementPreviews } from './enforcement-preview.js';
-import { levelWords, roleWords } from '../plain-words.js';
+import { levelWords, roleWords, VENDOR_WORDS } from '../plain-words.js';
 import { sessionMember } from '../../signin/routes.js';
 import { sessionToken } from '../../signin/session-cookie.js';
 
@@ -292,7 +292,7 @@ const TrainingIdpSection = ({ base, user, idps, configured, mockIdp, protocol }:
               <label for="idp-vendor">Vendor it imitates</label>
               <select id="idp-vendor" name="vendor">
                 {IDP_VENDORS.map((v) => (
-                  <option value={v}>{v}</option>
+                  <option value={v}>{v === 'generic' ? 'Generic (SAML and OpenID Connect)' : VENDOR_WORDS[v]}</option>
                 ))}
               </select>
             </div>
