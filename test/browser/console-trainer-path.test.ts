@@ -2,25 +2,18 @@
 // playwright-core) against the emulator on a loopback port: domain, SSO round trip, enforcement,
 // SCIM, roles, explained permissions, readiness; refusals shown in words. Screenshots go to
 // test-results/console/.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/start.js';
+import { haveChromium, launchChromium, type Chromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'console');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  process.stderr.write(`browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)\n`);
-}
 
 let emulator: RunningEmulator;
-let context: BrowserContext;
+let browser: Chromium;
 let page: Page;
-let profile: string;
 let shot = 0;
 
 async function screenshot(name: string) {
@@ -72,22 +65,15 @@ describe.skipIf(!haveChromium)('the trainer runs the district setup in the brows
       ],
     });
     expect(idp.status).toBe(201);
-    profile = await mkdtemp(join(tmpdir(), 'edu-console-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium('console');
+    page = browser.page;
     // Generous: the first SAML sign-in of a process can take seconds on a busy machine.
     page.setDefaultTimeout(30_000);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await emulator?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('opens the console with the admin key, once', async () => {

@@ -2,21 +2,13 @@
 // the SAMLResponse to the ACS (a cross-site POST), and the browser must send the new session
 // cookie on the landing page it is redirected to. Real Chromium, the workspace at
 // http://localhost:<port>, the mock IdP on a second emulator at http://127.0.0.1:<port>.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/start.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+import { haveChromium, launchChromium, type Chromium } from '../support/chromium.js';
 
 let workspace: RunningEmulator;
 let idp: RunningEmulator;
-let context: BrowserContext;
-let profile: string;
+let browser: Chromium;
 let site: string;
 
 const call = (base: string, key: string) => async (method: string, path: string, body?: unknown) => {
@@ -48,22 +40,16 @@ describe.skipIf(!haveChromium)('cross-site IdP POST to the ACS in Chromium', () 
     expect((await atWs('POST', '/w/default/api/domains/springfield.k12.us/verify')).body.status).toBe('verified');
     expect((await atWs('POST', '/w/default/api/invites', { email: 'ada@springfield.k12.us' })).status).toBe(201);
 
-    profile = await mkdtemp(join(tmpdir(), 'edu-acs-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium('acs', null);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await Promise.all([workspace?.stop(), idp?.stop()]);
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('lands signed in on the page after the cross-site POST to the ACS', async () => {
-    const page = context.pages()[0] ?? (await context.newPage());
+    const { page } = browser;
     page.setDefaultTimeout(20_000);
     const posts: string[] = [];
     page.on('request', (r) => {
@@ -75,7 +61,7 @@ describe.skipIf(!haveChromium)('cross-site IdP POST to the ACS in Chromium', () 
     expect(posts).toContain(`${site} from ${new URL(idp.url).origin}`);
     const body = await page.locator('body').textContent();
     expect(body).toContain('ada@springfield.k12.us');
-    const cookie = (await context.cookies(`${site}/w/default/me`)).find((c) => c.name === 'edu_session');
+    const cookie = (await browser.context.cookies(`${site}/w/default/me`)).find((c) => c.name === 'edu_session');
     expect(cookie?.sameSite).toBe('Lax');
   });
 });

@@ -3,27 +3,24 @@
 // (no serious or critical violation) and for developer wording (no API path, JSON or raw key in
 // trainer-facing text); plain-words refusals, the guided mode's question and expected refusals,
 // the test sign-in banner, the refusal page's fix link, "My access" and the styled mock IdP page.
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/start.js';
+import { haveChromium, launchChromium, type Chromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) process.stderr.write(`browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)\n`);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Developer wording that must not reach a trainer: API paths, HTTP request lines, JSON, raw codes and permission keys. */
 const DEVELOPER_WORDING = /\/api\/|\/_emulator|\b(GET|PUT|POST|PATCH|DELETE) \/|\{"|"force"|\b(sso_only|no_passwords|sso_untested|owner_lockout|not_a_member|expect_member|set_enforcement)\b|\b[a-z]+\.[a-z]+_[a-z_]+\b/;
 
 let emulator: RunningEmulator;
-let context: BrowserContext;
+let browser: Chromium;
 let page: Page;
-let profile: string;
 let shots: string;
 let shot = 0;
 const dialogs: string[] = [];
@@ -65,15 +62,9 @@ const nav = (name: string) => page.getByRole('navigation', { name: 'District pla
 describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
   beforeAll(async () => {
     emulator = await startEmulator({ adminKey: 'walk-key' });
-    profile = await mkdtemp(join(tmpdir(), 'edu-walk-chromium-'));
     shots = await mkdtemp(join(tmpdir(), 'edu-walk-shots-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium('walk');
+    page = browser.page;
     // Generous: the first SAML sign-in of a process can take seconds on a busy machine.
     page.setDefaultTimeout(30_000);
     page.on('dialog', (d) => {
@@ -83,9 +74,8 @@ describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await emulator?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
     if (shots) process.stdout.write(`district plan screenshots: ${shots}\n`);
   });
 
