@@ -125,6 +125,18 @@ export function googleDirectoryRoutes() {
     return googleError(c, 404, 'NOT_FOUND', `Mock IdP "${idp.id}" is a ${idp.vendor} IdP; the Directory API is served by google ones.`);
   };
 
+  // What every Directory API read checks first, in this order: a google IdP, its bearer token, and
+  // for the list calls `customer=my_customer`. The IdP, or the answer that refuses the call.
+  const directoryRead = (c: AppContext, listCall: boolean): IdpState | Response => {
+    const idp = googleIdp(c);
+    if (!idp) return notGoogle(c);
+    const denied = authorized(c.get('core'), c, idp);
+    if (denied) return denied;
+    const bad = listCall ? checkCustomer(c) : undefined;
+    if (bad) return googleError(c, 400, 'INVALID_ARGUMENT', bad);
+    return idp;
+  };
+
   // RFC 6749 §4.4: client credentials, the client authenticated with HTTP Basic or in the body (§2.3.1).
   r.post('/token', async (c) => {
     const idp = googleIdp(c);
@@ -163,12 +175,8 @@ export function googleDirectoryRoutes() {
   });
 
   r.get('/admin/directory/v1/users', (c) => {
-    const idp = googleIdp(c);
-    if (!idp) return notGoogle(c);
-    const denied = authorized(c.get('core'), c, idp);
-    if (denied) return denied;
-    const bad = checkCustomer(c);
-    if (bad) return googleError(c, 400, 'INVALID_ARGUMENT', bad);
+    const idp = directoryRead(c, true);
+    if (idp instanceof Response) return idp;
     const p = page(c, 500, 100);
     if (typeof p === 'string') return googleError(c, 400, 'INVALID_ARGUMENT', p);
     const { items, nextPageToken } = paged(listed(idp), p);
@@ -176,12 +184,8 @@ export function googleDirectoryRoutes() {
   });
 
   r.get('/admin/directory/v1/groups', (c) => {
-    const idp = googleIdp(c);
-    if (!idp) return notGoogle(c);
-    const denied = authorized(c.get('core'), c, idp);
-    if (denied) return denied;
-    const bad = checkCustomer(c);
-    if (bad) return googleError(c, 400, 'INVALID_ARGUMENT', bad);
+    const idp = directoryRead(c, true);
+    if (idp instanceof Response) return idp;
     const p = page(c, 200, 200);
     if (typeof p === 'string') return googleError(c, 400, 'INVALID_ARGUMENT', p);
     const all = Object.values(idp.groups).sort((a, b) => a.displayName.localeCompare(b.displayName));
@@ -191,10 +195,8 @@ export function googleDirectoryRoutes() {
 
   // groupKey: the group's id or email (https://developers.google.com/admin-sdk/directory/reference/rest/v1/members/list).
   r.get('/admin/directory/v1/groups/:groupKey/members', (c) => {
-    const idp = googleIdp(c);
-    if (!idp) return notGoogle(c);
-    const denied = authorized(c.get('core'), c, idp);
-    if (denied) return denied;
+    const idp = directoryRead(c, false);
+    if (idp instanceof Response) return idp;
     const key = c.req.param('groupKey').toLowerCase();
     const group = Object.values(idp.groups).find((g) => g.id.toLowerCase() === key || groupEmail(idp, g) === key);
     if (!group) return googleError(c, 404, 'NOT_FOUND', `Resource Not Found: groupKey ${c.req.param('groupKey')}`);
