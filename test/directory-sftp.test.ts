@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readableEd25519Key } from '../src/directory/sftp-server.js';
 import { startEmulator, type RunningEmulator } from '../src/start.js';
 
 let running: RunningEmulator;
@@ -131,8 +132,8 @@ describe('an SFTP directory', () => {
   });
 
   it('signs in with an uploaded public key', async () => {
-    const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'district@sis' });
-    const other = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = readableEd25519Key({ comment: 'district@sis' });
+    const other = readableEd25519Key();
     await call('PUT', `/w/${ws}/api/directory`, { type: 'sftp', publicKeys: [keys.public] });
     await expect(upload({ ...login, password: undefined, privateKey: other.private }, {})).rejects.toThrow(/authentication/i);
     const outcomes = await upload({ ...login, password: undefined, privateKey: keys.private }, {});
@@ -144,7 +145,7 @@ describe('an SFTP directory', () => {
 describe.skipIf(!existsSync('/usr/bin/sftp'))('OpenSSH sftp', () => {
   it('uploads with a key in batch mode, and the sync follows', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sftp-'));
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = readableEd25519Key();
     const keyFile = join(dir, 'id_ed25519');
     await writeFile(keyFile, keys.private);
     await chmod(keyFile, 0o600);

@@ -236,6 +236,19 @@ function serveConnection(core: EmulatorCore, client: Connection): void {
   }
 }
 
+/**
+ * An ed25519 pair from ssh2's generator that ssh2 itself can parse back. About one in 256 of its
+ * pairs has a private or public key written in a form its own parser refuses ("Malformed OpenSSH
+ * private key", mscdex/ssh2 issues 1390 and 1513); such a pair is drawn again.
+ */
+export function readableEd25519Key(options: { comment?: string } = {}): { private: string; public: string } {
+  for (let attempt = 0; ; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', options);
+    const readable = !(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error);
+    if (readable || attempt >= 16) return pair;
+  }
+}
+
 /** Starts the SFTP server, or does nothing when it is listening; rejects (nothing changed) when the port cannot be bound. */
 export function startSftpServer(core: EmulatorCore, options: SftpOptions): Promise<void> {
   const rt = sftpRuntime(core);
@@ -243,7 +256,7 @@ export function startSftpServer(core: EmulatorCore, options: SftpOptions): Promi
   rt.starting ??= new Promise<void>((resolve, reject) => {
     // A fresh ed25519 host key per start (node:crypto, in the OpenSSH form ssh2 reads): nothing private is
     // committed or saved; clients see a new host key after a restart.
-    const hostKey = utils.generateKeyPairSync('ed25519').private;
+    const hostKey = readableEd25519Key().private;
     const server = new Server({ hostKeys: [hostKey] }, (client) => {
       rt.connections.add(client);
       client.on('close', () => rt.connections.delete(client));
