@@ -168,7 +168,10 @@ function sign(
   options: { prefix: string; inclusivePrefixes: string[]; sha1: boolean },
 ): string {
   const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
-  const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
+  // The Response is the root and the Assertion its child (the shapes render it so; faults that
+  // add elements run after signing): a path, not a search of every node.
+  const response = `/*[local-name(.)='Response' and namespace-uri(.)='${NS.protocol}']`;
+  const target = element === 'Assertion' ? `${response}/*[local-name(.)='Assertion' and namespace-uri(.)='${ns}']` : response;
   const signer = new SignedXml({
     privateKey: privateKeyOf(key.privateKeyPem),
     publicCert: key.certPem,
