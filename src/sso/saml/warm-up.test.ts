@@ -1,5 +1,5 @@
-// The SAML warm-up runs each added step once per process, and the AuthnRequests of a prepared
-// connection are built as without it.
+// The SAML warm-up runs each added step once per process, and a connection prepared at its
+// configuration still sends a complete AuthnRequest of its own.
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAuthnRequest } from './authn-request.js';
@@ -21,7 +21,7 @@ describe('SAML warm-up', () => {
     expect(runs).toBe(once);
   });
 
-  it('a prepared connection sends the same AuthnRequest as one built at the sign-in', async () => {
+  it('a prepared connection sends its AuthnRequest to its IdP with its ACS URL, entity ID, subject and RelayState', async () => {
     await warmUpSaml();
     const sp = { entityId: 'https://ws.test/w/prep/sso/saml/metadata', acsUrl: 'https://ws.test/w/prep/sso/saml/acs' };
     const idp = { ssoUrl: 'https://idp.test/prep/saml/sso' };
