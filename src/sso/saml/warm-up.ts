@@ -46,13 +46,24 @@ export function startLoadingSaml(): void {
   import('./validate-response.js').catch(() => undefined);
 }
 
+/** The longest a caller waits for the warm-up: past it, the warm-up goes on without the caller. */
+const WAIT_AT_MOST_MS = 10_000;
+
 /**
- * Warms SAML up once per process and resolves when done (at once after the first time); never
- * rejects: a failed warm-up only leaves the first sign-in to pay for what it did not do.
+ * Warms SAML up once per process and resolves when done (at once after the first time, and after
+ * at most 10 s whatever happens); never rejects: a failed warm-up only leaves the first sign-in to
+ * pay for what it did not do.
  */
 export function warmUpSaml(): Promise<void> {
-  warming ??= runSamlWarmUp().catch(() => undefined);
-  return warming;
+  const run = (warming ??= runSamlWarmUp().catch(() => undefined));
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, WAIT_AT_MOST_MS);
+    timer.unref?.();
+    void run.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**
