@@ -5,6 +5,7 @@ import type { EmulatorCore } from '../emulator.js';
 import { badRequest } from '../errors.js';
 import { parseConnection, spValues, type SsoConnection } from '../sso/connection.js';
 import { registerConnectionSource } from '../sso/connection-sources.js';
+import { addSamlWarmUpStep } from '../sso/saml/warm-up.js';
 import type { IdpState, WorkspaceState } from '../store/state.js';
 import { idpEndpoints, recordIdp, requireIdp } from './registry.js';
 import { idpMetadataXml } from './saml-routes.js';
@@ -12,6 +13,13 @@ import { idpMetadataXml } from './saml-routes.js';
 /** Plugs the mock IdPs into the workspace connection API: a PUT /api/sso body with `mockIdp` connects to one. */
 export function plugMockIdpsIntoSso(core: EmulatorCore): void {
   registerConnectionSource(core, 'mockIdp', { connect: connectMockIdp });
+  // The SAML warm-up (awaited by the first SAML configuration) includes a sign-in through it,
+  // loaded only then.
+  addSamlWarmUpStep(mockIdpSamlWarmUp);
+}
+
+async function mockIdpSamlWarmUp(): Promise<void> {
+  await (await import('./saml/warm-up.js')).warmUpMockIdpSaml();
 }
 
 /** Registers (or updates) a SAML service provider at the IdP. */

@@ -10,7 +10,7 @@ import { ENFORCEMENT_LEVELS, type WorkspaceState } from '../store/state.js';
 import { parseIssuer } from './oidc/issuer-policy.js';
 import { parseIdpMetadata } from './saml/idp-metadata.js';
 import { toCertificatePem } from './saml/certificates.js';
-import { warmUpSaml } from './saml/warm-up.js';
+import { startLoadingSaml } from './saml/warm-up.js';
 
 export interface SamlConnection {
   protocol: 'saml';
@@ -195,7 +195,7 @@ export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection
   if (!changed) return;
   const swapped = guardConnectionSwap(ws, connection, options.force === true);
   ws.sso.connection = connection as unknown as Record<string, unknown>;
-  if (connection.protocol === 'saml') warmUpSaml();
+  if (connection.protocol === 'saml') startLoadingSaml();
   ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
   delete ws.sso.lastSuccessAt;
   core.record(ws, 'sso.configured', actor, {

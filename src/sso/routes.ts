@@ -3,23 +3,29 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
-import { connectionView, guardConnectionSwap, removeConnection, setConnection } from './connection.js';
+import { connectionView, guardConnectionSwap, removeConnection, setConnection, spValues } from './connection.js';
 import { connectionFromRequest } from './connection-sources.js';
+import { prepareSamlConnection, warmUpSaml } from './saml/warm-up.js';
 
 export function ssoAdminRoutes() {
   const r = new Hono<AppEnv>();
   r.get('/', (c) => c.json(connectionView(c.get('ws'), new URL(c.req.url).origin)));
   r.put('/', async (c) => {
     const raw = await readJson(c);
+    // The first SAML configuration of a process waits for the SAML warm-up (once, a few hundred
+    // ms), so that the first sign-in does not (docs/performance.md §5). It changes nothing; the
+    // workspace is looked up again after it, to act on what is there now.
+    if ((raw as { protocol?: unknown } | null)?.protocol === 'saml') await warmUpSaml();
     const origin = new URL(c.req.url).origin;
-    const ws = c.get('ws');
+    const ws = c.get('core').requireWorkspace(c.get('ws').id);
     // A non-boolean `force` is refused by the schema when the connection is parsed.
     const force = (raw as { force?: unknown } | null)?.force === true;
     // {"protocol","mockIdp"} wires the built-in mock IdP on both sides in one call (idp/connect.ts
     // plugs it in); the swap guard runs before the IdP registers the workspace, so a refusal changes nothing.
     const connection = connectionFromRequest(c.get('core'), ws, origin, raw, c.get('actor'), (next) => guardConnectionSwap(ws, next, force));
     setConnection(c.get('core'), ws, connection, c.get('actor'), { force });
-    return c.json(connectionView(c.get('ws'), origin));
+    if (connection.protocol === 'saml') prepareSamlConnection(spValues(origin, ws.id).saml, connection.idp);
+    return c.json(connectionView(ws, origin));
   });
   r.delete('/', (c) => {
     removeConnection(c.get('core'), c.get('ws'), c.get('actor'));

@@ -1,8 +1,9 @@
 // The mock IdP's SAML Response issuer (HTTP-POST binding, SAML bindings §3.5): vendor-shaped
 // responses signed with xml-crypto, and faults that each produce one real protocol defect.
 
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { SignedXml, type GetKeyInfoContentArgs } from 'xml-crypto';
 import type { Clock } from '../../clock.js';
 import { EmulatorError } from '../../errors.js';
 import { NS } from '../../sso/saml/saml-xml.js';
@@ -132,6 +133,33 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
   return Buffer.from(xml, 'utf8').toString('base64');
 }
 
+// The IdP signs every response with one of two key pairs: each private key is parsed once, and
+// xml-crypto's KeyInfo for a certificate (it parses the certificate) is built once per prefix.
+const privateKeys = new Map<string, KeyObject>();
+const keyInfos = new Map<string, string | null>();
+
+function privateKeyOf(pem: string): KeyObject {
+  let key = privateKeys.get(pem);
+  if (key === undefined) {
+    key = createPrivateKey(pem);
+    if (privateKeys.size >= 100) privateKeys.clear();
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
+function keyInfoContent(args: GetKeyInfoContentArgs = {}): string | null {
+  if (typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args);
+  const key = `${args.prefix ?? ''}\n${args.publicCert}`;
+  let content = keyInfos.get(key);
+  if (content === undefined) {
+    content = SignedXml.getKeyInfoContent(args);
+    if (keyInfos.size >= 100) keyInfos.clear();
+    keyInfos.set(key, content);
+  }
+  return content;
+}
+
 // XML-DSig enveloped signature placed right after the element's Issuer (SAML core §5.4.1).
 function sign(
   xml: string,
@@ -140,10 +168,14 @@ function sign(
   options: { prefix: string; inclusivePrefixes: string[]; sha1: boolean },
 ): string {
   const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
-  const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
+  // The Response is the root and the Assertion its child (the shapes render it so; faults that
+  // add elements run after signing): a path, not a search of every node.
+  const response = `/*[local-name(.)='Response' and namespace-uri(.)='${NS.protocol}']`;
+  const target = element === 'Assertion' ? `${response}/*[local-name(.)='Assertion' and namespace-uri(.)='${ns}']` : response;
   const signer = new SignedXml({
-    privateKey: key.privateKeyPem,
+    privateKey: privateKeyOf(key.privateKeyPem),
     publicCert: key.certPem,
+    getKeyInfoContent: keyInfoContent,
     signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: EXC_C14N,
   });

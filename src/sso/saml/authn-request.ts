@@ -72,24 +72,52 @@ function authnRequestXml(options: AuthnRequestOptions): { id: string; xml: strin
   return { id, xml };
 }
 
+type Samlify = ReturnType<typeof samlifyLib>;
+interface Entities {
+  sp: ReturnType<Samlify['ServiceProvider']>;
+  idp: ReturnType<Samlify['IdentityProvider']>;
+}
+
+// Building samlify's entities generates and parses their metadata (several ms); they depend only
+// on the three URLs and are not changed by a request, so each connection's pair is built once.
+const entityCache = new Map<string, Entities>();
+
+function samlifyEntities(options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): Entities {
+  const key = JSON.stringify([options.sp.entityId, options.sp.acsUrl, options.idp.ssoUrl]);
+  let entities = entityCache.get(key);
+  if (entities === undefined) {
+    const samlify = samlifyLib();
+    entities = {
+      sp: samlify.ServiceProvider({
+        entityID: options.sp.entityId,
+        authnRequestsSigned: false,
+        wantAssertionsSigned: true,
+        nameIDFormat: [NAMEID_FORMAT.emailAddress],
+        assertionConsumerService: [{ Binding: BINDING.post, Location: options.sp.acsUrl }],
+      }),
+      // A throwaway entity for samlify's redirect binding; its SLO entry only keeps samlify quiet.
+      idp: samlify.IdentityProvider({
+        singleSignOnService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
+        singleLogoutService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
+      }),
+    };
+    if (entityCache.size >= 1000) entityCache.clear();
+    entityCache.set(key, entities);
+  }
+  return entities;
+}
+
+/** Builds ahead what every redirected AuthnRequest of a connection reuses (at its configuration). */
+export function prepareAuthnRequests(options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): void {
+  samlifyEntities(options);
+}
+
 /**
  * Builds an SP-initiated AuthnRequest for the HTTP-Redirect binding. The caller stores `id` in
  * its RequestIdStore before redirecting, so that the response's InResponseTo can be matched.
  */
 export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequestRedirect {
-  const samlify = samlifyLib();
-  const sp = samlify.ServiceProvider({
-    entityID: options.sp.entityId,
-    authnRequestsSigned: false,
-    wantAssertionsSigned: true,
-    nameIDFormat: [NAMEID_FORMAT.emailAddress],
-    assertionConsumerService: [{ Binding: BINDING.post, Location: options.sp.acsUrl }],
-  });
-  // A throwaway entity for samlify's redirect binding; its SLO entry only keeps samlify quiet.
-  const idp = samlify.IdentityProvider({
-    singleSignOnService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-    singleLogoutService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-  });
+  const { sp, idp } = samlifyEntities(options);
   const { id, xml } = authnRequestXml(options);
   const { context } = sp.createLoginRequest(idp, 'redirect', {
     ...(options.relayState !== undefined ? { relayState: options.relayState } : {}),

@@ -3,11 +3,28 @@
 
 import { X509Certificate, createHash } from 'node:crypto';
 
+// What toCertificatePem answered for each input of a certificate's size: the configured
+// certificates are the same at every sign-in, and parsing one is most of the cost. Bounded, as a
+// message's own KeyInfo certificate (read to explain a refusal) comes through here too.
+const pemCache = new Map<string, string | null>();
+const CACHED_INPUT_MAX = 16 * 1024;
+
 /**
  * Normalises a certificate given as PEM or as the bare base64 of an `X509Certificate` element
  * (XML-DSig §4.4.4) into PEM. Returns null when it is not a parseable X.509 certificate.
  */
 export function toCertificatePem(input: string): string | null {
+  if (input.length > CACHED_INPUT_MAX) return parseCertificatePem(input);
+  let pem = pemCache.get(input);
+  if (pem === undefined) {
+    pem = parseCertificatePem(input);
+    if (pemCache.size >= 256) pemCache.clear();
+    pemCache.set(input, pem);
+  }
+  return pem;
+}
+
+function parseCertificatePem(input: string): string | null {
   const body = input
     .replace(/-----BEGIN CERTIFICATE-----/g, '')
     .replace(/-----END CERTIFICATE-----/g, '')

@@ -7,7 +7,7 @@ import { authnRequestBinding, requireConnection, spValues } from '../connection.
 import { finishSsoSignIn, refuseProtocol, safeReturnTo } from '../finish.js';
 import { ssoRuntime } from '../runtime.js';
 import { mapIdentity } from './attribute-map.js';
-import { warmUpSaml } from './warm-up.js';
+import { startLoadingSaml } from './warm-up.js';
 
 // samlify, xml-crypto and xmldom load with the first SAML request, not with the emulator
 // (docs/performance.md).
@@ -32,7 +32,7 @@ export function samlRoutes() {
     if (relayState !== undefined && Buffer.byteLength(relayState) > 80) {
       throw badRequest('invalid_relay_state', 'relayState is limited to 80 bytes (SAML bindings §3.4.3); send a shorter path.');
     }
-    warmUpSaml();
+    startLoadingSaml();
     const { createAuthnRequest, createAuthnRequestPost, renderAuthnRequestForm } = await authnRequests();
     const options = {
       sp,
