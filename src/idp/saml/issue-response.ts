@@ -2,7 +2,8 @@
 // responses signed with xml-crypto, and faults that each produce one real protocol defect.
 
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { SignedXml, type GetKeyInfoContentArgs } from 'xml-crypto';
 import type { Clock } from '../../clock.js';
 import { EmulatorError } from '../../errors.js';
 import { NS } from '../../sso/saml/saml-xml.js';
@@ -142,8 +143,9 @@ function sign(
   const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
   const target = `//*[local-name(.)='${element}' and namespace-uri(.)='${ns}']`;
   const signer = new SignedXml({
-    privateKey: key.privateKeyPem,
+    privateKey: privateKeyOf(key.privateKeyPem),
     publicCert: key.certPem,
+    getKeyInfoContent: keyInfoContent,
     signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: EXC_C14N,
   });
@@ -158,6 +160,37 @@ function sign(
     location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
   });
   return signer.getSignedXml();
+}
+
+// Parsing a PEM private key costs twice the RSA signature itself, and a certificate's KeyInfo
+// (xml-crypto checks and re-encodes the certificate) is the same text for every response: each is
+// made once per key. The IdP keys are few (the fixture pair, the untrusted pair); the bound only
+// keeps a caller with many keys from growing the maps.
+const KEY_MEMO_LIMIT = 32;
+const privateKeys = new Map<string, KeyObject>();
+const keyInfos = new Map<string, string | null>();
+
+function privateKeyOf(pem: string): KeyObject {
+  let key = privateKeys.get(pem);
+  if (!key) {
+    if (privateKeys.size >= KEY_MEMO_LIMIT) privateKeys.clear();
+    key = createPrivateKey(pem);
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
+/** xml-crypto's own KeyInfo content (X509Data with the certificate), remembered per certificate and prefix. */
+function keyInfoContent(args?: GetKeyInfoContentArgs): string | null {
+  if (!args || typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args ?? {});
+  const memoKey = `${args.prefix ?? ''}\n${args.publicCert}`;
+  let content = keyInfos.get(memoKey);
+  if (content === undefined) {
+    if (keyInfos.size >= KEY_MEMO_LIMIT) keyInfos.clear();
+    content = SignedXml.getKeyInfoContent(args);
+    keyInfos.set(memoKey, content);
+  }
+  return content;
 }
 
 function parse(xml: string) {
