@@ -10,6 +10,7 @@ import { runScenarios } from '../scenario/runner.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { inProcessTarget, remoteTarget } from '../scenario/target.js';
 import { createEmulator } from '../app.js';
+import { PASSWORD_HASHING } from '../members/members.js';
 import { CliError } from './cli-error.js';
 
 /** Expands files and folders (recursively) into scenario files, sorted. */
@@ -122,8 +123,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const reports = await runScenarios(scenarios, {
     concurrency: Number(concurrencyText),
     ...(values.bail ? { bail: true } : {}),
-    // In process, each scenario gets an emulator of its own.
-    target: target ?? (() => inProcessTarget(createEmulator())),
+    // In process, each scenario gets an emulator of its own, never saved nor served.
+    target: target ?? (() => inProcessTarget(throwawayEmulator())),
     ...(toStdout ? { listener: prettyListener((s) => process.stdout.write(s), process.stdout.isTTY === true, process.stdout.columns || 100) } : {}),
   });
   const text = reporter === 'json' ? jsonReport(reports) : reporter === 'junit' ? junitReport(reports, startedAt) : prettySummary(reports);
@@ -149,6 +150,17 @@ async function prepareOut(out: string): Promise<void> {
   } catch (e) {
     throw new CliError(`cannot create the folder for --out ${out} (${(e as Error).message}); nothing was run.`);
   }
+}
+
+/**
+ * An in-process emulator for one scenario run: its state lives in memory, nothing listens on a
+ * socket and it is dropped at exit, and every password in it is written in the scenario file. Its
+ * member passwords get the cheaper throw-away scrypt cost (members.ts `PASSWORD_HASHING`).
+ */
+function throwawayEmulator() {
+  const emulator = createEmulator();
+  emulator.core.runtime(PASSWORD_HASHING).mode = 'throwaway';
+  return emulator;
 }
 
 export async function schemaCommand(): Promise<number> {

@@ -23,19 +23,22 @@ const SAML_VENDOR: Record<IdpState['vendor'], Vendor> = {
   generic: 'generic',
 };
 
-// The metadata depends only on the URLs (one key pair for every IdP): built once per entity ID.
-const metadataCache = new Map<string, string>();
+// The metadata depends only on the URLs (one key pair for every IdP): built once per origin with
+// a stand-in IdP id, then given each IdP's id. The stand-in holds a `/`, which neither an origin
+// nor an IdP id ([a-z0-9-]) can, so only the id's own places are replaced.
+const ID_STAND_IN = 'id/stand-in';
+const metadataTemplates = new Map<string, string>();
 
 /** The IdP's SAML metadata at an origin. */
 export function idpMetadataXml(idp: IdpState, origin: string): string {
-  const urls = idpEndpoints(origin, idp.id).saml;
-  let xml = metadataCache.get(urls.entityId);
-  if (xml === undefined) {
-    if (metadataCache.size > 1000) metadataCache.clear();
-    xml = buildIdpMetadata({ entityId: urls.entityId, ssoUrl: urls.ssoUrl, certPem: idpSigningKeys().certPem });
-    metadataCache.set(urls.entityId, xml);
+  let template = metadataTemplates.get(origin);
+  if (template === undefined) {
+    if (metadataTemplates.size > 1000) metadataTemplates.clear();
+    const urls = idpEndpoints(origin, ID_STAND_IN).saml;
+    template = buildIdpMetadata({ entityId: urls.entityId, ssoUrl: urls.ssoUrl, certPem: idpSigningKeys().certPem });
+    metadataTemplates.set(origin, template);
   }
-  return xml;
+  return template.replaceAll(`/idp/${ID_STAND_IN}/`, `/idp/${idp.id}/`);
 }
 
 type Params = Record<string, string>;

@@ -2,7 +2,7 @@
 // deactivated, built-in roles owner/admin/member/analytics_viewer. Lookups go through the workspace index.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { EmulatorCore } from '../emulator.js';
+import { runtimeSlot, type EmulatorCore } from '../emulator.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { domainKey } from '../domains/domain-name.js';
@@ -29,17 +29,40 @@ export const emailDomain = (email: string) => domainKey(email.slice(email.lastIn
 /** The fewest characters a password may have. */
 export const MIN_PASSWORD = 8;
 
-/** scrypt with a random salt, stored as `scrypt$<salt>$<hash>`. */
-export function hashPassword(password: string): string {
+/**
+ * How an emulator hashes its members' passwords. `stored` (the default): scrypt at Node's default
+ * cost (N = 2^14), for every state that may be kept. `throwaway`: the same scrypt at N = 2^10, for an
+ * emulator whose state is never saved nor served — `edu-emulator run` in process, where every
+ * password comes in plain text from the scenario file and the workspace is gone at exit.
+ */
+export type PasswordHashing = 'stored' | 'throwaway';
+export const PASSWORD_HASHING = runtimeSlot<{ mode: PasswordHashing }>('members.passwordHashing', () => ({ mode: 'stored' }));
+
+/** log2 of scrypt's N: RFC 7914 §2; the stored cost is Node's default (crypto.scrypt, N = 16384). */
+const STORED_COST = 14;
+const THROWAWAY_COST = 10;
+
+/**
+ * scrypt with a random salt, stored as `scrypt$<salt>$<hash>`; a throw-away emulator's cheaper hash
+ * names its cost, `scrypt:10$<salt>$<hash>`, so that `passwordMatches` checks either form.
+ */
+export function hashPassword(password: string, hashing: PasswordHashing = 'stored'): string {
   const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, 32).toString('base64url')}`;
+  const cost = hashing === 'throwaway' ? THROWAWAY_COST : STORED_COST;
+  const scheme = cost === STORED_COST ? 'scrypt' : `scrypt:${cost}`;
+  return `${scheme}$${salt.toString('base64url')}$${scryptSync(password, salt, 32, { N: 2 ** cost }).toString('base64url')}`;
 }
+
+/** The password hashing of this emulator (see PASSWORD_HASHING). */
+export const passwordHashingOf = (core: EmulatorCore): PasswordHashing => core.runtime(PASSWORD_HASHING).mode;
 
 export function passwordMatches(hash: string | undefined, password: string): boolean {
   if (!hash) return false;
   const [scheme, salt, expected] = hash.split('$');
-  if (scheme !== 'scrypt' || !salt || !expected) return false;
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), 32);
+  // Only the two costs this emulator writes are read back.
+  const cost = scheme === 'scrypt' ? STORED_COST : scheme === `scrypt:${THROWAWAY_COST}` ? THROWAWAY_COST : undefined;
+  if (cost === undefined || !salt || !expected) return false;
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), 32, { N: 2 ** cost });
   const want = Buffer.from(expected, 'base64url');
   return want.length === actual.length && timingSafeEqual(actual, want);
 }
@@ -118,7 +141,7 @@ export function addMember(core: EmulatorCore, ws: WorkspaceState, input: NewMemb
   };
   if (input.givenName !== undefined) m.givenName = input.givenName;
   if (input.familyName !== undefined) m.familyName = input.familyName;
-  if (input.password !== undefined) m.passwordHash = hashPassword(input.password);
+  if (input.password !== undefined) m.passwordHash = hashPassword(input.password, passwordHashingOf(core));
   ws.members[m.id] = m;
   core.index(ws).setEmail(m.id, undefined, m.email);
   return m;
@@ -173,7 +196,7 @@ export function updateMember(
     m.role = patch.role;
   }
   if (patch.password !== undefined) {
-    m.passwordHash = hashPassword(patch.password);
+    m.passwordHash = hashPassword(patch.password, passwordHashingOf(core));
     changes.password = 'set';
   }
   if (Object.keys(changes).length > 0) {

@@ -1,6 +1,7 @@
 // The mock OpenID provider's signing key and ID token encoding: RS256 with the published key,
 // or, on demand, signed by a stranger key (`bad_signature`) or unsigned (`alg_none`).
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { UNTRUSTED_PRIVATE_KEY_PEM } from '../saml/untrusted-key.js';
 import type { MockOidcFault } from './faults.js';
 
 /** A signing key for the mock provider: a key pair as `generateKeyPair('RS256')` returns, or a private RSA JWK. */
@@ -15,6 +16,17 @@ export interface IdTokenSigner {
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/**
+ * The key of the `bad_signature` fault: the well-known untrusted pair the SAML side signs
+ * `untrusted_cert` with (an RSA key generation costs 50-300 ms of CPU), or a fresh pair for a
+ * provider that publishes that very key.
+ */
+async function strangerKey(published: JWK): Promise<CryptoKey> {
+  const untrusted = (await importPKCS8(UNTRUSTED_PRIVATE_KEY_PEM, 'RS256', { extractable: true })) as CryptoKey;
+  if ((await exportJWK(untrusted)).n !== published.n) return untrusted;
+  return (await generateKeyPair('RS256')).privateKey;
+}
 
 /** Creates the signer from `key`, or from a fresh RS256 key pair. */
 export async function createIdTokenSigner(key?: MockOidcSigningKey): Promise<IdTokenSigner> {
@@ -40,7 +52,7 @@ export async function createIdTokenSigner(key?: MockOidcSigningKey): Promise<IdT
     async sign(claims, fault) {
       if (fault === 'alg_none') return new UnsecuredJWT(claims).encode();
       // A key nobody published, presented under the provider's kid: the signature cannot verify.
-      const signingKey = fault === 'bad_signature' ? await (stranger ??= generateKeyPair('RS256').then((p) => p.privateKey)) : privateKey;
+      const signingKey = fault === 'bad_signature' ? await (stranger ??= strangerKey(published)) : privateKey;
       return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(signingKey);
     },
   };

@@ -133,33 +133,6 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
   return Buffer.from(xml, 'utf8').toString('base64');
 }
 
-// The IdP signs every response with one of two key pairs: each private key is parsed once, and
-// xml-crypto's KeyInfo for a certificate (it parses the certificate) is built once per prefix.
-const privateKeys = new Map<string, KeyObject>();
-const keyInfos = new Map<string, string | null>();
-
-function privateKeyOf(pem: string): KeyObject {
-  let key = privateKeys.get(pem);
-  if (key === undefined) {
-    key = createPrivateKey(pem);
-    if (privateKeys.size >= 100) privateKeys.clear();
-    privateKeys.set(pem, key);
-  }
-  return key;
-}
-
-function keyInfoContent(args: GetKeyInfoContentArgs = {}): string | null {
-  if (typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args);
-  const key = `${args.prefix ?? ''}\n${args.publicCert}`;
-  let content = keyInfos.get(key);
-  if (content === undefined) {
-    content = SignedXml.getKeyInfoContent(args);
-    if (keyInfos.size >= 100) keyInfos.clear();
-    keyInfos.set(key, content);
-  }
-  return content;
-}
-
 // XML-DSig enveloped signature placed right after the element's Issuer (SAML core §5.4.1).
 function sign(
   xml: string,
@@ -190,6 +163,37 @@ function sign(
     location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
   });
   return signer.getSignedXml();
+}
+
+// Parsing a PEM private key costs twice the RSA signature itself, and a certificate's KeyInfo
+// (xml-crypto checks and re-encodes the certificate) is the same text for every response: each is
+// made once per key. The IdP keys are few (the fixture pair, the untrusted pair); the bound only
+// keeps a caller with many keys from growing the maps.
+const KEY_MEMO_LIMIT = 32;
+const privateKeys = new Map<string, KeyObject>();
+const keyInfos = new Map<string, string | null>();
+
+function privateKeyOf(pem: string): KeyObject {
+  let key = privateKeys.get(pem);
+  if (!key) {
+    if (privateKeys.size >= KEY_MEMO_LIMIT) privateKeys.clear();
+    key = createPrivateKey(pem);
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
+/** xml-crypto's own KeyInfo content (X509Data with the certificate), remembered per certificate and prefix. */
+function keyInfoContent(args?: GetKeyInfoContentArgs): string | null {
+  if (!args || typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args ?? {});
+  const memoKey = `${args.prefix ?? ''}\n${args.publicCert}`;
+  let content = keyInfos.get(memoKey);
+  if (content === undefined) {
+    if (keyInfos.size >= KEY_MEMO_LIMIT) keyInfos.clear();
+    content = SignedXml.getKeyInfoContent(args);
+    keyInfos.set(memoKey, content);
+  }
+  return content;
 }
 
 function parse(xml: string) {
