@@ -17,14 +17,14 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Runs `edu-emulator ARGS` in process (relative paths resolve against the working directory of
- * the test run, the repository root): the exit code main() answers and what it wrote. Not for
- * `serve` or `record`, which keep running.
+ * the test run, the repository root): the exit code main() answers and what it wrote. For
+ * commands that finish; `serve` and `record` only with arguments they refuse.
  */
-export function runMain(args: string[]): Promise<MainResult> {
-  if (args[0] === 'serve' || args[0] === 'record') throw new Error(`runMain runs commands that finish, not "${args[0]}": use runCli or startServe`);
+export function runMain(args: string[], opts: { env?: Record<string, string> } = {}): Promise<MainResult> {
   const run = queue.then(async (): Promise<MainResult> => {
     let stdout = '';
     let stderr = '';
+    for (const [name, value] of Object.entries(opts.env ?? {})) vi.stubEnv(name, value);
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((stdout += text(chunk)), true));
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((stderr += text(chunk)), true));
     try {
@@ -33,6 +33,7 @@ export function runMain(args: string[]): Promise<MainResult> {
     } finally {
       out.mockRestore();
       err.mockRestore();
+      if (opts.env) vi.unstubAllEnvs();
     }
   });
   queue = run.catch(() => undefined);
