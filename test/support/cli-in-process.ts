@@ -24,7 +24,9 @@ export function runMain(args: string[], opts: { env?: Record<string, string> } =
   const run = queue.then(async (): Promise<MainResult> => {
     let stdout = '';
     let stderr = '';
-    for (const [name, value] of Object.entries(opts.env ?? {})) vi.stubEnv(name, value);
+    // The variables given replace the process's own for this command only.
+    const saved = Object.keys(opts.env ?? {}).map((name) => [name, process.env[name]] as const);
+    Object.assign(process.env, opts.env);
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((stdout += text(chunk)), true));
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((stderr += text(chunk)), true));
     try {
@@ -33,7 +35,10 @@ export function runMain(args: string[], opts: { env?: Record<string, string> } =
     } finally {
       out.mockRestore();
       err.mockRestore();
-      if (opts.env) vi.unstubAllEnvs();
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
   queue = run.catch(() => undefined);
