@@ -1,6 +1,7 @@
 // CLI details a CI user meets: --out into a folder that does not exist yet, whole step labels with
 // their variables expanded, enum values listed by validate, --memory saying nothing was saved, and
-// the SCIM 401 for the admin key naming the fix.
+// the SCIM 401 for the admin key naming the fix. The runs whose output or working directory is the
+// point are child processes; the refusals with absolute paths go through the CLI's main() here.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../src/app.js';
 import { prettyListener, wrapText } from '../src/scenario/reporters.js';
 import { runCli, startServe } from './support/cli.js';
+import { runMain } from './support/cli-in-process.js';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'edu-emulator-cli-polish-'));
 
@@ -31,7 +33,7 @@ describe('edu-emulator run --out and the pretty output', () => {
     expect(res.code).toBe(0);
     expect(await readFile(join(dir, 'new/dir/r.xml'), 'utf8')).toMatch(/<testsuites[^>]* tests="1" failures="0"/);
 
-    const folder = await runCli(['run', file, '--out', dir], { cwd: dir });
+    const folder = await runMain(['run', file, '--out', dir]);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(/--out .* is a folder; name a file/);
     expect(folder.stdout).toBe('');
@@ -69,7 +71,7 @@ describe('edu-emulator validate', () => {
     const dir = await tmp();
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'name: bad\nsteps:\n  - set_enforcement: sso-only\n');
-    const res = await runCli(['validate', file]);
+    const res = await runMain(['validate', file]);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(`${file}:3:22 step 1 set_enforcement: must be one of off, no_passwords, sso_only (got "sso-only"); did you mean "sso_only"?`);
   });

@@ -1,11 +1,14 @@
 // `edu-emulator serve` as a user runs it: the listening line, flags and env vars, the default
 // store surviving a restart, refusals that name the problem and the fix, graceful shutdown.
+// The table of argument refusals goes through the CLI's main() in this process; exit 2 and its
+// one stderr line on the real bin are checked by the --fsync refusal.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startServe, type ServeProcess } from './support/cli.js';
+import { runMain } from './support/cli-in-process.js';
 
 const running: ServeProcess[] = [];
 afterEach(async () => {
@@ -142,7 +145,7 @@ describe('edu-emulator serve', () => {
     [['serve', '--admin-key', 'short'], /--admin-key must be 8 to 200 characters/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('refuses %j with exit 2 and one line saying what to do', async (args, message) => {
-    const res = await runCli(args);
+    const res = await runMain(args);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(message);

@@ -38,8 +38,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edu-emulator-pack-'));
   project = join(dir, 'project');
   await mkdir(project);
-  // What `prepare` does on npm ci; the pack itself skips scripts so its output is only JSON.
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repo });
+  // What `prepare` does on npm ci (nothing to do when dist is current, as after `pretest`); the
+  // pack itself skips scripts so its output is only JSON.
+  await run(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: repo });
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo, env: npmEnv() });
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
   tarball = join(dir, filename);
@@ -232,19 +233,24 @@ async function runConsumerSuite(into: string): Promise<string> {
   return stdout;
 }
 
-/** Installs a package spec into an empty project offline, or lays the packed tarball out by hand. */
-async function installInto(into: string, spec: string, packed: string): Promise<'npm' | 'links'> {
+/**
+ * Installs a package spec into an empty project offline, or lays the packed tarball out by hand
+ * (`packed` makes that tarball only when it is needed). `ignoreScripts` skips the dependencies'
+ * install scripts (ssh2's optional native bindings, compiled when a compiler is around), as the
+ * install of the packed package above does.
+ */
+async function installInto(into: string, spec: string, packed: string | (() => Promise<string>), ignoreScripts = false): Promise<'npm' | 'links'> {
   await mkdir(into, { recursive: true });
   await writeFile(join(into, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   let by: 'npm' | 'links' = 'npm';
   try {
-    await run('npm', ['install', '--save-dev', spec, '--offline', '--no-audit', '--no-fund'], { cwd: into, env: npmEnv() });
+    await run('npm', ['install', '--save-dev', spec, '--offline', '--no-audit', '--no-fund', ...(ignoreScripts ? ['--ignore-scripts'] : [])], { cwd: into, env: npmEnv() });
   } catch {
     // Some dependency is not in the npm cache: the package as npm would lay it out, dependencies linked.
     by = 'links';
     const target = join(into, 'node_modules', pkg.name);
     await mkdir(target, { recursive: true });
-    await run('tar', ['-xzf', packed, '-C', target, '--strip-components=1']);
+    await run('tar', ['-xzf', typeof packed === 'string' ? packed : await packed(), '-C', target, '--strip-components=1']);
     for (const name of Object.keys(pkg.dependencies)) await link(name, into);
   }
   for (const name of ['msw', 'vitest', '@types/node']) await link(name, into);
@@ -255,29 +261,36 @@ describe('a consumer project', () => {
   // The two installs are independent (each its own folder) and mostly wait on child processes: they run side by side.
   it.concurrent('installed from the tarball: six concurrent tests verify one domain; SSO unlocks enforcement; strict types', async () => {
     const consumer = join(dir, 'from-tarball');
-    await installInto(consumer, tarball, tarball);
+    await installInto(consumer, tarball, tarball, true);
     await writeConsumerSuite(consumer);
     expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
   }, 120_000);
 
   it.concurrent('installed from git+file:// (the committed HEAD, built by prepare): the same suite passes', async () => {
     const head = (await run('git', ['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
-    // What npm does with a git dependency: clone, install its dependencies, run `prepare`, pack.
-    const clone = join(dir, 'clone');
-    await run('git', ['clone', '--quiet', `file://${repo}`, clone]);
-    await run('git', ['checkout', '--quiet', head], { cwd: clone });
-    await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    expect(existsSync(join(clone, 'dist')), 'dist is not committed').toBe(false);
-    await run('npm', ['run', 'prepare'], { cwd: clone, env: npmEnv() });
-    expect(existsSync(join(clone, 'dist/vitest/index.js')), 'prepare builds dist').toBe(true);
-    // Packed into a folder of its own: the tarball of the other test has the same file name.
-    const packDir = join(dir, 'from-git-pack');
-    await mkdir(packDir);
-    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: clone, env: npmEnv() });
-    const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+    expect((await run('git', ['ls-tree', '-r', '--name-only', head, '--', 'dist'], { cwd: repo })).stdout, 'dist is not committed').toBe('');
+    // Without an npm cache, what npm does with a git dependency, by hand: clone, install its
+    // dependencies, run `prepare`, pack. (npm itself does all that when it can install offline.)
+    const packByHand = async (): Promise<string> => {
+      const clone = join(dir, 'clone');
+      await run('git', ['clone', '--quiet', `file://${repo}`, clone]);
+      await run('git', ['checkout', '--quiet', head], { cwd: clone });
+      await symlink(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
+      expect(existsSync(join(clone, 'dist')), 'dist is not committed').toBe(false);
+      await run('npm', ['run', 'prepare'], { cwd: clone, env: npmEnv() });
+      expect(existsSync(join(clone, 'dist/vitest/index.js')), 'prepare builds dist').toBe(true);
+      // Packed into a folder of its own: the tarball of the other test has the same file name.
+      const packDir = join(dir, 'from-git-pack');
+      await mkdir(packDir);
+      const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: clone, env: npmEnv() });
+      const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+      return join(packDir, filename);
+    };
     const consumer = join(dir, 'from-git');
-    const by = await installInto(consumer, `git+file://${repo}#${head}`, join(packDir, filename));
+    const by = await installInto(consumer, `git+file://${repo}#${head}`, packByHand);
     expect(['npm', 'links']).toContain(by);
+    // Either way the installed package has a dist that only `prepare` can have made.
+    expect(existsSync(join(consumer, 'node_modules', pkg.name, 'dist/vitest/index.js')), 'prepare builds dist').toBe(true);
     await writeConsumerSuite(consumer);
     expect(await runConsumerSuite(consumer)).toMatch(/7 passed/);
   }, 240_000);

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # A SAML IdP built with pysaml2 (Debian's python3-pysaml2, signing with xmlsec1), driven one
-# request at a time by the interop tests: JSON in on stdin, JSON out on stdout.
+# request at a time by the interop tests: JSON in on stdin, JSON out on stdout. With --lines it
+# stays up and answers each line of JSON with one line (an error as {"error": "..."}), so the
+# tests pay for Python and pysaml2's import once.
 #   {"action": "metadata", ...}  -> {"metadata": "<EntityDescriptor ...>"} (SSO by HTTP-POST only)
 #   {"action": "respond", "samlRequest", "binding", "identity", "nameId", "sha1", ...}
 #                                -> {"acsUrl", "SAMLResponse", "requestId", "requestBinding"}
@@ -40,12 +42,10 @@ def config(args):
     return c
 
 
-def main():
-    args = json.load(sys.stdin)
+def answer(args):
     c = config(args)
     if args["action"] == "metadata":
-        print(json.dumps({"metadata": str(entity_descriptor(c))}))
-        return
+        return {"metadata": str(entity_descriptor(c))}
     server = Server(config=c)
     binding = BINDING_HTTP_POST if args["binding"] == "post" else BINDING_HTTP_REDIRECT
     request = server.parse_authn_request(args["samlRequest"], binding)
@@ -69,16 +69,25 @@ def main():
         sign_alg=SIG_RSA_SHA1 if sha1 else SIG_RSA_SHA256,
         digest_alg=DIGEST_SHA1 if sha1 else DIGEST_SHA256,
     )
-    print(
-        json.dumps(
-            {
-                "acsUrl": acs_url,
-                "SAMLResponse": base64.b64encode(str(response).encode("utf-8")).decode("ascii"),
-                "requestId": message.id,
-                "requestBinding": args["binding"],
-            }
-        )
-    )
+    return {
+        "acsUrl": acs_url,
+        "SAMLResponse": base64.b64encode(str(response).encode("utf-8")).decode("ascii"),
+        "requestId": message.id,
+        "requestBinding": args["binding"],
+    }
+
+
+def main():
+    if sys.argv[1:] != ["--lines"]:
+        print(json.dumps(answer(json.load(sys.stdin))))
+        return
+    for line in sys.stdin:
+        try:
+            out = answer(json.loads(line))
+        except Exception as e:  # the test shows it; the next request still gets an answer
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

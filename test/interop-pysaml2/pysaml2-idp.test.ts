@@ -3,10 +3,11 @@
 // sign-in, it names attributes by OID with FriendlyNames and an opaque transient NameID (the
 // Shibboleth/eduGAIN way), and it can sign with SHA-1. The tests fail when pysaml2 or xmlsec1 is
 // missing (.ci/run installs them); EDU_EMULATOR_SKIP_PYSAML2=1 skips them on purpose, out loud.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformsToSamlSchema } from '../../src/sso/saml/schema-check.js';
 import { inProcess } from '../support/in-process.js';
 import { verifyDomain } from '../support/workspace.js';
@@ -26,22 +27,38 @@ const OID_EPPN = 'urn:oid:1.3.6.1.4.1.5923.1.1.1.6';
 const skip = process.env.EDU_EMULATOR_SKIP_PYSAML2 === '1';
 if (skip) console.warn('EDU_EMULATOR_SKIP_PYSAML2=1: the pysaml2 interop tests are skipped.');
 
-/** Runs the pysaml2 IdP script once: JSON in, JSON out. */
+/** The pysaml2 IdP script, started once for the file (`--lines`: one JSON line in, one out). */
+let idp: { child: ChildProcess; lines: AsyncIterator<string>; stderr: () => string } | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Asks the pysaml2 IdP one request: JSON in, JSON out (requests in turn). */
 function pysaml2(input: Record<string, unknown>): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`pysaml2 IdP exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out));
-    });
-    child.stdin.end(JSON.stringify({ ...IDP, ...KEYS, ...input }));
+  const answer = queue.then(async () => {
+    if (!idp) {
+      const child = spawn(PYTHON, [SCRIPT, '--lines'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      idp = { child, lines, stderr: () => err };
+    }
+    const { child, lines, stderr } = idp;
+    child.stdin!.write(`${JSON.stringify({ ...IDP, ...KEYS, ...input })}\n`);
+    const next = await lines.next();
+    if (next.done) throw new Error(`pysaml2 IdP exited ${child.exitCode}: ${stderr().slice(-2000)}`);
+    const out = JSON.parse(next.value);
+    if (out.error) throw new Error(`pysaml2 IdP failed: ${out.error}; ${stderr().slice(-2000)}`);
+    return out;
   });
+  queue = answer.catch(() => undefined);
+  return answer;
 }
+
+afterAll(async () => {
+  if (!idp) return;
+  const closed = new Promise((resolve) => idp!.child.once('close', resolve));
+  idp.child.stdin!.end();
+  await closed;
+});
 
 async function setup(connect: Record<string, unknown> = {}) {
   const env = inProcess();
