@@ -10,7 +10,8 @@ import { FileLock } from './file-lock.js';
 import { Replay, decodeRecords, encodeRecord } from './journal-file.js';
 import { parseJsonStream } from './json-stream.js';
 import { serializeView } from './serialize.js';
-import { STATE_FORMAT, parseOwnState, parseState, stateFingerprint, type EmulatorState } from './state.js';
+import { STATE_FORMAT } from './new-state.js';
+import type { EmulatorState } from './state.js';
 import { CommitPipeline, describe, type FsyncMode } from './commit-pipeline.js';
 import { StoreLoadError } from './store-errors.js';
 import type { StateTracker, StateView } from './tracked-state.js';
@@ -39,12 +40,19 @@ interface IntegrityMark {
 const integrityTrailer = (mark: IntegrityMark) => `${INTEGRITY_PREFIX}${JSON.stringify(mark)}`;
 
 /**
- * True when the file's last key is an integrity mark that matches its bytes and this release's
- * state format. Anything else (no mark, a hand edit, another release) means a full check.
+ * The state's zod shape and checks (state.ts), loaded with the first data file read or written:
+ * importing the package does not load zod (docs/performance.md §2).
  */
-function markHolds(bytes: Buffer, doc: Record<string, unknown>): boolean {
+let stateChecks: Promise<typeof import('./state.js')> | undefined;
+const loadStateChecks = () => (stateChecks ??= import('./state.js'));
+
+/**
+ * True when the file's last key is an integrity mark that matches its bytes and this release's
+ * state format (`fingerprint`). Anything else (no mark, a hand edit, another release) means a full check.
+ */
+function markHolds(bytes: Buffer, doc: Record<string, unknown>, fingerprint: string): boolean {
   const mark = doc[INTEGRITY_KEY] as Partial<IntegrityMark> | undefined;
-  if (typeof mark !== 'object' || mark === null || typeof mark.sha256 !== 'string' || mark.schema !== stateFingerprint()) return false;
+  if (typeof mark !== 'object' || mark === null || typeof mark.sha256 !== 'string' || mark.schema !== fingerprint) return false;
   const at = bytes.lastIndexOf(INTEGRITY_PREFIX);
   if (at < 0) return false;
   const tail = `${integrityTrailer({ sha256: mark.sha256, schema: mark.schema })}}\n`;
@@ -179,6 +187,7 @@ export class DurableStore extends CommitPipeline {
   }
 
   private async loadLocked(size: number, recover: string): Promise<EmulatorState | null> {
+    const { parseOwnState, parseState, stateFingerprint } = await loadStateChecks();
     const segments = this.listSegments();
     if (size < 0) {
       if (segments.length > 0) {
@@ -214,7 +223,7 @@ export class DurableStore extends CommitPipeline {
       throw new StoreLoadError(`Data file ${this.path} is not an edu-workspace-emulator state file (no "format": "${STATE_FORMAT}"). ${recover}`);
     }
     const doc = data as Record<string, unknown>;
-    const own = bytes !== undefined && markHolds(bytes, doc);
+    const own = bytes !== undefined && markHolds(bytes, doc, stateFingerprint());
     const from = typeof doc[JOURNAL_FROM_KEY] === 'number' ? (doc[JOURNAL_FROM_KEY] as number) : 0;
     delete doc[JOURNAL_FROM_KEY];
     delete doc[INTEGRITY_KEY];
@@ -382,6 +391,7 @@ export class DurableStore extends CommitPipeline {
     const tmp = `${this.path}.tmp-${process.pid}-${++this.tmpCounter}`;
     let fh: FileHandle | undefined;
     try {
+      const { stateFingerprint } = await loadStateChecks();
       fh = await open(tmp, constants.O_CREAT | constants.O_TRUNC | constants.O_WRONLY, 0o600);
       let written = 0;
       const handle = fh;
