@@ -210,16 +210,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     });
   // A state import has its own, larger limit (src/control/routes.ts) and is parsed as a stream.
   app.use('*', (c, next) => (c.req.method === 'PUT' && c.req.path === STATE_IMPORT_PATH ? next() : apiBodyLimit(c, next)));
-  // Every route but health loads in the background (below); when that failed, requests say so.
-  let unavailable: string | undefined;
-  app.use('*', (c, next) => {
-    if (unavailable === undefined || c.req.path === '/_emulator/health') return next();
-    throw new EmulatorError({
-      code: 'emulator_unavailable',
-      status: 503,
-      message: `${unavailable}. Only /_emulator/health answers; reinstall the package (npm ci) and start it again.`,
-    });
-  });
 
   const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     requireAdminKey(c.req.header('Authorization'), adminKey);
@@ -233,6 +223,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (publicControl.has(c.req.path)) return next();
     return requireAdmin(c, next);
   });
+  // Set when the other routes could not be loaded: health then says why.
+  let unavailable: string | undefined;
   app.get('/_emulator/health', (c) => healthResponse(c, core, unavailable));
 
   // The other routes load from here on, in the background (docs/performance.md §2). A request
@@ -246,6 +238,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     })
     .catch((e: unknown) => {
       unavailable = `the emulator could not load its routes: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `${unavailable}. Only /_emulator/health answers; reinstall the package (npm ci) and start it again.`;
+      app.all('*', () => {
+        throw new EmulatorError({ code: 'emulator_unavailable', status: 503, message });
+      });
       throw e;
     });
   // Whoever does not wait on `ready` sees a failure in the answers, not as an unhandled rejection.
