@@ -6,41 +6,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
-import { STATE_IMPORT_PATH, controlRoutes, healthResponse } from './control/routes.js';
-import { domainRoutes } from './domains/routes.js';
+import { STATE_IMPORT_PATH, healthResponse } from './control/health.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
-import { eventsResponse } from './events/routes.js';
-import { bearerToken, generateAdminKey, requireAdminKey, safeEqual } from './http/auth.js';
+import { generateAdminKey, requireAdminKey } from './http/auth.js';
 import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
 import { MAX_BODY_BYTES } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
 import type { AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
-import { settingsRoutes } from './settings/routes.js';
-import { inviteRoutes, userRoutes } from './members/routes.js';
-import { enforcementRoutes, signInCheckRoutes } from './signin/admin-routes.js';
-import { signInRoutes } from './signin/routes.js';
-import { scimRoutes, scimTokenRoutes } from './scim/routes.js';
-import { ssoAdminRoutes } from './sso/routes.js';
-import { samlRoutes } from './sso/saml/routes.js';
-import { oidcRoutes } from './sso/oidc/routes.js';
-import { plugMockIdpsIntoSso } from './idp/connect.js';
-import { idpControlRoutes, idpRoutes } from './idp/routes.js';
+import { TwoStepRouter } from './http/two-step-router.js';
 import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
-import { groupRoutes } from './groups/routes.js';
-import { appRoutes, roleRoutes } from './roles/routes.js';
-import { usageLimitRoutes } from './usage-limits/routes.js';
-import { directoryRoutes } from './directory/routes.js';
-import { directoryRuntime } from './directory/directory.js';
-import { INTERVAL_TICK_MS, runDueSyncs } from './directory/interval.js';
-import { adminApiAccess } from './roles/access-middleware.js';
-import { readinessReport } from './readiness/readiness.js';
-import { consoleRoutes } from './ui/routes.js';
-import { recordClockMoves, recordIdpTraffic, recordingRoutes, recordWorkspaceTraffic } from './recorder/routes.js';
-import { conformanceRoutes, observeScim, observeSso } from './conformance/routes.js';
+import { directoryRuntime } from './directory/runtime.js';
 import { canonicalScimPath, isLenient } from './scim/lenient.js';
 import type { EmulatorState } from './store/state.js';
-import { MemoryStore, type StateStore } from './store/store.js';
+import { MemoryStore, type StateStore } from './store/commit-pipeline.js';
 
 export interface EmulatorOptions {
   /** The emulator admin key; a random one when absent. */
@@ -80,6 +59,12 @@ export interface Emulator {
   adminKey: string;
   /** The Host allow-list and the emulator's own origins (the socket's address and port are added on listen). */
   hosts: HostPolicy;
+  /**
+   * Resolves once every route is mounted. Only health answers at once: the other routes load in
+   * the background from `createEmulator()`, and a request that comes before waits for them.
+   * Rejects when they could not be loaded (requests then answer 503 `emulator_unavailable`).
+   */
+  ready: Promise<void>;
   /** Flushes the store. */
   close(): Promise<void>;
 }
@@ -95,6 +80,8 @@ function hostOf(header: string): string {
 /**
  * Builds an emulator: the Hono app over a runtime core, wired to its store. Nothing listens: the
  * app answers `app.request()` and `app.fetch()` in process (serve it with `startEmulator`).
+ * `/_emulator/health` answers at once; the other routes load in the background (`ready`), and a
+ * request that arrives before them waits: what it gets is the same, only later.
  *
  * @example
  * ```ts
@@ -129,7 +116,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ...(resolver ? { resolver } : {}),
   });
   store.attach(core);
-  plugMockIdpsIntoSso(core);
   const sftp = { port: options.sftpPort ?? 0, host: options.sftpHost ?? '127.0.0.1' };
   // ssh2 loads with the first SFTP directory, not with the emulator (docs/performance.md).
   let sftpModule: Promise<typeof import('./directory/sftp-server.js')> | undefined;
@@ -141,6 +127,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
   const app = new Hono<AppEnv>({
+    router: new TwoStepRouter(),
     getPath: (request) => {
       const path = getPath(request);
       if (!path.includes('/scim/v2/')) return path;
@@ -236,71 +223,45 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (publicControl.has(c.req.path)) return next();
     return requireAdmin(c, next);
   });
-  // The API document imports every route's schemas: it loads when first asked for (docs/performance.md).
-  app.get('/_emulator/openapi.json', async (c) => c.json((await import('./openapi/document.js')).openApiDocument()));
-  app.get('/_emulator/docs', async (c) => c.html((await import('./openapi/docs-page.js')).docsPage()));
-  app.use('/_emulator/clock', recordClockMoves());
-  // Directory syncs due on the moved clock run before the answer, so what follows sees them.
-  app.use('/_emulator/clock', async (c, next) => {
-    await next();
-    if (c.req.method === 'POST' && c.res.ok) await runDueSyncs(core);
-  });
-  app.route('/_emulator/idps', idpControlRoutes());
-  app.route('/_emulator', controlRoutes());
+  // Set when the other routes could not be loaded: health then says why.
+  let unavailable: string | undefined;
+  app.get('/_emulator/health', (c) => healthResponse(c, core, unavailable));
 
-  app.use('/w/:ws/*', async (c, next) => {
-    c.set('ws', core.requireWorkspace(c.req.param('ws')));
-    await next();
+  // The other routes load from here on, in the background (docs/performance.md §2). A request
+  // other than health waits for them; if they cannot load, it is answered 503 and health says why.
+  let closed = false;
+  let stopIntervalSyncs = () => {};
+  const ready = import('./app-routes.js')
+    .then((routes) => {
+      routes.mountRoutes(app, { core, adminKey, requireAdmin });
+      if (!closed) stopIntervalSyncs = routes.startIntervalSyncs(core);
+    })
+    .catch((e: unknown) => {
+      unavailable = `the emulator could not load its routes: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `${unavailable}. Only /_emulator/health answers; reinstall the package (npm ci) and start it again.`;
+      app.all('*', () => {
+        throw new EmulatorError({ code: 'emulator_unavailable', status: 503, message });
+      });
+      throw e;
+    });
+  // Whoever does not wait on `ready` sees a failure in the answers, not as an unhandled rejection.
+  ready.catch(() => {});
+  let loading: Promise<void> | undefined = ready.catch(() => {}).then(() => {
+    loading = undefined;
   });
-  // The admin API takes the emulator admin key (optionally acting as a member), or a member's
-  // session; the authorization table decides what their built-in role may use.
-  app.use('/w/:ws/api/*', adminApiAccess(adminKey, ACTOR_ADMIN_KEY));
-  // While a recording runs, the workspace's and its mock IdP's exchanges become scenario steps.
-  app.use('/w/:ws/*', recordWorkspaceTraffic());
-  app.use('/idp/:idp/*', recordIdpTraffic());
-  // Every SCIM request is judged by the conformance rules (src/conformance), its findings saved.
-  app.use('/w/:ws/scim/v2/*', observeScim());
-  app.use('/w/:ws/sso/saml/acs', observeSso('saml'));
-  app.use('/w/:ws/sso/oidc/callback', observeSso('oidc'));
-  app.route('/w/:ws/api/conformance', conformanceRoutes());
-  app.route('/w/:ws/api/recordings', recordingRoutes());
-  app.route('/w/:ws/api/domains', domainRoutes());
-  app.route('/w/:ws/api/settings', settingsRoutes());
-  app.route('/w/:ws/api/invites', inviteRoutes());
-  app.route('/w/:ws/api/users', userRoutes());
-  app.route('/w/:ws/api/sign-in/check', signInCheckRoutes());
-  app.route('/w/:ws/api/sso/enforcement', enforcementRoutes());
-  app.route('/w/:ws/api/sso', ssoAdminRoutes());
-  app.route('/w/:ws/api/scim', scimTokenRoutes());
-  app.route('/w/:ws/api/groups', groupRoutes());
-  app.route('/w/:ws/api/roles', roleRoutes());
-  app.route('/w/:ws/api/apps', appRoutes());
-  app.route('/w/:ws/api/usage-limits', usageLimitRoutes());
-  app.route('/w/:ws/api/directory', directoryRoutes());
-  app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
-  app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
-  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: (bearer) => safeEqual(bearer, adminKey) }));
-  app.route('/w/:ws/sso/saml', samlRoutes());
-  app.route('/w/:ws/sso/oidc', oidcRoutes());
-  // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server
-  // and registered applications may be changed.
-  const optionalAdmin = createMiddleware<AppEnv>(async (c, next) => {
-    if (bearerToken(c.req.header('Authorization')) !== undefined) return requireAdmin(c, next);
-    return next();
-  });
-  app.use('/idp/:idp/provision', optionalAdmin);
-  app.use('/idp/:idp/apps/*', optionalAdmin);
-  app.route('/idp/:idp', idpRoutes());
-  app.route('/w/:ws', consoleRoutes());
-  app.route('/w/:ws', signInRoutes());
+  const dispatch = app.fetch;
+  app.fetch = (request, env, executionCtx) => {
+    if (loading === undefined || (getPath(request) === '/_emulator/health' && (request.method === 'GET' || request.method === 'HEAD'))) {
+      return dispatch(request, env, executionCtx);
+    }
+    return loading.then(() => dispatch(request, env, executionCtx));
+  };
 
-  // Interval syncs as real time passes (the ticker never holds the process open).
-  const ticker = setInterval(() => void runDueSyncs(core).catch(() => {}), INTERVAL_TICK_MS);
-  ticker.unref();
   const close = async () => {
-    clearInterval(ticker);
+    closed = true;
+    stopIntervalSyncs();
     if (sftpModule) await (await sftpModule).stopSftpServer(core);
     await store.close();
   };
-  return { app, core, store, adminKey, hosts, close };
+  return { app, core, store, adminKey, hosts, ready, close };
 }

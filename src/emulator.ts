@@ -4,18 +4,11 @@ import { CLOCK_MAX_MS, CLOCK_MIN_MS, OffsetClock, clockInRange, describeClockRea
 import { conflict, badRequest, notFound } from './errors.js';
 import { Journal } from './events/journal.js';
 import { SimulatedZoneResolver, type TxtResolver } from './domains/resolver.js';
-import {
-  STATE_FORMAT,
-  STATE_VERSION,
-  type EmulatorState,
-  type WorkspaceState,
-} from './store/state.js';
-import { domainStatus } from './domains/verification.js';
+import type { EmulatorState, WorkspaceState } from './store/state.js';
+import { STATE_FORMAT, STATE_VERSION, newDirectoryState, newRolesState, newUsageLimitsState } from './store/new-state.js';
+import { domainStatus } from './domains/domain-status.js';
 import { WorkspaceIndex } from './store/workspace-index.js';
 import { StateTracker } from './store/tracked-state.js';
-import { newRolesState } from './store/role-state.js';
-import { newUsageLimitsState } from './store/usage-limit-state.js';
-import { newDirectoryState } from './store/directory-state.js';
 import { SessionStore } from './signin/sessions.js';
 
 export const DEFAULT_WORKSPACE = 'default';

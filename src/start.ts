@@ -70,6 +70,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   });
 
   try {
+    // Every route loaded, not only health: a failure to load them rejects here.
+    await emulator.ready;
     await waitUntilHealthy(url);
   } catch (e) {
     await stop();

@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
 import { parseAllowedHosts } from '../http/hosts.js';
-import { FSYNC_MODES, type FsyncMode } from '../store/store.js';
+import { FSYNC_MODES, type FsyncMode } from '../store/commit-pipeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { RunningServer } from './serve.js';
 // Each command loads what it needs when it runs (docs/performance.md): `serve` never loads the
@@ -150,6 +150,14 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Health answers from the listening line on; the other routes finish loading meanwhile (their
+  // requests wait). A server that cannot load them stops rather than answer only its health.
+  running.emulator.ready.catch((e: unknown) => {
+    if (signalled) return;
+    signalled = true;
+    process.stderr.write(`edu-emulator: the emulator could not load its routes (${e instanceof Error ? e.message : String(e)}); reinstall it (npm ci) and start again\n`);
+    void running.stop().finally(() => process.exit(1));
+  });
   const out = process.stdout;
   out.write(`listening on ${running.url}\n`);
   out.write(`admin key:  ${running.adminKey}\n`);

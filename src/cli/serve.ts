@@ -1,11 +1,13 @@
 // `edu-emulator serve`: loads the store, builds the emulator with the one app factory and serves
-// it over HTTP with @hono/node-server; flushes the store on SIGINT/SIGTERM.
+// it over HTTP with @hono/node-server; flushes the store on SIGINT/SIGTERM. It listens once the
+// store is loaded and health can answer; the other routes finish loading meanwhile (emulator.ready).
 import type { Server } from 'node:http';
 import { createEmulator, type Emulator } from '../app.js';
 import type { ALL_HOSTS } from '../http/hosts.js';
 import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
-import { DurableStore, MemoryStore, StoreLoadError, type FsyncMode, type StateStore } from '../store/store.js';
+import { MemoryStore, type FsyncMode, type StateStore } from '../store/commit-pipeline.js';
+import { StoreLoadError } from '../store/store-errors.js';
 import { CliError } from './cli-error.js';
 
 export const DEFAULT_DATA_FILE = '.emulator/state.json';
@@ -51,10 +53,13 @@ export function checkServeOptions(o: ServeOptions): void {
   }
 }
 
-/** Starts serving; resolves once the socket listens. */
+/** Starts serving; resolves once the socket listens and health answers (the rest: `emulator.ready`). */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   checkServeOptions(o);
-  const store: StateStore = o.memory ? new MemoryStore() : new DurableStore(o.data ?? DEFAULT_DATA_FILE, { fsync: o.fsync ?? 'interval' });
+  // The durable store's files and checks load only with --data (docs/performance.md §2).
+  const store: StateStore = o.memory
+    ? new MemoryStore()
+    : new (await import('../store/durable-store.js')).DurableStore(o.data ?? DEFAULT_DATA_FILE, { fsync: o.fsync ?? 'interval' });
   let state;
   try {
     state = await store.load();

@@ -1,6 +1,6 @@
-// The control plane under /_emulator (docs/http-api.md §2): health, workspaces, reset, state export/import,
-// the clock, the simulated DNS zone and the event journal. Admin key required except for health.
-import { Hono, type Context } from 'hono';
+// The control plane under /_emulator (docs/http-api.md §2): workspaces, reset, state export/import,
+// the clock, the simulated DNS zone and the event journal (health is in health.ts). Admin key required.
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseDuration } from '../clock.js';
 import { EmulatorError, badRequest, notFound } from '../errors.js';
@@ -12,7 +12,6 @@ import type { AppEnv } from '../http/context.js';
 import { parseState } from '../store/state.js';
 import { JsonTooLargeError, parseJsonStream } from '../store/json-stream.js';
 import { serializeView } from '../store/serialize.js';
-import { VERSION } from '../version.js';
 
 export const workspaceInput = z
   .object({
@@ -53,16 +52,9 @@ export const dnsInput = z.object({ txt: z.array(z.string().max(4096)).max(50) })
 export const healthViewSchema = z.object({ status: z.enum(['ok', 'degraded']), reason: z.string().optional(), version: z.string() });
 export type HealthView = z.output<typeof healthViewSchema>;
 
-/** Where a state document is imported; it has its own body limit, STATE_IMPORT_MAX_BYTES. */
-export const STATE_IMPORT_PATH = '/_emulator/state';
+export { STATE_IMPORT_PATH, healthResponse } from './health.js';
+/** The body limit of a state import (STATE_IMPORT_PATH). */
 export const STATE_IMPORT_MAX_BYTES = 512 * 1024 * 1024;
-
-/** `{"status":"ok"}`, or 503 `{"status":"degraded","reason"}` while the store cannot save changes. */
-export function healthResponse(c: Context, core: EmulatorCore): Response {
-  const health = core.tracker.health;
-  if (health.ok) return c.json({ status: 'ok', version: VERSION });
-  return c.json({ status: 'degraded', reason: health.reason, version: VERSION }, 503);
-}
 
 const tooLarge = () =>
   new EmulatorError({
@@ -122,8 +114,6 @@ export function workspaceView(origin: string, ws: { id: string; name: string; cr
 
 export function controlRoutes() {
   const r = new Hono<AppEnv>();
-
-  r.get('/health', (c) => healthResponse(c, c.get('core')));
 
   r.get('/workspaces', (c) => {
     const origin = new URL(c.req.url).origin;

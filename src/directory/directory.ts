@@ -3,7 +3,7 @@
 // all), its record in the sync history and the journal, and the view admins see.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ACTOR_ADMIN_KEY, runtimeSlot, type EmulatorCore } from '../emulator.js';
+import { ACTOR_ADMIN_KEY, type EmulatorCore } from '../emulator.js';
 import { EmulatorError, badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { idpEndpoints, requireIdp } from '../idp/registry.js';
@@ -20,6 +20,9 @@ import type { WorkspaceState } from '../store/state.js';
 import { applySnapshot, emptySummary, type DirectorySnapshot } from './apply.js';
 import { CSV_FILES, MAX_CSV_BYTES, csvSnapshot } from './csv.js';
 import { pullGoogleDirectory } from './google.js';
+import { directoryRuntime } from './runtime.js';
+
+export { DIRECTORY_RUNTIME, directoryRuntime, type DirectoryRuntime } from './runtime.js';
 
 /** WorkOS: "Google Workspace directories poll every 30 minutes starting from the time of the initial sync". */
 export const DEFAULT_INTERVAL_MINUTES = 30;
@@ -110,26 +113,6 @@ export const directoryViewSchema = z
   .strict();
 export type DirectoryView = z.output<typeof directoryViewSchema>;
 export type SyncView = z.output<typeof syncViewSchema>;
-
-/** What the directory keeps in memory: the workspaces syncing now (one sync at a time each), the SFTP server's address. */
-export interface DirectoryRuntime {
-  running: Set<string>;
-  /** Set by the SFTP server when it listens (src/directory/sftp-server.ts). */
-  sftpAddress: { host: string; port: number } | undefined;
-  /** Starts (or reuses) the SFTP server; set by the app factory. */
-  startSftp: () => Promise<void>;
-  /** Waits between Directory API attempts (tests replace it). */
-  sleep: (ms: number) => Promise<void>;
-}
-
-export const DIRECTORY_RUNTIME = runtimeSlot<DirectoryRuntime>('directory', () => ({
-  running: new Set(),
-  sftpAddress: undefined,
-  startSftp: async () => {},
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-}));
-
-export const directoryRuntime = (core: EmulatorCore) => core.runtime(DIRECTORY_RUNTIME);
 
 const now = (core: EmulatorCore, ws: WorkspaceState) => core.clockFor(ws.id).now().toISOString();
 

@@ -3,6 +3,9 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { DomainRecord } from '../store/state.js';
+import { domainStatus } from './domain-status.js';
+
+export { domainStatus } from './domain-status.js';
 
 export const VERIFICATION_WINDOW_MS = 7 * 86_400_000;
 export const TXT_PREFIX = 'openai-domain-verification=';
@@ -16,12 +19,6 @@ export function newVerificationToken(): string {
 }
 
 export const expectedTxtValue = (record: Pick<DomainRecord, 'token'>) => `${TXT_PREFIX}${record.token}`;
-
-/** The status as of `nowMs`: a pending domain past its window is expired; verified never changes. */
-export function domainStatus(record: DomainRecord, nowMs: number): DomainRecord['status'] {
-  if (record.status === 'pending' && nowMs >= Date.parse(record.expiresAt)) return 'expired';
-  return record.status;
-}
 
 /** Whether the TXT values found at the domain include the expected one (surrounding quotes and spaces ignored). */
 export function txtMatches(record: DomainRecord, found: readonly string[]): boolean {

@@ -2,6 +2,8 @@
 // Workspace pulled, or CSV files over SFTP; what the syncs manage and the history of the last syncs.
 import { z } from 'zod';
 
+export { newDirectoryState } from './new-state.js';
+
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
 
 /** The last syncs kept per workspace (older ones are dropped). */
@@ -84,7 +86,3 @@ export const directoryStateSchema = z.object({
   syncs: z.array(syncRecordSchema).default([]),
 });
 export type DirectoryState = z.infer<typeof directoryStateSchema>;
-
-export function newDirectoryState(): DirectoryState {
-  return { connection: null, files: {}, managed: { users: {}, groups: {} }, syncs: [] };
-}

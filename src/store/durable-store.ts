@@ -10,12 +10,14 @@ import { FileLock } from './file-lock.js';
 import { Replay, decodeRecords, encodeRecord } from './journal-file.js';
 import { parseJsonStream } from './json-stream.js';
 import { serializeView } from './serialize.js';
-import { STATE_FORMAT, parseOwnState, parseState, stateFingerprint, type EmulatorState } from './state.js';
-import { StoreLoadError, storeUnavailable } from './store-errors.js';
+import { STATE_FORMAT } from './new-state.js';
+import type { EmulatorState } from './state.js';
+import { CommitPipeline, describe, type FsyncMode } from './commit-pipeline.js';
+import { StoreLoadError } from './store-errors.js';
 import type { StateTracker, StateView } from './tracked-state.js';
 
-export const FSYNC_MODES = ['always', 'interval', 'never'] as const;
-export type FsyncMode = (typeof FSYNC_MODES)[number];
+export { FSYNC_MODES, MemoryStore, type FsyncMode, type StateStore, type StoreHost } from './commit-pipeline.js';
+
 /** How often `--fsync interval` flushes the journal to the disk. */
 export const FSYNC_INTERVAL_MS = 100;
 /** The journal is folded into a snapshot once it passes this size (or the last snapshot's size). */
@@ -38,12 +40,19 @@ interface IntegrityMark {
 const integrityTrailer = (mark: IntegrityMark) => `${INTEGRITY_PREFIX}${JSON.stringify(mark)}`;
 
 /**
- * True when the file's last key is an integrity mark that matches its bytes and this release's
- * state format. Anything else (no mark, a hand edit, another release) means a full check.
+ * The state's zod shape and checks (state.ts), loaded with the first data file read or written:
+ * importing the package does not load zod (docs/performance.md §2).
  */
-function markHolds(bytes: Buffer, doc: Record<string, unknown>): boolean {
+let stateChecks: Promise<typeof import('./state.js')> | undefined;
+const loadStateChecks = () => (stateChecks ??= import('./state.js'));
+
+/**
+ * True when the file's last key is an integrity mark that matches its bytes and this release's
+ * state format (`fingerprint`). Anything else (no mark, a hand edit, another release) means a full check.
+ */
+function markHolds(bytes: Buffer, doc: Record<string, unknown>, fingerprint: string): boolean {
   const mark = doc[INTEGRITY_KEY] as Partial<IntegrityMark> | undefined;
-  if (typeof mark !== 'object' || mark === null || typeof mark.sha256 !== 'string' || mark.schema !== stateFingerprint()) return false;
+  if (typeof mark !== 'object' || mark === null || typeof mark.sha256 !== 'string' || mark.schema !== fingerprint) return false;
   const at = bytes.lastIndexOf(INTEGRITY_PREFIX);
   if (at < 0) return false;
   const tail = `${integrityTrailer({ sha256: mark.sha256, schema: mark.schema })}}\n`;
@@ -53,32 +62,6 @@ function markHolds(bytes: Buffer, doc: Record<string, unknown>): boolean {
 
 /** Data files above this size are parsed as a stream rather than read into one string. */
 const STREAM_PARSE_BYTES = 256 << 20;
-
-/** What the store needs from the emulator it keeps. */
-export interface StoreHost {
-  tracker: StateTracker;
-  /** Rebuilds what is derived from the state (indexes, clocks) after a change was taken back. */
-  afterRollback(): void;
-}
-
-export interface StateStore {
-  /** Human description for start-up output (`memory`, or the file path and fsync mode). */
-  readonly description: string;
-  /** The saved state, or null when there is none yet. Throws StoreLoadError when unusable. */
-  load(): Promise<EmulatorState | null>;
-  /** Connects the store to the emulator whose changes it keeps. */
-  attach(host: StoreHost): void;
-  /**
-   * Resolves once every change made so far is saved (in the journal, or nothing to save in
-   * memory); rejects with a 503 `store_unavailable` EmulatorError when it could not be, in which
-   * case the changes were taken back.
-   */
-  commit(): Promise<void>;
-  /** Writes a snapshot now (the journal is folded into the state file); no-op in memory. */
-  flush(): Promise<void>;
-  /** Saves what is pending, writes a last snapshot, releases the lock. */
-  close(): Promise<void>;
-}
 
 /** File operations the journal uses; tests replace `write` to simulate a failing disk. */
 export interface JournalIo {
@@ -102,138 +85,6 @@ export interface DurableStoreOptions {
   io?: JournalIo;
   /** Where warnings go (a torn journal tail); stderr by default. */
   warn?: (message: string) => void;
-}
-
-interface Waiter {
-  version: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
-
-/**
- * The commit pipeline shared by both stores: batches of changes are taken from the tracker and
- * handed to `persist`; callers wait on `commit()` (group commit: one write for all who wait).
- */
-abstract class CommitPipeline implements StateStore {
-  abstract readonly description: string;
-  protected host: StoreHost | undefined;
-  private waiters: Waiter[] = [];
-  protected durableVersion = 0;
-  private running = false;
-  private scheduled = false;
-  private idle: Array<() => void> = [];
-  /** False in memory: batches carry no ops (nothing reads them). */
-  protected abstract readonly encode: boolean;
-
-  abstract load(): Promise<EmulatorState | null>;
-  protected abstract persist(batch: ReturnType<StateTracker['take']>['batch']): Promise<void>;
-  /** Called when a batch failed and was taken back. */
-  protected onFailure(): void {}
-  /** Work to do between batches (start a snapshot): no batch is being written meanwhile. */
-  protected async betweenBatches(): Promise<void> {}
-  protected needsWrite(): boolean {
-    return false;
-  }
-
-  attach(host: StoreHost): void {
-    this.host = host;
-    host.tracker.journaling = true;
-    this.durableVersion = host.tracker.version;
-    host.tracker.onDirty = () => this.schedule();
-    if (this.needsWrite()) this.schedule();
-  }
-
-  commit(): Promise<void> {
-    const tracker = this.host?.tracker;
-    if (!tracker) return Promise.resolve();
-    const version = tracker.version;
-    if (version <= this.durableVersion && !this.running && !this.needsWrite()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ version, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  protected schedule(): void {
-    if (this.scheduled || this.running) return;
-    this.scheduled = true;
-    setImmediate(() => void this.run());
-  }
-
-  /** Resolves when no batch is being written. */
-  protected whenIdle(): Promise<void> {
-    if (!this.running && !this.scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
-  }
-
-  private async run(): Promise<void> {
-    this.scheduled = false;
-    if (this.running || !this.host) return;
-    this.running = true;
-    const tracker = this.host.tracker;
-    try {
-      while (tracker.pending || this.needsWrite()) {
-        const { batch, undo } = tracker.take(this.encode);
-        try {
-          await this.persist(batch);
-          this.durableVersion = batch.version;
-          if (!tracker.health.ok) tracker.health = { ok: true };
-          this.settle(batch.version, null);
-        } catch (e) {
-          const reason = describe(e);
-          tracker.rollback([undo]);
-          this.host.afterRollback();
-          tracker.health = { ok: false, reason: `the journal could not be written (${reason}); changes are refused until a write succeeds` };
-          process.stderr.write(`edu-emulator: could not save a change, it was taken back: ${reason}\n`);
-          this.durableVersion = tracker.version;
-          this.onFailure();
-          this.settle(Infinity, storeUnavailable(`the journal could not be written (${reason})`));
-        }
-        await this.betweenBatches().catch(() => {});
-      }
-    } finally {
-      this.running = false;
-      this.settle(this.durableVersion, null);
-      if (tracker.pending) this.schedule();
-      else for (const done of this.idle.splice(0)) done();
-    }
-  }
-
-  private settle(upTo: number, error: Error | null): void {
-    const keep: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (w.version <= upTo) {
-        if (error) w.reject(error);
-        else w.resolve();
-      } else keep.push(w);
-    }
-    this.waiters = keep;
-  }
-
-  abstract flush(): Promise<void>;
-  abstract close(): Promise<void>;
-}
-
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code && !err.message.startsWith(err.code)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(e);
-}
-
-/** Keeps nothing: state lives and dies with the process (`--memory`, tests). Same commit path. */
-export class MemoryStore extends CommitPipeline {
-  readonly description = 'memory (nothing is saved)';
-  protected readonly encode = false;
-  async load() {
-    return null;
-  }
-  protected async persist() {}
-  async flush() {
-    await this.commit();
-  }
-  async close() {
-    await this.commit().catch(() => {});
-  }
 }
 
 interface SnapshotStart {
@@ -336,6 +187,7 @@ export class DurableStore extends CommitPipeline {
   }
 
   private async loadLocked(size: number, recover: string): Promise<EmulatorState | null> {
+    const { parseOwnState, parseState, stateFingerprint } = await loadStateChecks();
     const segments = this.listSegments();
     if (size < 0) {
       if (segments.length > 0) {
@@ -371,7 +223,7 @@ export class DurableStore extends CommitPipeline {
       throw new StoreLoadError(`Data file ${this.path} is not an edu-workspace-emulator state file (no "format": "${STATE_FORMAT}"). ${recover}`);
     }
     const doc = data as Record<string, unknown>;
-    const own = bytes !== undefined && markHolds(bytes, doc);
+    const own = bytes !== undefined && markHolds(bytes, doc, stateFingerprint());
     const from = typeof doc[JOURNAL_FROM_KEY] === 'number' ? (doc[JOURNAL_FROM_KEY] as number) : 0;
     delete doc[JOURNAL_FROM_KEY];
     delete doc[INTEGRITY_KEY];
@@ -539,6 +391,7 @@ export class DurableStore extends CommitPipeline {
     const tmp = `${this.path}.tmp-${process.pid}-${++this.tmpCounter}`;
     let fh: FileHandle | undefined;
     try {
+      const { stateFingerprint } = await loadStateChecks();
       fh = await open(tmp, constants.O_CREAT | constants.O_TRUNC | constants.O_WRONLY, 0o600);
       let written = 0;
       const handle = fh;

@@ -1,6 +1,9 @@
 // The saved form of roles (docs/rules.md §10): the workspace default role and custom roles with the
 // groups they are assigned to, plus the workspace's app catalog.
 import { z } from 'zod';
+import { SEEDED_APPS } from './new-state.js';
+
+export { SEEDED_APPS, newRolesState } from './new-state.js';
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
 const grantSchema = z.record(z.string(), z.union([z.boolean(), z.number(), z.null(), z.array(z.string())]));
@@ -21,16 +24,6 @@ export type RoleRecord = z.infer<typeof roleRecordSchema>;
 export const appRecordSchema = z.object({ id: z.string().min(1), name: z.string().min(1) });
 export type AppRecord = z.infer<typeof appRecordSchema>;
 
-/** Typical K-12 apps a new workspace's catalog starts with. */
-export const SEEDED_APPS: AppRecord[] = [
-  { id: 'google_drive', name: 'Google Drive' },
-  { id: 'google_classroom', name: 'Google Classroom' },
-  { id: 'microsoft_sharepoint', name: 'Microsoft SharePoint & OneDrive' },
-  { id: 'canvas_lms', name: 'Canvas LMS' },
-  { id: 'schoology', name: 'Schoology' },
-  { id: 'github', name: 'GitHub' },
-];
-
 export const rolesStateSchema = z.object({
   /** Overrides of the default role's baseline values (missing keys use the baseline). A
    *  `credits.monthly_limit` here comes from an older state: it reads as the workspace usage limit. */
@@ -39,7 +32,3 @@ export const rolesStateSchema = z.object({
   apps: z.array(appRecordSchema).default(SEEDED_APPS),
 });
 export type RolesState = z.infer<typeof rolesStateSchema>;
-
-export function newRolesState(): RolesState {
-  return { defaultPermissions: {}, custom: {}, apps: SEEDED_APPS.map((a) => ({ ...a })) };
-}

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { newRolesState, rolesStateSchema } from './role-state.js';
 import { newUsageLimitsState, usageLimitsStateSchema } from './usage-limit-state.js';
 import { directoryStateSchema, newDirectoryState } from './directory-state.js';
+import { STATE_FORMAT, STATE_VERSION } from './new-state.js';
 import { clockIssues, stateIssues } from './validate-state.js';
 
-export const STATE_FORMAT = 'edu-workspace-emulator/state';
-export const STATE_VERSION = 1;
+export { STATE_FORMAT, STATE_VERSION } from './new-state.js';
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
 

@@ -2,6 +2,8 @@
 // credit limits per user as a workspace default, group defaults and user overrides; null is "No limit".
 import { z } from 'zod';
 
+export { newUsageLimitsState } from './new-state.js';
+
 const limit = z.number().int().nonnegative().nullable();
 
 export const usageLimitsStateSchema = z.object({
@@ -14,7 +16,3 @@ export const usageLimitsStateSchema = z.object({
   users: z.record(z.string(), limit).default({}),
 });
 export type UsageLimitsState = z.infer<typeof usageLimitsStateSchema>;
-
-export function newUsageLimitsState(): UsageLimitsState {
-  return { groups: {}, users: {} };
-}
