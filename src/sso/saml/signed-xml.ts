@@ -41,6 +41,11 @@ export class SamlSignedXml extends SignedXml {}
 
 const base = SignedXml.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
 const proto = SamlSignedXml.prototype as unknown as Record<string, unknown>;
+// The replaced members are xml-crypto 6.3.2's (pinned); another version is checked against it
+// again by test/sso-saml-signed-xml.test.ts before these may stand in for its own.
+for (const name of ['validateReference', 'getCanonSignedInfoXml', 'findLoadedSignature', 'canonicalize', 'getCanonXml', 'findHashAlgorithm']) {
+  if (typeof base[name] !== 'function') throw new Error(`xml-crypto's SignedXml has no ${name}: src/sso/saml/signed-xml.ts follows xml-crypto 6.3.2`);
+}
 
 // lib/signed-xml.js validateReference: the XPath loop over idAttributes, then the digest check.
 proto.validateReference = function validateReference(this: Internals, ref: Reference, doc: Document): string | undefined {
