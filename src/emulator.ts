@@ -113,7 +113,8 @@ export class EmulatorCore {
    * `SSO_RUNTIMES` (sso/runtime.ts), `CONNECTION_SOURCES` (sso/connection-sources.ts),
    * `SCIM_REQUEST_LOGS` (scim/request-log.ts), `IDP_RUNTIMES` (idp/runtime.ts),
    * `CONSOLE_SIGN_INS` (ui/console-auth.ts), `CONSOLE_FLASHES` (ui/flash.ts), `WALKTHROUGHS`
-   * (ui/training.ts), `RECORDINGS` (recorder/recording.ts), `PASSWORD_HASHING` (members/members.ts).
+   * (ui/training.ts), `RECORDINGS` (recorder/recording.ts), `PASSWORD_HASHING` (members/members.ts),
+   * `SAML_WARM_UP` (sso/saml/warm-up.ts).
    * Member sessions are the `sessions` field.
    */
   runtime<T>(slot: RuntimeSlot<T>): T {

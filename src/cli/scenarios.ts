@@ -11,6 +11,7 @@ import { scenarioJsonSchema } from '../scenario/schema.js';
 import { inProcessTarget, remoteTarget } from '../scenario/target.js';
 import { createEmulator } from '../app.js';
 import { PASSWORD_HASHING } from '../members/members.js';
+import { SAML_WARM_UP } from '../sso/saml/warm-up.js';
 import { CliError } from './cli-error.js';
 
 /** Expands files and folders (recursively) into scenario files, sorted. */
@@ -155,11 +156,13 @@ async function prepareOut(out: string): Promise<void> {
 /**
  * An in-process emulator for one scenario run: its state lives in memory, nothing listens on a
  * socket and it is dropped at exit, and every password in it is written in the scenario file. Its
- * member passwords get the cheaper throw-away scrypt cost (members.ts `PASSWORD_HASHING`).
+ * member passwords get the cheaper throw-away scrypt cost (members.ts `PASSWORD_HASHING`), and its
+ * SAML configurations do not wait for the warm-up's sign-ins (sso/saml/warm-up.ts `SAML_WARM_UP`).
  */
 function throwawayEmulator() {
   const emulator = createEmulator();
   emulator.core.runtime(PASSWORD_HASHING).mode = 'throwaway';
+  emulator.core.runtime(SAML_WARM_UP).mode = 'load';
   return emulator;
 }
 

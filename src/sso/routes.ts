@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
 import { connectionView, guardConnectionSwap, removeConnection, setConnection, spValues } from './connection.js';
 import { connectionFromRequest } from './connection-sources.js';
-import { prepareSamlConnection, warmUpSaml } from './saml/warm-up.js';
+import { SAML_WARM_UP, prepareSamlConnection, warmUpSaml } from './saml/warm-up.js';
 
 export function ssoAdminRoutes() {
   const r = new Hono<AppEnv>();
@@ -14,8 +14,9 @@ export function ssoAdminRoutes() {
     const raw = await readJson(c);
     // The first SAML configuration of a process waits for the SAML warm-up (once, a few hundred
     // ms), so that the first sign-in does not (docs/performance.md §5). It changes nothing; the
-    // workspace is looked up again after it, to act on what is there now.
-    if ((raw as { protocol?: unknown } | null)?.protocol === 'saml') await warmUpSaml();
+    // workspace is looked up again after it, to act on what is there now. An emulator set to
+    // `load` (SAML_WARM_UP) only starts the loading, as every SAML configuration does.
+    if ((raw as { protocol?: unknown } | null)?.protocol === 'saml' && c.get('core').runtime(SAML_WARM_UP).mode === 'full') await warmUpSaml();
     const origin = new URL(c.req.url).origin;
     const ws = c.get('core').requireWorkspace(c.get('ws').id);
     // A non-boolean `force` is refused by the schema when the connection is parsed.

@@ -4,6 +4,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import { SignedXml, type GetKeyInfoContentArgs } from 'xml-crypto';
+import { SamlSignedXml } from '../../sso/saml/signed-xml.js';
 import type { Clock } from '../../clock.js';
 import { EmulatorError } from '../../errors.js';
 import { NS } from '../../sso/saml/saml-xml.js';
@@ -145,7 +146,7 @@ function sign(
   // add elements run after signing): a path, not a search of every node.
   const response = `/*[local-name(.)='Response' and namespace-uri(.)='${NS.protocol}']`;
   const target = element === 'Assertion' ? `${response}/*[local-name(.)='Assertion' and namespace-uri(.)='${ns}']` : response;
-  const signer = new SignedXml({
+  const signer = new SamlSignedXml({
     privateKey: privateKeyOf(key.privateKeyPem),
     publicCert: key.certPem,
     getKeyInfoContent: keyInfoContent,

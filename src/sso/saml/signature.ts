@@ -3,9 +3,9 @@
 // `saml_unsigned`/`saml_weak_algorithm`/`saml_bad_signature`/`saml_untrusted_cert`.
 
 import { XMLSerializer, type Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { certificateFingerprint, publicKeyFingerprint, toCertificatePem } from './certificates.js';
 import { samlError } from './reasons.js';
+import { SamlSignedXml } from './signed-xml.js';
 import { NS, attr, child, childElements, isNamed, parseXml, text } from './saml-xml.js';
 
 export const SIGNATURE_ALGORITHMS = {
@@ -102,7 +102,7 @@ export function verifyEnvelopedSignature(
   const trusted = certificates.map((c) => toCertificatePem(c)).filter((c): c is string => c !== null);
   let lastProblem = 'the signature value does not verify';
   for (const [index, cert] of trusted.entries()) {
-    const verifier = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
+    const verifier = new SamlSignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
     try {
       verifier.loadSignature(signatureXml);
       if (!verifier.checkSignature(fullXml)) {

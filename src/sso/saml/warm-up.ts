@@ -1,7 +1,17 @@
 // The one-time work of a process's first SAML sign-in, done once before it: loading the SAML code
 // (samlify, xml-crypto, xmldom, the schema check), compiling the schemas, and one run of each step
 // on throwaway values so the sign-in does not meet code V8 has never run (docs/performance.md §5).
+import { runtimeSlot } from '../../emulator.js';
 import { warmUpSamlSchema } from './schema-check.js';
+
+/**
+ * How an emulator's first SAML configuration warms SAML up. `full` (the default): it waits for the
+ * whole warm-up, so that the first sign-in of a server or a test does not pay it. `load`: it only
+ * starts loading the code and compiling the schemas, as a sign-in does — for `edu-emulator run` in
+ * process, where the warm-up's own sign-ins cost the run more CPU than they save its first sign-in.
+ */
+export type SamlWarmUpMode = 'full' | 'load';
+export const SAML_WARM_UP = runtimeSlot<{ mode: SamlWarmUpMode }>('sso.samlWarmUp', () => ({ mode: 'full' }));
 
 /** A further warm-up step (the mock IdP adds one that issues and checks a whole response). */
 export type SamlWarmUpStep = () => Promise<void>;
