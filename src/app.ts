@@ -2,7 +2,6 @@
 // tests (`app.request()`), MSW handlers and the scenario runner all build the emulator here.
 import { Hono } from 'hono';
 import { getPath } from 'hono/utils/url';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
@@ -10,11 +9,11 @@ import { STATE_IMPORT_PATH, controlRoutes, healthResponse } from './control/rout
 import { domainRoutes } from './domains/routes.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { eventsResponse } from './events/routes.js';
-import { bearerToken, generateAdminKey, requireAdminKey, safeEqual } from './http/auth.js';
+import { bearerToken, generateAdminKey, matchesKey, requireAdminKey } from './http/auth.js';
 import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
-import { MAX_BODY_BYTES } from './http/body.js';
+import { MAX_BODY_BYTES, limitBody } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
-import type { AppEnv } from './http/context.js';
+import { requestUrl, type AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
 import { inviteRoutes, userRoutes } from './members/routes.js';
@@ -177,7 +176,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   core.isOwnOrigin = (url) => hosts.isOwnOrigin(url);
 
   app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
     if (overSocket) {
       // DNS rebinding: a page on a name that resolves to loopback reaches the socket with its own Host.
@@ -210,7 +209,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       c.res = c.req.path === '/_emulator/health' ? healthResponse(c, core) : errorResponse(c, e);
     }
   });
-  const apiBodyLimit = bodyLimit({
+  const apiBodyLimit = limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
         throw new EmulatorError({
@@ -279,7 +278,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.route('/w/:ws/api/directory', directoryRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
-  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: (bearer) => safeEqual(bearer, adminKey) }));
+  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: matchesKey(adminKey) }));
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
   // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server

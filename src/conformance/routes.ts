@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError } from '../errors.js';
-import type { AppEnv } from '../http/context.js';
+import { requestUrl, type AppEnv } from '../http/context.js';
 import { emailFromAttributes, scimUser } from '../scim/users.js';
 import { identityKey } from '../store/identity-key.js';
 import { addFindings, clearFindings, listFindings } from './findings.js';
@@ -50,7 +50,8 @@ async function observedScim(c: Context<AppEnv>): Promise<void> {
   const ws = c.get('ws');
   const core = c.get('core');
   const error = c.error instanceof EmulatorError ? c.error : undefined;
-  const url = new URL(c.req.url);
+  const url = requestUrl(c);
+  let at: string | undefined;
   const findings = scimFindings({
     method: c.req.method,
     sentPath: url.pathname,
@@ -60,7 +61,9 @@ async function observedScim(c: Context<AppEnv>): Promise<void> {
     status: c.res.status,
     ...(error ? { error: { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) } } : {}),
     lenient: ws.settings.scimCompatibility === 'lenient',
-    at: core.clockFor(ws.id).now().toISOString(),
+    get at() {
+      return (at ??= core.clockFor(ws.id).now().toISOString());
+    },
     userActive: (id) => {
       const found = scimUser(ws, id);
       return found ? found.member.status !== 'deactivated' : undefined;
@@ -76,7 +79,10 @@ async function observedScim(c: Context<AppEnv>): Promise<void> {
         return undefined;
       }
     },
-    ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
+    // Read when a rule asks: reading the answer's headers makes @hono/node-server build them.
+    get location() {
+      return c.res.headers.get('Location') || undefined;
+    },
   });
   if (findings.length > 0) {
     addFindings(ws, findings);
