@@ -13,6 +13,7 @@ import { bearerToken, generateAdminKey, matchesKey, requireAdminKey } from './ht
 import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
 import { MAX_BODY_BYTES, limitBody } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
+import { CachedRouter } from './http/cached-router.js';
 import { requestUrl, type AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -140,6 +141,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
   const app = new Hono<AppEnv>({
+    router: new CachedRouter(),
     getPath: (request) => {
       const path = getPath(request);
       if (!path.includes('/scim/v2/')) return path;

@@ -17,14 +17,15 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export function limitBody(options: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const full = bodyLimit(options);
-  return async (c, next) => {
+  // Not async: a GET goes on without a promise of its own (Hono's compose catches a throw).
+  return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
     const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
     if (overSocket && (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE')) {
       const headers = c.req.raw.headers;
       if (headers.has('content-length') && !headers.has('transfer-encoding')) {
-        return Number.parseInt(headers.get('content-length') || '0', 10) > options.maxSize ? options.onError(c) : next();
+        return Number.parseInt(headers.get('content-length') || '0', 10) > options.maxSize ? Promise.resolve(options.onError(c)) : next();
       }
     }
     return full(c, next);
