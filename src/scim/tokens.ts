@@ -6,6 +6,7 @@ import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ScimTokenRecord, WorkspaceState } from '../store/state.js';
+import { rawOf } from '../store/tracked-state.js';
 
 // lastUsedAt moves at most this often, so a sync does not rewrite the store on every request.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -75,15 +76,17 @@ export function authenticate(core: EmulatorCore, ws: WorkspaceState, bearer: str
   if (bearer === undefined) throw refuse(`SCIM requests need a bearer token. ${how}`);
   // The caller may have the digest already (the admin-key check takes the same one).
   const digest = bearerDigest ?? hash('sha256', bearer, 'buffer');
-  const found = Object.values(ws.scimTokens).find((t) => {
+  // Compared over the plain records (no write-tracking proxy per token); the write goes through the state.
+  const key = Object.entries(rawOf(ws.scimTokens)).find(([, t]) => {
     const stored = Buffer.from(t.hash, 'hex');
     return stored.length === digest.length && timingSafeEqual(stored, digest);
-  });
+  })?.[0];
+  const found = key === undefined ? undefined : ws.scimTokens[key];
   if (!found) throw refuse(`The bearer token is not a SCIM token of workspace "${ws.id}". ${how}`);
   if (found.revokedAt !== undefined) throw refuse(`SCIM token "${found.id}" was revoked at ${found.revokedAt}. ${how}`);
-  const now = core.clockFor(ws.id).now();
-  if (found.lastUsedAt === undefined || now.getTime() - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
-    found.lastUsedAt = now.toISOString();
+  const now = core.clockFor(ws.id).nowMs();
+  if (found.lastUsedAt === undefined || now - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+    found.lastUsedAt = new Date(now).toISOString();
     core.changed();
   }
   return found;
