@@ -95,6 +95,8 @@ export function queryFromSearch(body: unknown): ListQuery {
 
 /** The attribute selection of a single-resource request (RFC 7644 §3.9). */
 export function selectionFromUrl(params: URLSearchParams): Pick<ListQuery, 'attributes' | 'excludedAttributes'> {
+  // Most creates and reads carry no query at all.
+  if (params.size === 0) return {};
   const q = queryFromUrl(params);
   return { ...(q.attributes ? { attributes: q.attributes } : {}), ...(q.excludedAttributes ? { excludedAttributes: q.excludedAttributes } : {}) };
 }
