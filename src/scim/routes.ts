@@ -106,11 +106,13 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest
     await next();
     const actor = c.get('actor');
     const url = requestUrl(c);
-    logScimRequest(c.get('core'), c.get('ws'), {
-      time: c.get('core').clockFor(c.get('ws').id).now().toISOString(),
+    const ws = c.get('ws');
+    const search = url.search;
+    logScimRequest(c.get('core'), ws, {
+      at: c.get('core').clockFor(ws.id).nowMs(),
       method: c.req.method,
       path: c.req.path,
-      ...(url.search.length > 1 ? { query: url.search.slice(1) } : {}),
+      query: search.length > 1 ? search.slice(1) : undefined,
       status: c.res.status,
       tokenId: actor.startsWith('scim:') ? actor.slice('scim:'.length) : null,
     });
