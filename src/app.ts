@@ -146,8 +146,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const path = getPath(request);
       if (!path.includes('/scim/v2/')) return path;
       const ws = /^\/w\/([^/]+)\//.exec(path)?.[1];
-      const state = ws === undefined ? undefined : core.state.workspaces[ws];
-      if (!state || !Object.hasOwn(core.state.workspaces, ws!) || !isLenient(state)) return path;
+      // Read only: the plain state, not its write-tracking proxies.
+      const workspaces = (core.tracker.raw as EmulatorState).workspaces;
+      const state = ws === undefined ? undefined : workspaces[ws];
+      if (!state || !Object.hasOwn(workspaces, ws!) || !isLenient(state)) return path;
       return canonicalScimPath(path) ?? path;
     },
   });
