@@ -6,7 +6,7 @@ import { ACTOR_ADMIN_KEY, type EmulatorCore } from './emulator.js';
 import { controlRoutes } from './control/routes.js';
 import { domainRoutes } from './domains/routes.js';
 import { eventsResponse } from './events/routes.js';
-import { bearerToken, safeEqual } from './http/auth.js';
+import { bearerToken, matchesKey } from './http/auth.js';
 import type { AppEnv } from './http/context.js';
 import { settingsRoutes } from './settings/routes.js';
 import { inviteRoutes, userRoutes } from './members/routes.js';
@@ -85,7 +85,7 @@ export function mountRoutes(app: Hono<AppEnv>, { core, adminKey, requireAdmin }:
   app.route('/w/:ws/api/directory', directoryRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
-  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: (bearer) => safeEqual(bearer, adminKey) }));
+  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: matchesKey(adminKey) }));
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
   // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server

@@ -2,7 +2,6 @@
 // tests (`app.request()`), MSW handlers and the scenario runner all build the emulator here.
 import { Hono } from 'hono';
 import { getPath } from 'hono/utils/url';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError, notFound } from './errors.js';
 import { EmulatorCore, ACTOR_ADMIN_KEY } from './emulator.js';
@@ -10,11 +9,11 @@ import { STATE_IMPORT_PATH, healthResponse } from './control/health.js';
 import { DnsServerResolver, parseDnsServer, type TxtResolver } from './domains/resolver.js';
 import { generateAdminKey, requireAdminKey } from './http/auth.js';
 import { HostPolicy, type ALL_HOSTS } from './http/hosts.js';
-import { MAX_BODY_BYTES } from './http/body.js';
+import { MAX_BODY_BYTES, limitBody } from './http/body.js';
 import { AllowedMethods, methodNotAllowed } from './http/method-not-allowed.js';
-import type { AppEnv } from './http/context.js';
+import { CachedRouter } from './http/cached-router.js';
+import { requestUrl, type AppEnv } from './http/context.js';
 import { errorResponse } from './http/errors.js';
-import { TwoStepRouter } from './http/two-step-router.js';
 import { routeOutbound, type OutboundRoutes } from './outbound/outbound-routes.js';
 import { directoryRuntime } from './directory/runtime.js';
 import { canonicalScimPath, isLenient } from './scim/lenient.js';
@@ -127,13 +126,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.
   const app = new Hono<AppEnv>({
-    router: new TwoStepRouter(),
+    router: new CachedRouter(),
     getPath: (request) => {
       const path = getPath(request);
       if (!path.includes('/scim/v2/')) return path;
       const ws = /^\/w\/([^/]+)\//.exec(path)?.[1];
-      const state = ws === undefined ? undefined : core.state.workspaces[ws];
-      if (!state || !Object.hasOwn(core.state.workspaces, ws!) || !isLenient(state)) return path;
+      // Read only: the plain state, not its write-tracking proxies.
+      const workspaces = (core.tracker.raw as EmulatorState).workspaces;
+      const state = ws === undefined ? undefined : workspaces[ws];
+      if (!state || !Object.hasOwn(workspaces, ws!) || !isLenient(state)) return path;
       return canonicalScimPath(path) ?? path;
     },
   });
@@ -164,7 +165,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   core.isOwnOrigin = (url) => hosts.isOwnOrigin(url);
 
   app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
     if (overSocket) {
       // DNS rebinding: a page on a name that resolves to loopback reaches the socket with its own Host.
@@ -197,7 +198,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       c.res = c.req.path === '/_emulator/health' ? healthResponse(c, core) : errorResponse(c, e);
     }
   });
-  const apiBodyLimit = bodyLimit({
+  const apiBodyLimit = limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
         throw new EmulatorError({

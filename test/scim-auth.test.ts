@@ -95,6 +95,8 @@ describe('recent SCIM requests', () => {
       { time: expect.any(String), method: 'GET', path: '/w/default/scim/v2/Users/nope', status: 404, tokenId: id },
       { time: expect.any(String), method: 'GET', path: '/w/default/scim/v2/Users', query: 'count=1', status: 200, tokenId: id },
     ]);
+    // The workspace clock's reading at the request, as an ISO 8601 time.
+    for (const entry of log) expect(new Date(entry.time).toISOString()).toBe(entry.time);
     for (let i = 0; i < 205; i++) await call('GET', `/w/default/scim/v2/Users?startIndex=${i + 1}`, undefined, { auth: token });
     const full = (await call('GET', '/w/default/api/scim/requests')).body.requests;
     expect(full).toHaveLength(200);

@@ -3,13 +3,14 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError } from '../errors.js';
-import type { AppEnv } from '../http/context.js';
+import { requestUrl, type AppEnv } from '../http/context.js';
 import { emailFromAttributes, scimUser } from '../scim/users.js';
 import { identityKey } from '../store/identity-key.js';
+import type { WorkspaceState } from '../store/state.js';
 import { addFindings, clearFindings, listFindings } from './findings.js';
 import { buildReport, renderHtmlPage, renderJunit } from './report.js';
 import { PROFILES, isProfile, type Profile } from './rules.js';
-import { scimFindings } from './scim-rules.js';
+import { scimFindings, type ScimObservation } from './scim-rules.js';
 import { ssoFindings } from './sso-rules.js';
 
 const utf8 = new TextDecoder('utf-8');
@@ -46,38 +47,67 @@ async function judge(run: () => Promise<void>): Promise<void> {
   }
 }
 
+// What the SCIM rules read of one request. The time, the Location header and the lookups are
+// read only when a rule asks (most requests have no finding); one object with no closures.
+class ObservedScim implements ScimObservation {
+  readonly method: string;
+  readonly sentPath: string;
+  readonly routedPath: string;
+  readonly params: URLSearchParams;
+  readonly status: number;
+  readonly lenient: boolean;
+  declare error?: ScimObservation['error'];
+  private time: string | undefined;
+
+  constructor(
+    private readonly c: Context<AppEnv>,
+    private readonly ws: WorkspaceState,
+    readonly body: unknown,
+  ) {
+    const url = requestUrl(c);
+    this.method = c.req.method;
+    this.sentPath = url.pathname;
+    this.routedPath = c.req.path;
+    this.params = url.searchParams;
+    this.status = c.res.status;
+    this.lenient = ws.settings.scimCompatibility === 'lenient';
+    const error = c.error instanceof EmulatorError ? c.error : undefined;
+    if (error) this.error = { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) };
+  }
+
+  get at(): string {
+    return (this.time ??= this.c.get('core').clockFor(this.ws.id).now().toISOString());
+  }
+
+  // Reading the answer's headers makes @hono/node-server build them: only when a rule asks.
+  get location(): string | undefined {
+    return this.c.res.headers.get('Location') || undefined;
+  }
+
+  userActive(id: string): boolean | undefined {
+    const found = scimUser(this.ws, id);
+    return found ? found.member.status !== 'deactivated' : undefined;
+  }
+
+  isUser(id: string): boolean {
+    return scimUser(this.ws, id) !== undefined;
+  }
+
+  sharedEmail(id: string): string | undefined {
+    const found = scimUser(this.ws, id);
+    if (!found) return undefined;
+    try {
+      const given = emailFromAttributes(found.record.attributes);
+      return identityKey(given) === identityKey(found.member.email) ? undefined : given;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 async function observedScim(c: Context<AppEnv>): Promise<void> {
   const ws = c.get('ws');
-  const core = c.get('core');
-  const error = c.error instanceof EmulatorError ? c.error : undefined;
-  const url = new URL(c.req.url);
-  const findings = scimFindings({
-    method: c.req.method,
-    sentPath: url.pathname,
-    routedPath: c.req.path,
-    params: url.searchParams,
-    body: await bodyOf(c),
-    status: c.res.status,
-    ...(error ? { error: { code: error.code, message: error.message, ...(error.scimType !== undefined ? { scimType: error.scimType } : {}) } } : {}),
-    lenient: ws.settings.scimCompatibility === 'lenient',
-    at: core.clockFor(ws.id).now().toISOString(),
-    userActive: (id) => {
-      const found = scimUser(ws, id);
-      return found ? found.member.status !== 'deactivated' : undefined;
-    },
-    isUser: (id) => scimUser(ws, id) !== undefined,
-    sharedEmail: (id) => {
-      const found = scimUser(ws, id);
-      if (!found) return undefined;
-      try {
-        const given = emailFromAttributes(found.record.attributes);
-        return identityKey(given) === identityKey(found.member.email) ? undefined : given;
-      } catch {
-        return undefined;
-      }
-    },
-    ...(c.res.headers.get('Location') ? { location: c.res.headers.get('Location')! } : {}),
-  });
+  const findings = scimFindings(new ObservedScim(c, ws, await bodyOf(c)));
   if (findings.length > 0) {
     addFindings(ws, findings);
     // The route's changes are committed by the app's first middleware, after this one: the

@@ -17,7 +17,8 @@ export interface ScimObservation {
   /** The refusal, when the answer was an error. */
   error?: { code: string; scimType?: string; message: string };
   lenient: boolean;
-  at: string;
+  /** The time of the request (read only when a finding is added). */
+  readonly at: string;
   /** Whether the SCIM User of this id is active after the request (undefined: no such User). */
   userActive: (id: string) => boolean | undefined;
   /** Whether a SCIM User of this id exists. */
@@ -125,10 +126,13 @@ function refusalRule(o: ScimObservation): { rule: string; detail?: string | unde
 /** The findings of one SCIM request. */
 export function scimFindings(o: ScimObservation): NewFinding[] {
   const out: NewFinding[] = [];
-  const request = { method: o.method, path: o.sentPath, at: o.at, status: o.status };
-  const secrets = o.body === undefined ? [] : secretsOf(o.body);
+  // Read when the first finding is added: most requests have none.
+  let request: NewFinding['request'] | undefined;
+  let secrets: string[] | undefined;
   const deprovisioning = isDeprovisioning(o.method, o.body);
   const add = (rule: string, outcome: NewFinding['outcome'], message: string, impact?: string) => {
+    request ??= { method: o.method, path: o.sentPath, at: o.at, status: o.status };
+    secrets ??= o.body === undefined ? [] : secretsOf(o.body);
     const fallback = RULES_BY_ID.get(rule)?.impact;
     const said = impact ?? fallback;
     out.push({ rule, outcome, message: redact(message, secrets), ...(said !== undefined ? { impact: said } : {}), request });

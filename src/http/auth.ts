@@ -1,17 +1,29 @@
 // The emulator admin key: random per start unless given, required on the control plane and the
 // workspace admin API, compared in constant time.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { unauthorized } from '../errors.js';
 
 export function generateAdminKey(): string {
   return `emu_${randomBytes(24).toString('base64url')}`;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const digest = (s: string) => hash('sha256', s, 'buffer');
 
 /** Constant-time comparison (hashing first makes the lengths equal). */
 export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
+}
+
+/** The SHA-256 digest of a secret as sent, the form every comparison here is made in. */
+export const secretDigest = digest;
+
+/**
+ * `safeEqual(candidate, key)` with the key's digest taken once, for a check made on every
+ * request; a caller that has the candidate's `secretDigest` already passes it.
+ */
+export function matchesKey(key: string): (candidate: string, candidateDigest?: Buffer) => boolean {
+  const expected = digest(key);
+  return (candidate, candidateDigest = digest(candidate)) => timingSafeEqual(candidateDigest, expected);
 }
 
 /** The bearer token of an Authorization header, or undefined. */

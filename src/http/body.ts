@@ -1,11 +1,36 @@
 // Reading request bodies: JSON only (a JSON media type is required, RFC 7644 §3.1 on SCIM routes),
 // well-formed UTF-8 without lone surrogates, malformed JSON a 400 naming the problem, and a zod
 // schema turning shape errors into one 400 that lists every field at fault.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { EmulatorError, badRequest } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Hono's `bodyLimit`, answering from the headers where it would: it reads `request.body` first,
+ * which makes @hono/node-server build a full Fetch Request (signal, web stream) for every request
+ * over the socket. A GET or HEAD request has no body (Fetch); over the socket every POST, PUT,
+ * PATCH and DELETE has one, so with a Content-Length and no Transfer-Encoding the limit is that
+ * header, as in `bodyLimit`. Every other request goes through `bodyLimit` itself.
+ */
+export function limitBody(options: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
+  const full = bodyLimit(options);
+  // Not async: a GET goes on without a promise of its own (Hono's compose catches a throw).
+  return (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    if (overSocket && (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE')) {
+      const headers = c.req.raw.headers;
+      if (headers.has('content-length') && !headers.has('transfer-encoding')) {
+        return Number.parseInt(headers.get('content-length') || '0', 10) > options.maxSize ? Promise.resolve(options.onError(c)) : next();
+      }
+    }
+    return full(c, next);
+  };
+}
 
 const isScimPath = (path: string) => /^\/w\/[^/]+\/scim\/v2(\/|$)/.test(path);
 

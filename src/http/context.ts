@@ -19,3 +19,18 @@ export interface AppEnv {
 }
 
 export type AppContext = Context<AppEnv>;
+
+// Parsed once per request: the Host check, the SCIM routes, their request log and the conformance
+// observer each read the URL of the same request.
+const parsedUrls = new WeakMap<Request, URL>();
+
+/** The request's URL, parsed once per request. Shared: read it, never change it. */
+export function requestUrl(c: Context): URL {
+  const raw = c.req.raw;
+  let url = parsedUrls.get(raw);
+  if (url === undefined) {
+    url = new URL(raw.url);
+    parsedUrls.set(raw, url);
+  }
+  return url;
+}

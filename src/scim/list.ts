@@ -10,7 +10,7 @@ import { groupResource, scimGroup } from './groups.js';
 import { DEFAULT_COUNT, LIST_RESPONSE_SCHEMA, MAX_RESULTS, SEARCH_REQUEST_SCHEMA, invalidSyntax, invalidValue, type ScimScope } from './protocol.js';
 import { resolveAttribute, type ScimResource, type ScimResourceType } from './schema.js';
 import { scimRecordOf, scimUser, userResource } from './users.js';
-import { cloneJson } from '../store/tracked-state.js';
+import { cloneJson, rawOf } from '../store/tracked-state.js';
 
 /** The parameters of a query, from the URL (GET) or a SearchRequest body (POST /.search). */
 export interface ListQuery {
@@ -95,6 +95,8 @@ export function queryFromSearch(body: unknown): ListQuery {
 
 /** The attribute selection of a single-resource request (RFC 7644 §3.9). */
 export function selectionFromUrl(params: URLSearchParams): Pick<ListQuery, 'attributes' | 'excludedAttributes'> {
+  // Most creates and reads carry no query at all.
+  if (params.size === 0) return {};
   const q = queryFromUrl(params);
   return { ...(q.attributes ? { attributes: q.attributes } : {}), ...(q.excludedAttributes ? { excludedAttributes: q.excludedAttributes } : {}) };
 }
@@ -125,7 +127,7 @@ function userCandidates(scope: ScimScope, lookup: EqualityLookup | null): Iterab
     case 'id':
       return [lookup.value];
     default:
-      return Object.keys(scope.ws.members);
+      return Object.keys(rawOf(scope.ws).members);
   }
 }
 
@@ -146,7 +148,8 @@ function groupCandidates(scope: ScimScope, lookup: EqualityLookup | null): Itera
 /** The resource of an id of this type, or undefined when it is not served. */
 function resourceOf(scope: ScimScope, type: ScimResourceType, id: string, withMembers: boolean): ScimResource | undefined {
   if (type === 'User') {
-    const u = scimUser(scope.ws, id);
+    // A query only reads: the plain records behind the state's write-tracking proxies.
+    const u = scimUser(rawOf(scope.ws), id);
     return u ? userResource(scope, u.member, u.record) : undefined;
   }
   const g = scimGroup(scope.ws, id);
@@ -155,7 +158,8 @@ function resourceOf(scope: ScimScope, type: ScimResourceType, id: string, withMe
 
 function isServed(scope: ScimScope, type: ScimResourceType, id: string): boolean {
   if (type === 'Group') return scimGroup(scope.ws, id) !== undefined;
-  const m = Object.hasOwn(scope.ws.members, id) ? scope.ws.members[id] : undefined;
+  const members = rawOf(scope.ws).members;
+  const m = Object.hasOwn(members, id) ? members[id] : undefined;
   const record = m ? scimRecordOf(m) : undefined;
   return record !== undefined && record.deleted !== true;
 }

@@ -19,13 +19,35 @@ export const scimRequestEntrySchema = z.object({
 });
 export type ScimRequestEntry = z.output<typeof scimRequestEntrySchema>;
 
+/** A request as logged: its time as the clock read it, formatted only when the log is read. */
+export interface LoggedScimRequest {
+  /** The workspace clock's reading, ms since the epoch. */
+  at: number;
+  method: string;
+  path: string;
+  query: string | undefined;
+  status: number;
+  tokenId: string | null;
+}
+
+function entryOf(r: LoggedScimRequest): ScimRequestEntry {
+  return {
+    time: new Date(r.at).toISOString(),
+    method: r.method,
+    path: r.path,
+    ...(r.query !== undefined ? { query: r.query } : {}),
+    status: r.status,
+    tokenId: r.tokenId,
+  };
+}
+
 /** A fixed-size ring: adding is O(1) and the oldest entry falls out. */
 class RequestRing {
-  private readonly items: (ScimRequestEntry | undefined)[] = new Array(REQUEST_LOG_SIZE);
+  private readonly items: (LoggedScimRequest | undefined)[] = new Array(REQUEST_LOG_SIZE);
   private next = 0;
   private size = 0;
 
-  add(entry: ScimRequestEntry): void {
+  add(entry: LoggedScimRequest): void {
     this.items[this.next] = entry;
     this.next = (this.next + 1) % REQUEST_LOG_SIZE;
     this.size = Math.min(this.size + 1, REQUEST_LOG_SIZE);
@@ -36,7 +58,7 @@ class RequestRing {
     const out: ScimRequestEntry[] = [];
     for (let i = 1; i <= this.size; i++) {
       const e = this.items[(this.next - i + REQUEST_LOG_SIZE) % REQUEST_LOG_SIZE];
-      if (e) out.push(e);
+      if (e) out.push(entryOf(e));
     }
     return out;
   }
@@ -45,7 +67,7 @@ class RequestRing {
 /** Per emulator, keyed by the workspace object: a reset or deleted workspace takes its log with it. */
 export const SCIM_REQUEST_LOGS = runtimeSlot('scim request logs', () => new WeakMap<WorkspaceState, RequestRing>());
 
-export function logScimRequest(core: EmulatorCore, ws: WorkspaceState, entry: ScimRequestEntry): void {
+export function logScimRequest(core: EmulatorCore, ws: WorkspaceState, entry: LoggedScimRequest): void {
   const rings = core.runtime(SCIM_REQUEST_LOGS);
   let ring = rings.get(ws);
   if (!ring) rings.set(ws, (ring = new RequestRing()));

@@ -12,15 +12,15 @@ import { resourceTypeResources, schemaResources, type ScimResource, type ScimRes
 import { authenticate, issueToken, revokeToken, tokenView } from './tokens.js';
 import { createUser, deleteUser, patchUser, replaceUser, scimUser, userResource } from './users.js';
 import { EmulatorError } from '../errors.js';
-import { bearerToken } from '../http/auth.js';
+import { bearerToken, secretDigest } from '../http/auth.js';
 import { readBody, readJson } from '../http/body.js';
-import type { AppEnv } from '../http/context.js';
+import { requestUrl, type AppEnv } from '../http/context.js';
 
 type C = Context<AppEnv>;
 
 function scope(c: C): ScimScope {
   const ws = c.get('ws');
-  return { core: c.get('core'), ws, actor: c.get('actor'), baseUrl: `${new URL(c.req.url).origin}/w/${ws.id}/scim/v2` };
+  return { core: c.get('core'), ws, actor: c.get('actor'), baseUrl: `${requestUrl(c).origin}/w/${ws.id}/scim/v2` };
 }
 
 /** A SCIM JSON response (RFC 7644 §3.1: `application/scim+json`). */
@@ -30,7 +30,7 @@ function scimJson(c: C, body: unknown, status: 200 | 201 = 200, headers: Record<
 
 /** The query parameters, as lenient mode reads them when the workspace is set to it (docs/rules.md §17). */
 function params(c: C): URLSearchParams {
-  const search = new URL(c.req.url).searchParams;
+  const search = requestUrl(c).searchParams;
   return isLenient(c.get('ws')) ? lenientParams(search) : search;
 }
 
@@ -52,7 +52,7 @@ async function resourceBody(c: C): Promise<unknown> {
 // RFC 7644 §3.5.2 / RFC 7240: `Prefer: return=minimal`, or an empty `attributes`, asks for no body.
 function wantsNoBody(c: C): boolean {
   if (/(^|[;,\s])return=minimal\b/i.test(c.req.header('Prefer') ?? '')) return true;
-  const attributes = new URL(c.req.url).searchParams.get('attributes');
+  const attributes = requestUrl(c).searchParams.get('attributes');
   return attributes !== null && attributes.trim() === '';
 }
 
@@ -74,7 +74,7 @@ function getResponse(c: C, resource: ScimResource, type: ScimResourceType): Resp
 
 // RFC 7644 §4: a filter on the discovery endpoints is refused with 403.
 function refuseFilter(c: C): void {
-  if (new URL(c.req.url).searchParams.has('filter')) {
+  if (requestUrl(c).searchParams.has('filter')) {
     throw new EmulatorError({ code: 'filter_not_supported', status: 403, message: 'Discovery endpoints do not take a filter (RFC 7644 §4).' });
   }
 }
@@ -99,18 +99,20 @@ function discoveryItem(c: C, resources: Record<string, unknown>[], what: string)
 
 /** The SCIM 2.0 endpoints of a workspace, each request authenticated by a workspace SCIM token. */
 /** `isAdminKey` recognises the emulator admin key, so that its 401 can say a SCIM token is needed instead. */
-export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean } = {}) {
+export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest?: Buffer) => boolean } = {}) {
   const r = new Hono<AppEnv>();
 
   r.use('*', async (c, next) => {
     await next();
     const actor = c.get('actor');
-    const url = new URL(c.req.url);
-    logScimRequest(c.get('core'), c.get('ws'), {
-      time: c.get('core').clockFor(c.get('ws').id).now().toISOString(),
+    const url = requestUrl(c);
+    const ws = c.get('ws');
+    const search = url.search;
+    logScimRequest(c.get('core'), ws, {
+      at: c.get('core').clockFor(ws.id).nowMs(),
       method: c.req.method,
       path: c.req.path,
-      ...(url.search.length > 1 ? { query: url.search.slice(1) } : {}),
+      query: search.length > 1 ? search.slice(1) : undefined,
       status: c.res.status,
       tokenId: actor.startsWith('scim:') ? actor.slice('scim:'.length) : null,
     });
@@ -118,14 +120,16 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string) => boolean }
   r.use('*', async (c, next) => {
     const bearer = bearerToken(c.req.header('Authorization'));
     const ws = c.get('ws');
-    if (bearer !== undefined && options.isAdminKey?.(bearer) === true) {
+    // One digest of the bearer for both checks (each compares digests in constant time).
+    const digest = bearer === undefined ? undefined : secretDigest(bearer);
+    if (bearer !== undefined && options.isAdminKey?.(bearer, digest) === true) {
       throw new EmulatorError({
         code: 'unauthorized',
         status: 401,
         message: `That is the emulator admin key; SCIM takes a SCIM token of the workspace instead. Issue one with POST /w/${ws.id}/api/scim/tokens (admin key) and send "Authorization: Bearer <token>".`,
       });
     }
-    const token = authenticate(c.get('core'), ws, bearer);
+    const token = authenticate(c.get('core'), ws, bearer, digest);
     c.set('actor', `scim:${token.id}`);
     await next();
   });

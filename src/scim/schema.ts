@@ -331,14 +331,26 @@ export function findSchema(urn: string): ScimSchemaDefinition | undefined {
   return SCIM_SCHEMAS.find((s) => s.id.toLowerCase() === lower);
 }
 
-/** Finds a (sub-)attribute by name, case-insensitively (RFC 7643 §2.1). */
+// The schema's attribute lists never change: each is indexed by lower-case name once, so a lookup
+// is one toLowerCase and one Map read instead of a pass lower-casing every name of the list.
+const attributeIndexes = new WeakMap<readonly ScimAttribute[], Map<string, ScimAttribute>>();
+
+/** Finds a (sub-)attribute by name, case-insensitively (RFC 7643 §2.1); the first of the list wins. */
 export function findAttribute(
   attributes: readonly ScimAttribute[] | undefined,
   name: string,
 ): ScimAttribute | undefined {
   if (!attributes) return undefined;
-  const lower = name.toLowerCase();
-  return attributes.find((a) => a.name.toLowerCase() === lower);
+  let index = attributeIndexes.get(attributes);
+  if (!index) {
+    index = new Map();
+    for (const a of attributes) {
+      const key = a.name.toLowerCase();
+      if (!index.has(key)) index.set(key, a);
+    }
+    attributeIndexes.set(attributes, index);
+  }
+  return index.get(name.toLowerCase());
 }
 
 /** The parts of an attribute path: `[URI ":"] ATTRNAME ["." subAttr]` (RFC 7644 §3.10). */
@@ -363,6 +375,35 @@ export interface ResolvedAttribute {
   readonly target: ScimAttribute;
 }
 
+interface AttributeCandidate {
+  readonly schema: string;
+  /** The schema URN in lower case. */
+  readonly lower: string;
+  readonly inExtension: boolean;
+  readonly attributes: readonly ScimAttribute[];
+}
+
+// Where a resource type's attributes are looked up, in order: the common attributes with the core
+// schema's, then each extension. Built once per resource type (the schemas are fixed).
+const candidatesByType = new Map<ScimResourceType, { core: AttributeCandidate; extensions: readonly AttributeCandidate[]; all: readonly AttributeCandidate[] }>();
+
+function candidateSchemas(resourceType: ScimResourceType) {
+  let found = candidatesByType.get(resourceType);
+  if (!found) {
+    const { core, extensions } = schemaUrnsOf(resourceType);
+    const coreCandidate: AttributeCandidate = {
+      schema: core,
+      lower: core.toLowerCase(),
+      inExtension: false,
+      attributes: [...COMMON_ATTRIBUTES, ...(findSchema(core)?.attributes ?? [])],
+    };
+    const extensionCandidates = extensions.map((ext): AttributeCandidate => ({ schema: ext, lower: ext.toLowerCase(), inExtension: true, attributes: findSchema(ext)?.attributes ?? [] }));
+    found = { core: coreCandidate, extensions: extensionCandidates, all: [coreCandidate, ...extensionCandidates] };
+    candidatesByType.set(resourceType, found);
+  }
+  return found;
+}
+
 /**
  * Resolves parsed path parts against a resource type's schemas. Names are case-insensitive;
  * an unqualified name is looked up in the common attributes, the core schema, then extensions.
@@ -372,21 +413,17 @@ export function resolveAttributeParts(
   parts: AttributePathParts,
   resourceType: ScimResourceType,
 ): ResolvedAttribute | undefined {
-  const { core, extensions } = schemaUrnsOf(resourceType);
-  const candidates: { schema: string; inExtension: boolean; attributes: readonly ScimAttribute[] }[] = [];
-  const coreAttributes = [...COMMON_ATTRIBUTES, ...(findSchema(core)?.attributes ?? [])];
+  const { core, all, extensions } = candidateSchemas(resourceType);
+  let candidates: readonly AttributeCandidate[];
   if (parts.uri === undefined) {
-    candidates.push({ schema: core, inExtension: false, attributes: coreAttributes });
-    for (const ext of extensions) {
-      candidates.push({ schema: ext, inExtension: true, attributes: findSchema(ext)?.attributes ?? [] });
-    }
+    candidates = all;
   } else {
     const uri = parts.uri.toLowerCase();
-    if (uri === core.toLowerCase()) {
-      candidates.push({ schema: core, inExtension: false, attributes: coreAttributes });
+    if (uri === core.lower) {
+      candidates = [core];
     } else {
-      const ext = extensions.find((e) => e.toLowerCase() === uri);
-      if (ext) candidates.push({ schema: ext, inExtension: true, attributes: findSchema(ext)?.attributes ?? [] });
+      const ext = extensions.find((e) => e.lower === uri);
+      candidates = ext ? [ext] : [];
     }
   }
   for (const c of candidates) {

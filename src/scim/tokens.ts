@@ -1,16 +1,17 @@
 // SCIM bearer tokens of a workspace (docs/rules.md §7): issued once in clear, stored as
 // sha256, revocable, several at once for rotation; and the check of a SCIM request's token.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { EmulatorCore } from '../emulator.js';
 import { EmulatorError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ScimTokenRecord, WorkspaceState } from '../store/state.js';
+import { rawOf } from '../store/tracked-state.js';
 
 // lastUsedAt moves at most this often, so a sync does not rewrite the store on every request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+const sha256 = (token: string) => hash('sha256', token, 'hex');
 
 /** The public view of a token: never its secret or hash. The one source of the view type and its documented schema. */
 export const scimTokenViewSchema = z.object({
@@ -67,21 +68,25 @@ function refuse(message: string): EmulatorError {
 
 /**
  * The live token of this workspace that a bearer value names (RFC 6750 §2.1); 401 when the
- * value is missing, unknown here (another workspace's tokens included) or revoked.
+ * value is missing, unknown here (another workspace's tokens included) or revoked. `bearerDigest`
+ * is its SHA-256, when the caller has it.
  */
-export function authenticate(core: EmulatorCore, ws: WorkspaceState, bearer: string | undefined): ScimTokenRecord {
+export function authenticate(core: EmulatorCore, ws: WorkspaceState, bearer: string | undefined, bearerDigest?: Buffer): ScimTokenRecord {
   const how = `Send "Authorization: Bearer <token>" with a token from POST /w/${ws.id}/api/scim/tokens.`;
   if (bearer === undefined) throw refuse(`SCIM requests need a bearer token. ${how}`);
-  const hash = Buffer.from(sha256(bearer), 'hex');
-  const found = Object.values(ws.scimTokens).find((t) => {
+  // The caller may have the digest already (the admin-key check takes the same one).
+  const digest = bearerDigest ?? hash('sha256', bearer, 'buffer');
+  // Compared over the plain records (no write-tracking proxy per token); the write goes through the state.
+  const key = Object.entries(rawOf(ws.scimTokens)).find(([, t]) => {
     const stored = Buffer.from(t.hash, 'hex');
-    return stored.length === hash.length && timingSafeEqual(stored, hash);
-  });
+    return stored.length === digest.length && timingSafeEqual(stored, digest);
+  })?.[0];
+  const found = key === undefined ? undefined : ws.scimTokens[key];
   if (!found) throw refuse(`The bearer token is not a SCIM token of workspace "${ws.id}". ${how}`);
   if (found.revokedAt !== undefined) throw refuse(`SCIM token "${found.id}" was revoked at ${found.revokedAt}. ${how}`);
-  const now = core.clockFor(ws.id).now();
-  if (found.lastUsedAt === undefined || now.getTime() - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
-    found.lastUsedAt = now.toISOString();
+  const now = core.clockFor(ws.id).nowMs();
+  if (found.lastUsedAt === undefined || now - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+    found.lastUsedAt = new Date(now).toISOString();
     core.changed();
   }
   return found;

@@ -17,7 +17,7 @@ import { isLenient } from './lenient.js';
 import { checkIfMatch, etagOf, invalidSyntax, invalidValue, resourceNotFound, uniqueness, type ScimScope } from './protocol.js';
 import { addMember, normalizeEmail } from '../members/members.js';
 import type { MemberRecord, WorkspaceState } from '../store/state.js';
-import { cloneJson } from '../store/tracked-state.js';
+import { cloneJson, rawOf } from '../store/tracked-state.js';
 
 /** The directory's record of a member (MemberRecord.scim). */
 export interface ScimUserRecord {
@@ -60,9 +60,12 @@ function requireScimUser(scope: ScimScope, id: string) {
 
 /** The User resource (RFC 7643 §4.1) of a directory member, `groups` computed from the index. */
 export function userResource(scope: ScimScope, member: MemberRecord, record: ScimUserRecord): ScimResource {
-  const { userName, externalId, ...rest } = record.attributes;
+  // Read from the plain objects behind the state's write-tracking proxies: the resource is only
+  // read (filtered, projected, serialized), and serializing proxies cost a trap per value.
+  const attributes = rawOf(record.attributes);
+  const { userName, externalId, ...rest } = attributes;
   const resource: ScimResource = {
-    schemas: Object.hasOwn(record.attributes, ENTERPRISE_USER_SCHEMA) ? [USER_SCHEMA, ENTERPRISE_USER_SCHEMA] : [USER_SCHEMA],
+    schemas: Object.hasOwn(attributes, ENTERPRISE_USER_SCHEMA) ? [USER_SCHEMA, ENTERPRISE_USER_SCHEMA] : [USER_SCHEMA],
     id: member.id,
     ...(externalId !== undefined ? { externalId } : {}),
     userName,

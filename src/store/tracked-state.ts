@@ -32,6 +32,11 @@ interface Meta {
   /** The nearest array at or above this object: writes inside an array journal the whole array. */
   arrayRoot: Meta | null;
   depth: number;
+  // A meta's place never changes (a cached proxy is reused only under the same parent and key):
+  // its path, joined path and event-list test are worked out at its first write.
+  path?: readonly string[];
+  joined?: string;
+  eventList?: boolean;
 }
 
 type UndoLog = Array<[object, string, boolean, unknown] | ['root', object]>;
@@ -258,19 +263,19 @@ export class StateTracker {
 
   private mark(meta: Meta, target: object, key: string, value: unknown, isSet: boolean): void {
     if (this.journaling) {
-      if (meta.arrayRoot) {
-        const path = this.pathOf(meta.arrayRoot);
-        if (isEventList(path)) {
+      const arrayRoot = meta.arrayRoot;
+      if (arrayRoot) {
+        const path = (arrayRoot.path ??= this.pathOf(arrayRoot));
+        if ((arrayRoot.eventList ??= isEventList(path as string[]))) {
           // Event lists are append-only logs: journal the appended event, not the list; the
           // batched trim (a splice at the front) is redone on replay.
-          if (meta.arrayRoot === meta && isSet && /^\d+$/.test(key) && Number(key) === (target as unknown[]).length - 1) {
-            this.appends.push(['e', path, value]);
+          if (arrayRoot === meta && isSet && /^\d+$/.test(key) && Number(key) === (target as unknown[]).length - 1) {
+            this.appends.push(['e', path as string[], value]);
           }
-        } else this.dirty.add(path.join(SEP));
+        } else this.dirty.add((arrayRoot.joined ??= path.join(SEP)));
       } else {
-        const path = this.pathOf(meta);
-        path.push(key);
-        this.dirty.add(path.join(SEP));
+        const base = (meta.joined ??= this.pathOf(meta).join(SEP));
+        this.dirty.add(meta.parent === null ? key : `${base}${SEP}${key}`);
       }
     }
     this.touched();

@@ -357,6 +357,19 @@ class Parser {
   }
 }
 
+// `attrName op "text"`, the filter IdPs send before most creates (`userName eq "ada@…"`), read in
+// one match: the node the parser below would build. Only when the name is a plain ATTRNAME that is
+// not a keyword, and the text holds no quote, backslash or control character (so it is its own
+// JSON string value); anything else goes to the parser, errors included.
+const SIMPLE_COMPARE = /^[ \t\n\r]*([A-Za-z][A-Za-z0-9_-]*)[ \t\n\r]+(eq|ne|co|sw|ew|gt|ge|lt|le)[ \t\n\r]*"([^"\\\u0000-\u001f]*)"[ \t\n\r]*$/i;
+const KEYWORDS = new Set(['and', 'or', 'not']);
+
+function simpleCompare(text: string): CompareNode | undefined {
+  const m = SIMPLE_COMPARE.exec(text);
+  if (!m || KEYWORDS.has(m[1]!.toLowerCase())) return undefined;
+  return { kind: 'compare', path: { name: m[1]! }, op: m[2]!.toLowerCase() as CompareOperator, value: m[3]! };
+}
+
 /**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2). Operators, `and`/`or`/`not` and `true`/`false`/`null`
  * are case-insensitive; `and` binds tighter than `or`.
@@ -367,6 +380,8 @@ export function parseFilter(text: string): FilterNode {
   if (typeof text !== 'string' || text.trim() === '') {
     throw invalid('filter', String(text ?? ''), 0, 'a filter expression', 'end of input');
   }
+  const simple = simpleCompare(text);
+  if (simple) return simple;
   const parser = new Parser(text, tokenize(text, 'filter'), 'filter');
   const node = parser.parseOr(false);
   parser.expectEnd();
