@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../src/app.js';
 
 const emulator = createEmulator();
+// Every route mounted, not only health (src/app.ts mounts the rest once src/app-routes.ts loads).
+await emulator.ready;
 
 /** The JSON API routes the router really has, as `method /openapi/{path}`. */
 function servedRoutes(): Set<string> {
