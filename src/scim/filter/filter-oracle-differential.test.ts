@@ -14,18 +14,9 @@ import { filter as oracleFilter, parse as oracleParse } from 'scim2-parse-filter
 import { describe, expect, it } from 'vitest';
 import { evaluateFilter } from './evaluate-filter.js';
 import { parseFilter } from './parse-filter.js';
+import { mulberry32 } from '../../../test/support/seeded-random.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = mulberry32(7643);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

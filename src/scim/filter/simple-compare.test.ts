@@ -4,16 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.js';
 import { parseFilter } from './parse-filter.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../test/support/seeded-random.js';
 
 const random = mulberry32(7644);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

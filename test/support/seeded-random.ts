@@ -1,0 +1,12 @@
+// Test support: a small seeded pseudo-random generator (mulberry32), so generated cases repeat run to run.
+
+/** A generator of numbers in [0, 1) that yields the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
