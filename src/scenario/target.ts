@@ -26,11 +26,12 @@ export function inProcessTarget(emulator: InProcessEmulator, origin = 'http://lo
 
 // A client on a socket states its body's length (RFC 9110 §8.6), as the remote target's fetch
 // does; in process the request says it too, so the 1 MiB body check reads the header instead of
-// copying the body through a counting stream into a new Request.
+// copying the body through a counting stream into a new Request. The length is the body's own,
+// whatever a scenario's headers say: a lie would carry a body past the limit.
 function withContentLength(init: RequestInit | undefined): RequestInit | undefined {
   if (typeof init?.body !== 'string') return init;
   const headers = new Headers(init.headers);
-  if (!headers.has('content-length')) headers.set('content-length', String(Buffer.byteLength(init.body)));
+  headers.set('content-length', String(Buffer.byteLength(init.body)));
   return { ...init, headers };
 }
 
