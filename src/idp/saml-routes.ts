@@ -12,6 +12,7 @@ import { idpSigningKeys } from './keys.js';
 import { renderAutoPostForm, renderSignInPage } from './pages.js';
 import { idpEndpoints, requireIdp } from './registry.js';
 import { idpClock, idpRuntime, recordSignIn } from './runtime.js';
+import { escapeXml } from '../sso/saml/saml-xml.js';
 import { buildIdpMetadata, issueSamlResponse, parseAuthnRequest, type IssuedAssertionMemory, type Vendor } from './saml/index.js';
 
 const SAML_VENDOR: Record<IdpState['vendor'], Vendor> = {
@@ -38,7 +39,8 @@ export function idpMetadataXml(idp: IdpState, origin: string): string {
     template = buildIdpMetadata({ entityId: urls.entityId, ssoUrl: urls.ssoUrl, certPem: idpSigningKeys().certPem });
     metadataTemplates.set(origin, template);
   }
-  return template.replaceAll(`/idp/${ID_STAND_IN}/`, `/idp/${idp.id}/`);
+  // Escaped as the template's own values are: an imported state may hold any IdP id.
+  return template.replaceAll(`/idp/${ID_STAND_IN}/`, `/idp/${escapeXml(idp.id)}/`);
 }
 
 type Params = Record<string, string>;
