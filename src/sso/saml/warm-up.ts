@@ -77,8 +77,8 @@ export function warmUpSaml(): Promise<void> {
 }
 
 /**
- * Builds what every AuthnRequest of a SAML connection reuses (samlify's entities for its URLs),
- * when the warm-up has loaded the code; else the first sign-in builds it.
+ * Builds what every AuthnRequest of a SAML connection reuses (nothing at present: the redirect
+ * URL is composed per request), when the warm-up has loaded the code.
  */
 export function prepareSamlConnection(sp: { entityId: string; acsUrl: string }, idp: { ssoUrl: string }): void {
   try {
