@@ -28,7 +28,7 @@ export function addSamlWarmUpStep(step: SamlWarmUpStep): void {
 
 /**
  * Runs every warm-up step once; throws what a step throws. The SP's own part: the modules, the
- * schemas, and one AuthnRequest for a throwaway SP and IdP (the samlify entities it builds).
+ * schemas, and one AuthnRequest for a throwaway SP and IdP.
  */
 export async function runSamlWarmUp(): Promise<void> {
   warmUpSamlSchema();
