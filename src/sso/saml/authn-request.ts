@@ -3,6 +3,7 @@
 // binding (§3.5: base64 in an auto-posting form) to an IdP whose metadata offers only that.
 
 import { randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import type { Clock } from '../../clock.js';
 import { samlifyLib } from './samlify-setup.js';
 import { BINDING, NAMEID_FORMAT } from './saml-xml.js';
@@ -72,58 +73,35 @@ function authnRequestXml(options: AuthnRequestOptions): { id: string; xml: strin
   return { id, xml };
 }
 
-type Samlify = ReturnType<typeof samlifyLib>;
-interface Entities {
-  sp: ReturnType<Samlify['ServiceProvider']>;
-  idp: ReturnType<Samlify['IdentityProvider']>;
-}
-
-// Building samlify's entities generates and parses their metadata (several ms); they depend only
-// on the three URLs and are not changed by a request, so each connection's pair is built once.
-const entityCache = new Map<string, Entities>();
-
-function samlifyEntities(options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): Entities {
-  const key = JSON.stringify([options.sp.entityId, options.sp.acsUrl, options.idp.ssoUrl]);
-  let entities = entityCache.get(key);
-  if (entities === undefined) {
-    const samlify = samlifyLib();
-    entities = {
-      sp: samlify.ServiceProvider({
-        entityID: options.sp.entityId,
-        authnRequestsSigned: false,
-        wantAssertionsSigned: true,
-        nameIDFormat: [NAMEID_FORMAT.emailAddress],
-        assertionConsumerService: [{ Binding: BINDING.post, Location: options.sp.acsUrl }],
-      }),
-      // A throwaway entity for samlify's redirect binding; its SLO entry only keeps samlify quiet.
-      idp: samlify.IdentityProvider({
-        singleSignOnService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-        singleLogoutService: [{ Binding: BINDING.redirect, Location: options.idp.ssoUrl }],
-      }),
-    };
-    if (entityCache.size >= 1000) entityCache.clear();
-    entityCache.set(key, entities);
-  }
-  return entities;
-}
-
-/** Builds ahead what every redirected AuthnRequest of a connection reuses (at its configuration). */
-export function prepareAuthnRequests(options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): void {
-  samlifyEntities(options);
-}
+/**
+ * Nothing is built ahead for a connection: the redirect URL is composed per request (below). Kept
+ * for the SAML warm-up, which calls it when a connection is configured.
+ */
+export function prepareAuthnRequests(_options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): void {}
 
 /**
  * Builds an SP-initiated AuthnRequest for the HTTP-Redirect binding. The caller stores `id` in
  * its RequestIdStore before redirecting, so that the response's InResponseTo can be matched.
+ *
+ * The URL is composed as samlify 2's unsigned redirect binding composes it (binding-redirect.js
+ * buildRedirectURL: raw DEFLATE by zlib, base64, encodeURIComponent, `?` or `&` after the SSO URL,
+ * RelayState when not empty), without building samlify's SP and IdP entities, whose metadata each
+ * new connection would generate and parse again only to read back the SSO URL given here.
  */
 export function createAuthnRequest(options: AuthnRequestOptions): AuthnRequestRedirect {
-  const { sp, idp } = samlifyEntities(options);
   const { id, xml } = authnRequestXml(options);
-  const { context } = sp.createLoginRequest(idp, 'redirect', {
-    ...(options.relayState !== undefined ? { relayState: options.relayState } : {}),
-    customTagReplacement: () => ({ id, context: xml }),
-  });
-  return { id, url: context };
+  const base = options.idp.ssoUrl;
+  // SAML bindings §3.4.4.1: DEFLATE (RFC 1951, raw), base64, then URL-encoded as SAMLRequest.
+  const samlRequest = encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'));
+  const relayState = options.relayState ? `&RelayState=${encodeURIComponent(options.relayState)}` : '';
+  return { id, url: `${base}${hasQuery(base) ? '&' : '?'}SAMLRequest=${samlRequest}${relayState}` };
+}
+
+/** Whether the URL has a non-empty query, as samlify decides it (url.parse(base).query's length). */
+function hasQuery(url: string): boolean {
+  const withoutHash = url.split('#', 1)[0]!;
+  const at = withoutHash.indexOf('?');
+  return at !== -1 && at < withoutHash.length - 1;
 }
 
 /**

@@ -1,10 +1,17 @@
 // xml-crypto's SignedXml with its whole-document XPath searches (`//*[@*[local-name(.)='ID']='…']`
 // per ID attribute, the first SignedInfo, every Signature) done as one DOM walk each: same answers.
-import type { Document, Element, Node } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
+import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import { SignedXml, type Reference } from 'xml-crypto';
 import { findAncestorNsForElement, findChildren, validateDigestValue } from 'xml-crypto/lib/utils.js';
 
+// The xmldom xml-crypto itself requires (it may be another version than the SP's own): a loaded
+// signature is parsed by the same parser as in xml-crypto's loadSignature.
+const fromXmlCrypto = createRequire(createRequire(import.meta.url).resolve('xml-crypto'));
+const { DOMParser: XmlCryptoDOMParser } = fromXmlCrypto('@xmldom/xmldom') as { DOMParser: new () => { parseFromString(xml: string, mimeType?: string): Document } };
+
 const ELEMENT_NODE = 1;
+const CDATA_SECTION_NODE = 4;
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 
 /** The members of SignedXml (6.3.2, lib/signed-xml.js) the walks replace or call; private in its typings. */
@@ -17,14 +24,40 @@ interface Internals {
   findHashAlgorithm(name: string): { getHash(xml: string): string };
 }
 
+/** What loadSignature sets and calls (lib/signed-xml.js 6.3.2). */
+interface LoadInternals extends Internals {
+  signatureXml: string;
+  signatureAlgorithm?: string;
+  signatureValue: string;
+  keyInfo: Node | null;
+  references: unknown[];
+  loadReference(reference: Node): void;
+}
+
 /** Every element under `root` (itself included when an element), in document order, as XPath's `//*`. */
 function* elementsOf(root: Node): Generator<Element> {
+  for (const node of nodesOf(root)) if (node.nodeType === ELEMENT_NODE) yield node as Element;
+}
+
+/** Every node under `root` (itself included), in document order (attributes aside). */
+function* nodesOf(root: Node): Generator<Node> {
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.nodeType === ELEMENT_NODE) yield node as Element;
+    yield node;
     for (let c = node.lastChild; c; c = c.previousSibling) stack.push(c);
   }
+}
+
+// XPath's `@Algorithm` (xpath.js NameTestQName without a prefix): an attribute in no namespace
+// whose local name is Algorithm; the first in the element's attribute list.
+function algorithmAttribute(el: Element): Attr | undefined {
+  const attributes = el.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes.item(i)!;
+    if (!(a.namespaceURI || '') && (a.localName || a.nodeName) === 'Algorithm') return a;
+  }
+  return undefined;
 }
 
 // XPath's local-name() and string value of a node, as the xpath package computes them (xpath.js
@@ -43,7 +76,7 @@ const base = SignedXml.prototype as unknown as Record<string, (...args: unknown[
 const proto = SamlSignedXml.prototype as unknown as Record<string, unknown>;
 // The replaced members are xml-crypto 6.3.2's (pinned); another version is checked against it
 // again by test/sso-saml-signed-xml.test.ts before these may stand in for its own.
-for (const name of ['validateReference', 'getCanonSignedInfoXml', 'findLoadedSignature', 'canonicalize', 'getCanonXml', 'findHashAlgorithm']) {
+for (const name of ['loadSignature', 'loadReference', 'validateReference', 'getCanonSignedInfoXml', 'findLoadedSignature', 'canonicalize', 'getCanonXml', 'findHashAlgorithm']) {
   if (typeof base[name] !== 'function') throw new Error(`xml-crypto's SignedXml has no ${name}: src/sso/saml/signed-xml.ts follows xml-crypto 6.3.2`);
 }
 
@@ -144,4 +177,54 @@ proto.findLoadedSignature = function findLoadedSignature(this: Internals, node: 
     throw new Error('Cannot validate a document which contains multiple Signature elements with the same SignatureValue, in order to prevent signature wrapping attack.');
   }
   return matches[0] ?? null;
+};
+
+const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+const TEXT_NODE = 3;
+
+// lib/signed-xml.js loadSignature for a signature given as text (a node keeps xml-crypto's own
+// path): its four `.//*[local-name(.)='…']` XPath lookups done as one walk of the signature in
+// document order (the first match is what xpath's select1 returns), the rest line for line.
+proto.loadSignature = function loadSignature(this: LoadInternals, signature: Node | string): void {
+  if (typeof signature !== 'string') {
+    base.loadSignature!.call(this, signature);
+    return;
+  }
+  const doc = new XmlCryptoDOMParser().parseFromString(signature);
+  this.signatureNode = doc;
+  this.signatureXml = doc.toString();
+  let canonicalization: Attr | undefined;
+  let signatureMethod: Attr | undefined;
+  let signatureValue: Node | undefined;
+  let keyInfo: Element | undefined;
+  for (const node of nodesOf(doc)) {
+    if (node.nodeType === ELEMENT_NODE) {
+      const name = localNameOf(node);
+      if (name === 'CanonicalizationMethod') canonicalization ??= algorithmAttribute(node as Element);
+      else if (name === 'SignatureMethod') signatureMethod ??= algorithmAttribute(node as Element);
+      else if (name === 'KeyInfo') keyInfo ??= node as Element;
+    } else if ((node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) && signatureValue === undefined) {
+      // `.//*[local-name(.)='SignatureValue']/text()`: text() takes CDATA sections too.
+      const parent = node.parentNode;
+      if (parent && parent.nodeType === ELEMENT_NODE && localNameOf(parent) === 'SignatureValue') signatureValue = node;
+    }
+  }
+  if (!canonicalization) throw new Error('could not find CanonicalizationMethod/@Algorithm element');
+  this.canonicalizationAlgorithm = canonicalization.value;
+  if (signatureMethod) this.signatureAlgorithm = signatureMethod.value;
+  const signedInfoNodes = findChildren(doc as never, 'SignedInfo');
+  if (signedInfoNodes.length === 0) throw new Error('no signed info node found');
+  if (signedInfoNodes.length > 1) throw new Error('could not load signature that contains multiple SignedInfo nodes');
+  // xml-crypto: the references are read from SignedInfo canonicalized exclusively.
+  let forSignedInfo = this.canonicalizationAlgorithm;
+  if (!forSignedInfo || forSignedInfo === C14N || forSignedInfo === `${C14N}#WithComments`) forSignedInfo = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+  const canonSignedInfo = this.getCanonXml([forSignedInfo], signedInfoNodes[0] as never);
+  const signedInfoDoc = new XmlCryptoDOMParser().parseFromString(canonSignedInfo, 'text/xml').documentElement!;
+  this.references = [];
+  const references = findChildren(signedInfoDoc as never, 'Reference');
+  if (references.length === 0) throw new Error('could not find any Reference elements');
+  for (const reference of references) this.loadReference(reference as never);
+  // Only a text node counts (xml-crypto's isTextNode): a CDATA section leaves the value unset.
+  if (signatureValue?.nodeType === TEXT_NODE) this.signatureValue = (signatureValue as unknown as { data: string }).data.replace(/\r?\n/g, '');
+  if (keyInfo) this.keyInfo = keyInfo;
 };

@@ -28,7 +28,7 @@ export function addSamlWarmUpStep(step: SamlWarmUpStep): void {
 
 /**
  * Runs every warm-up step once; throws what a step throws. The SP's own part: the modules, the
- * schemas, and one AuthnRequest for a throwaway SP and IdP (the samlify entities it builds).
+ * schemas, and one AuthnRequest for a throwaway SP and IdP.
  */
 export async function runSamlWarmUp(): Promise<void> {
   warmUpSamlSchema();
@@ -77,8 +77,8 @@ export function warmUpSaml(): Promise<void> {
 }
 
 /**
- * Builds what every AuthnRequest of a SAML connection reuses (samlify's entities for its URLs),
- * when the warm-up has loaded the code; else the first sign-in builds it.
+ * Builds what every AuthnRequest of a SAML connection reuses (nothing at present: the redirect
+ * URL is composed per request), when the warm-up has loaded the code.
  */
 export function prepareSamlConnection(sp: { entityId: string; acsUrl: string }, idp: { ssoUrl: string }): void {
   try {
