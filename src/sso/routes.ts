@@ -3,9 +3,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { readJson } from '../http/body.js';
-import { connectionView, guardConnectionSwap, removeConnection, setConnection, spValues } from './connection.js';
+import { connectionView, guardConnectionSwap, removeConnection, setConnection } from './connection.js';
 import { connectionFromRequest } from './connection-sources.js';
-import { SAML_WARM_UP, prepareSamlConnection, warmUpSaml } from './saml/warm-up.js';
+import { SAML_WARM_UP, warmUpSaml } from './saml/warm-up.js';
 
 export function ssoAdminRoutes() {
   const r = new Hono<AppEnv>();
@@ -25,7 +25,6 @@ export function ssoAdminRoutes() {
     // plugs it in); the swap guard runs before the IdP registers the workspace, so a refusal changes nothing.
     const connection = connectionFromRequest(c.get('core'), ws, origin, raw, c.get('actor'), (next) => guardConnectionSwap(ws, next, force));
     setConnection(c.get('core'), ws, connection, c.get('actor'), { force });
-    if (connection.protocol === 'saml') prepareSamlConnection(spValues(origin, ws.id).saml, connection.idp);
     return c.json(connectionView(ws, origin));
   });
   r.delete('/', (c) => {

@@ -74,12 +74,6 @@ function authnRequestXml(options: AuthnRequestOptions): { id: string; xml: strin
 }
 
 /**
- * Nothing is built ahead for a connection: the redirect URL is composed per request (below). Kept
- * for the SAML warm-up, which calls it when a connection is configured.
- */
-export function prepareAuthnRequests(_options: Pick<AuthnRequestOptions, 'sp' | 'idp'>): void {}
-
-/**
  * Builds an SP-initiated AuthnRequest for the HTTP-Redirect binding. The caller stores `id` in
  * its RequestIdStore before redirecting, so that the response's InResponseTo can be matched.
  *

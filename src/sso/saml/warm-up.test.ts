@@ -1,9 +1,9 @@
-// The SAML warm-up runs each added step once per process, and a connection prepared at its
-// configuration still sends a complete AuthnRequest of its own.
+// The SAML warm-up runs each added step once per process, and an AuthnRequest after it is still
+// complete and the connection's own.
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAuthnRequest } from './authn-request.js';
-import { addSamlWarmUpStep, prepareSamlConnection, runSamlWarmUp, warmUpSaml } from './warm-up.js';
+import { addSamlWarmUpStep, runSamlWarmUp, warmUpSaml } from './warm-up.js';
 
 const clock = { nowMs: () => Date.UTC(2026, 0, 1), now: () => new Date(Date.UTC(2026, 0, 1)) };
 
@@ -21,11 +21,10 @@ describe('SAML warm-up', () => {
     expect(runs).toBe(once);
   });
 
-  it('a prepared connection sends its AuthnRequest to its IdP with its ACS URL, entity ID, subject and RelayState', async () => {
+  it('after the warm-up, a connection sends its AuthnRequest to its IdP with its ACS URL, entity ID, subject and RelayState', async () => {
     await warmUpSaml();
     const sp = { entityId: 'https://ws.test/w/prep/sso/saml/metadata', acsUrl: 'https://ws.test/w/prep/sso/saml/acs' };
     const idp = { ssoUrl: 'https://idp.test/prep/saml/sso' };
-    prepareSamlConnection(sp, idp);
     const request = createAuthnRequest({ sp, idp, clock, relayState: '/w/prep/me', subject: 'ada@prep.test' });
     const url = new URL(request.url);
     expect(`${url.origin}${url.pathname}`).toBe(idp.ssoUrl);

@@ -19,7 +19,6 @@ export type SamlWarmUpStep = () => Promise<void>;
 // Process-wide, as what they warm is: the modules and V8's compiled code.
 const steps = new Set<SamlWarmUpStep>();
 let warming: Promise<void> | undefined;
-let authnRequests: typeof import('./authn-request.js') | undefined;
 
 /** Adds a step to the warm-up; steps added after it ran are not run. */
 export function addSamlWarmUpStep(step: SamlWarmUpStep): void {
@@ -32,9 +31,7 @@ export function addSamlWarmUpStep(step: SamlWarmUpStep): void {
  */
 export async function runSamlWarmUp(): Promise<void> {
   warmUpSamlSchema();
-  const [loaded, { conformsToSamlSchema }] = await Promise.all([import('./authn-request.js'), import('./schema-check.js'), import('./validate-response.js')]);
-  const { createAuthnRequest } = loaded;
-  authnRequests = loaded;
+  const [{ createAuthnRequest }, { conformsToSamlSchema }] = await Promise.all([import('./authn-request.js'), import('./schema-check.js'), import('./validate-response.js')]);
   const clock = { nowMs: () => Date.now(), now: () => new Date() };
   createAuthnRequest({ sp: { entityId: 'https://sp.warm-up.invalid/saml/metadata', acsUrl: 'https://sp.warm-up.invalid/saml/acs' }, idp: { ssoUrl: 'https://idp.warm-up.invalid/saml/sso' }, clock, subject: 'ada@warm-up.invalid', relayState: '/' });
   // Compiles the schemas and runs one validation (a Response without its required attributes:
@@ -74,16 +71,4 @@ export function warmUpSaml(): Promise<void> {
       resolve();
     });
   });
-}
-
-/**
- * Builds what every AuthnRequest of a SAML connection reuses (nothing at present: the redirect
- * URL is composed per request), when the warm-up has loaded the code.
- */
-export function prepareSamlConnection(sp: { entityId: string; acsUrl: string }, idp: { ssoUrl: string }): void {
-  try {
-    authnRequests?.prepareAuthnRequests({ sp, idp });
-  } catch {
-    // The sign-in builds it again and answers whatever went wrong.
-  }
 }
