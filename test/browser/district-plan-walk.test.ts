@@ -61,9 +61,11 @@ const nav = (name: string) => page.getByRole('navigation', { name: 'District pla
 
 describe.skipIf(!haveChromium)('the district plan, clicking only', () => {
   beforeAll(async () => {
+    // Chromium starts while the emulator does.
+    const launching = launchChromium('walk');
     emulator = await startEmulator({ adminKey: 'walk-key' });
     shots = await mkdtemp(join(tmpdir(), 'edu-walk-shots-'));
-    browser = await launchChromium('walk');
+    browser = await launching;
     page = browser.page;
     // Generous: the first SAML sign-in of a process can take seconds on a busy machine.
     page.setDefaultTimeout(30_000);
