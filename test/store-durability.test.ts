@@ -35,7 +35,9 @@ async function storedUserNames(url: string): Promise<Set<string>> {
   return new Set(Object.values(state.workspaces.default.members).map((m) => m.email));
 }
 
-describe('durable store', () => {
+// The three tests use their own data folders and processes, so they run side by side (the crash
+// test spends most of its time waiting for 21 emulators to start).
+describe.concurrent('durable store', () => {
   it(`keeps every acknowledged SCIM write across ${ROUNDS} kill -9 crashes at random moments`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'edu-emulator-crash-'));
     const file = join(dir, 'state.json');

@@ -45,6 +45,8 @@ async function signInAtIdp(email: string) {
 describe.skipIf(!haveChromium)('the trainer runs the district setup in the browser', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
+    // Chromium starts while the emulator does.
+    const launching = launchChromium('console');
     emulator = await startEmulator({ adminKey: 'browser-test-key' });
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${emulator.url}${path}`, {
@@ -64,8 +66,8 @@ describe.skipIf(!haveChromium)('the trainer runs the district setup in the brows
         { email: 'eve@springfield.k12.us', givenName: 'Eve', familyName: 'Out', provisioned: false },
       ],
     });
+    browser = await launching;
     expect(idp.status).toBe(201);
-    browser = await launchChromium('console');
     page = browser.page;
     // Generous: the first SAML sign-in of a process can take seconds on a busy machine.
     page.setDefaultTimeout(30_000);
