@@ -181,6 +181,8 @@ async function snapshotPause(seedFile: string, dir: string): Promise<{ maxMs: nu
   await copyFile(seedFile, file);
   const store = new DurableStore(file);
   const emulator = createEmulator({ store, state: await store.load() });
+  // Every route loaded first: their background import would otherwise be timed as the snapshot's pause.
+  await emulator.ready;
   await store.commit();
   // A change so the snapshot has something to fold in, then the snapshot with a timer running.
   emulator.core.state.dns['probe.example'] = ['1'];
