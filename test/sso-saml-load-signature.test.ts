@@ -5,26 +5,15 @@
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
-import { issueSamlResponse } from '../src/idp/saml/issue-response.js';
-import { UNTRUSTED_CERT_PEM, UNTRUSTED_PRIVATE_KEY_PEM } from '../src/idp/saml/untrusted-key.js';
 import type { Vendor } from '../src/idp/saml/vendor-shapes.js';
+import { UNTRUSTED_CERT_PEM } from '../src/idp/saml/untrusted-key.js';
 import { SamlSignedXml } from '../src/sso/saml/signed-xml.js';
+import { issuedSamlXml } from './support/saml.js';
 
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
-const clock = { nowMs: () => Date.UTC(2026, 0, 1), now: () => new Date(Date.UTC(2026, 0, 1)) };
 
 function signaturesOf(vendor: Vendor): string[] {
-  const b64 = issueSamlResponse({
-    idp: { entityId: 'https://idp.test/saml', privateKeyPem: UNTRUSTED_PRIVATE_KEY_PEM, certPem: UNTRUSTED_CERT_PEM },
-    sp: { entityId: 'https://sp.test/saml/metadata', acsUrl: 'https://sp.test/saml/acs' },
-    user: { email: 'ada@school.test', givenName: 'Ada', familyName: 'Lovelace' },
-    inResponseTo: '_req1',
-    clock,
-    vendor,
-    sign: 'both',
-    memory: new Map(),
-  });
-  const doc = new DOMParser().parseFromString(Buffer.from(b64, 'base64').toString('utf8'), 'text/xml');
+  const doc = new DOMParser().parseFromString(issuedSamlXml(vendor), 'text/xml');
   return Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature')).map((s) => new XMLSerializer().serializeToString(s as Element));
 }
 

@@ -5,28 +5,14 @@
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
-import { issueSamlResponse } from '../src/idp/saml/issue-response.js';
-import { UNTRUSTED_CERT_PEM, UNTRUSTED_PRIVATE_KEY_PEM } from '../src/idp/saml/untrusted-key.js';
 import type { SignedParts, Vendor } from '../src/idp/saml/vendor-shapes.js';
+import { UNTRUSTED_CERT_PEM } from '../src/idp/saml/untrusted-key.js';
 import { SamlSignedXml } from '../src/sso/saml/signed-xml.js';
+import { issuedSamlXml } from './support/saml.js';
 
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
-const clock = { nowMs: () => Date.UTC(2026, 0, 1), now: () => new Date(Date.UTC(2026, 0, 1)) };
 
-function issued(vendor: Vendor, sign: SignedParts = 'both'): string {
-  const b64 = issueSamlResponse({
-    idp: { entityId: 'https://idp.test/saml', privateKeyPem: UNTRUSTED_PRIVATE_KEY_PEM, certPem: UNTRUSTED_CERT_PEM },
-    sp: { entityId: 'https://sp.test/saml/metadata', acsUrl: 'https://sp.test/saml/acs' },
-    user: { email: 'ada@school.test', givenName: 'Ada', familyName: 'Lovelace' },
-    inResponseTo: '_req1',
-    clock,
-    vendor,
-    sign,
-    memory: new Map(),
-  });
-  return Buffer.from(b64, 'base64').toString('utf8');
-}
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
 const serialize = (node: Document | Element) => new XMLSerializer().serializeToString(node);
@@ -70,13 +56,13 @@ function edited(xml: string, edit: (doc: Document, assertion: Element, id: strin
 describe('SamlSignedXml gives the answers of xml-crypto SignedXml', () => {
   for (const vendor of ['entra', 'okta', 'google', 'classlink', 'generic'] as const) {
     it(`verifies a ${vendor} response signed on both levels, with the same signed bytes`, () => {
-      const outcomes = sameAsXmlCrypto(issued(vendor));
+      const outcomes = sameAsXmlCrypto(issuedSamlXml(vendor));
       expect(outcomes.every((o) => o.result === true && o.signed.length === 1)).toBe(true);
     });
   }
 
   it('refuses content changed after signing with the same digest message', () => {
-    const xml = issued('okta').replace('ada@school.test</', 'admin@school.test</');
+    const xml = issuedSamlXml('okta').replace('ada@school.test</', 'admin@school.test</');
     const outcomes = sameAsXmlCrypto(xml);
     expect(outcomes.some((o) => o.result === false && /calculated digest/.test(o.problems[0] ?? ''))).toBe(true);
   });
@@ -128,20 +114,20 @@ describe('SamlSignedXml gives the answers of xml-crypto SignedXml', () => {
   ];
   for (const [name, edit] of wrappings) {
     it(`signature wrapping: ${name}`, () => {
-      for (const sign of ['assertion', 'both'] as const) sameAsXmlCrypto(edited(issued('entra', sign), edit));
+      for (const sign of ['assertion', 'both'] as const) sameAsXmlCrypto(edited(issuedSamlXml('entra', sign), edit));
     });
   }
 
   it('refuses the duplicate ID with xml-crypto\'s own message', () => {
     const wrapping = (name: string) => wrappings.find(([n]) => n.startsWith(name))![1];
-    const outcomes = sameAsXmlCrypto(edited(issued('generic', 'assertion'), wrapping('another element with it as Id')));
+    const outcomes = sameAsXmlCrypto(edited(issuedSamlXml('generic', 'assertion'), wrapping('another element with it as Id')));
     expect(outcomes[0]!.error).toMatch(/multiple elements with the same value for the ID/);
-    const copied = sameAsXmlCrypto(edited(issued('generic', 'assertion'), wrapping('a copy of a Signature')));
+    const copied = sameAsXmlCrypto(edited(issuedSamlXml('generic', 'assertion'), wrapping('a copy of a Signature')));
     expect(copied.some((o) => /multiple Signature elements with the same SignatureValue/.test(o.error ?? ''))).toBe(true);
   });
 
   it('a Reference URI with a quote, and an empty one, stay xml-crypto\'s own paths', () => {
-    const xml = issued('generic', 'assertion');
+    const xml = issuedSamlXml('generic', 'assertion');
     const id = assertionOf(parse(xml)).getAttribute('ID')!;
     sameAsXmlCrypto(xml.replaceAll(`URI="#${id}"`, `URI="#${id}'x"`));
     sameAsXmlCrypto(xml.replaceAll(`URI="#${id}"`, 'URI=""'));

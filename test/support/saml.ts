@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { issueSamlResponse } from '../../src/idp/saml/issue-response.js';
+import { UNTRUSTED_CERT_PEM, UNTRUSTED_PRIVATE_KEY_PEM } from '../../src/idp/saml/untrusted-key.js';
+import type { SignedParts, Vendor } from '../../src/idp/saml/vendor-shapes.js';
 import type { inProcess } from './in-process.js';
 
 type Env = ReturnType<typeof inProcess>;
@@ -41,4 +43,22 @@ export async function samlSignIn(env: Env, email: string, ws = 'default'): Promi
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ SAMLResponse: response }).toString(),
   });
+}
+
+/**
+ * A Response as the mock IdP issues it (XML text) for a fixed SP, user and clock, signed with the
+ * well-known untrusted pair: the input of the signature tests that compare with xml-crypto.
+ */
+export function issuedSamlXml(vendor: Vendor, sign: SignedParts = 'both'): string {
+  const b64 = issueSamlResponse({
+    idp: { entityId: 'https://idp.test/saml', privateKeyPem: UNTRUSTED_PRIVATE_KEY_PEM, certPem: UNTRUSTED_CERT_PEM },
+    sp: { entityId: 'https://sp.test/saml/metadata', acsUrl: 'https://sp.test/saml/acs' },
+    user: { email: 'ada@school.test', givenName: 'Ada', familyName: 'Lovelace' },
+    inResponseTo: '_req1',
+    clock: { nowMs: () => Date.UTC(2026, 0, 1), now: () => new Date(Date.UTC(2026, 0, 1)) },
+    vendor,
+    sign,
+    memory: new Map(),
+  });
+  return Buffer.from(b64, 'base64').toString('utf8');
 }
