@@ -2,7 +2,7 @@
 // conformance report for CI. Exit 0 when no `fail` is left after the allow-list, 1 when one is, 2 on
 // bad flags, an unreadable allow-list or an unreachable emulator.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './parse-args.js';
 import { parse as parseYaml } from 'yaml';
 import { allowListSchema, applyAllowList, type AllowEntry } from '../conformance/allow-list.js';
 import { conformanceReportSchema, renderJunit, type ConformanceReport } from '../conformance/report.js';
@@ -45,25 +45,20 @@ function pretty(report: ConformanceReport & { unexpected: number; allowed: numbe
 }
 
 export async function conformanceCommand(args: string[], env: Env): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        workspace: { type: 'string' },
-        profile: { type: 'string' },
-        allow: { type: 'string' },
-        reporter: { type: 'string' },
-        since: { type: 'string' },
-        'admin-key': { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.replace(/\.$/, '')}. Run "edu-emulator --help" for the options.`);
-  }
+  const { values } = parseCliArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      url: { type: 'string' },
+      workspace: { type: 'string' },
+      profile: { type: 'string' },
+      allow: { type: 'string' },
+      reporter: { type: 'string' },
+      since: { type: 'string' },
+      'admin-key': { type: 'string' },
+    },
+  });
   const urlText = values.url ?? env.EMULATOR_URL;
   if (!urlText) throw new CliError('conformance needs the emulator\'s URL: pass --url http://127.0.0.1:4000 (or set EMULATOR_URL).');
   let url: URL;

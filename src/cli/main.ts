@@ -1,6 +1,6 @@
 // The `edu-emulator` command line (docs/cli.md §1): argument parsing with node:util parseArgs, env vars
 // that mirror the flags, one-line errors that say what to do.
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './parse-args.js';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
@@ -65,29 +65,24 @@ function truthy(v: string | undefined): boolean {
 
 /** Turns serve's argv and environment into options; throws CliError on a bad flag. */
 export function parseServeArgs(args: string[], env: Env): ServeOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        memory: { type: 'boolean' },
-        fsync: { type: 'string' },
-        scenario: { type: 'string' },
-        'dns-server': { type: 'string' },
-        'admin-key': { type: 'string' },
-        'allowed-hosts': { type: 'string' },
-        'sftp-port': { type: 'string' },
-        'with-expectations': { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.replace(/\.$/, '')}. Run "edu-emulator --help" for the options.`);
-  }
+  const { values } = parseCliArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      memory: { type: 'boolean' },
+      fsync: { type: 'string' },
+      scenario: { type: 'string' },
+      'dns-server': { type: 'string' },
+      'admin-key': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'sftp-port': { type: 'string' },
+      'with-expectations': { type: 'boolean' },
+    },
+  });
   const portText = values.port ?? env.EMULATOR_PORT ?? '4000';
   if (!/^\d+$/.test(portText)) throw new CliError(`--port must be a whole number from 0 to 65535, got "${portText}".`);
   const memory = values.memory ?? (values.data === undefined && truthy(env.EMULATOR_MEMORY));

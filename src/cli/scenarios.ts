@@ -3,7 +3,7 @@
 // emulator unreachable.
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './parse-args.js';
 import { formatIssue, loadScenarioFile, type LoadedScenario, type ScenarioIssue } from '../scenario/load.js';
 import { jsonReport, junitReport, prettyListener, prettySummary, type ReporterName } from '../scenario/reporters.js';
 import { runScenarios } from '../scenario/runner.js';
@@ -62,11 +62,7 @@ export async function validateCommand(args: string[]): Promise<number> {
 }
 
 function parse<O extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.replace(/\.$/, '')}. Run "edu-emulator --help" for the options.`);
-  }
+  return parseCliArgs({ args, options, strict: true, allowPositionals: true });
 }
 
 export async function runCommand(args: string[]): Promise<number> {
