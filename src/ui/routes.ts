@@ -6,54 +6,17 @@ import type { AppContext, AppEnv } from '../http/context.js';
 import { prefersHtml } from '../http/errors.js';
 import { isSameOrigin } from '../http/same-origin.js';
 import { sessionMember } from '../signin/routes.js';
-import { mePage } from './pages/me.js';
 import { safeReturnTo } from '../sso/finish.js';
 import { ApiRefusal, authHeaders, callHttp, originOf } from './admin-api.js';
-import { readForm, refusalFlash, type Action, type ActionResult } from './actions.js';
+import { readForm, refusalFlash, type ActionResult } from './actions.js';
 import { consoleUser, exchangeKey, leaveConsole } from './console-auth.js';
 import { setFlash, takeFlash } from './flash.js';
-import { renderPage, type PageContext } from './layout.js';
-import { domainActions, domainsPage } from './pages/domains.js';
-import { eventActions, eventsPage } from './pages/events.js';
-import { groupActions, groupsPage } from './pages/groups.js';
-import { idpActions, idpPage, idpsPage } from './pages/idps.js';
-import { loginPage } from './pages/login.js';
-import { memberActions, memberPage, membersPage } from './pages/members.js';
-import { overviewPage, readinessPage } from './pages/readiness.js';
-import { roleActions, rolesPage } from './pages/roles.js';
-import { conformanceReportPage, scimActions, scimPage } from './pages/scim.js';
-import { ssoActions, ssoPage } from './pages/sso.js';
-import { trainingActions, trainingPage } from './pages/training.js';
-import { directoryActions, directoryPage } from './pages/directory.js';
+import type { PageContext } from './layout.js';
 
-type Render = (ctx: PageContext) => Promise<unknown>;
-
-const PAGE_RENDERERS: Record<string, Render> = {
-  domains: domainsPage,
-  sso: ssoPage,
-  scim: scimPage,
-  members: membersPage,
-  groups: groupsPage,
-  roles: rolesPage,
-  readiness: readinessPage,
-  events: eventsPage,
-  training: trainingPage,
-  idps: idpsPage,
-  directory: directoryPage,
-};
-
-const PAGE_ACTIONS: Record<string, Record<string, Action>> = {
-  domains: domainActions,
-  sso: ssoActions,
-  scim: scimActions,
-  members: memberActions,
-  groups: groupActions,
-  roles: roleActions,
-  training: trainingActions,
-  events: eventActions,
-  idps: idpActions,
-  directory: directoryActions,
-};
+// The pages (markup, hono/jsx, every page's module) load with the first console page asked for:
+// a scenario run or an API-only client never draws one (docs/performance.md §2).
+let pagesModule: Promise<typeof import('./console-pages.js')> | undefined;
+const consolePages = () => (pagesModule ??= import('./console-pages.js'));
 
 const has = <T,>(o: Record<string, T>, k: string): boolean => Object.hasOwn(o, k);
 
@@ -126,7 +89,10 @@ function asPlainMessages(body: ReadableStream<Uint8Array>): ReadableStream<Uint8
 export function consoleRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/admin', (c) => withConsole(c, async (ctx) => renderPage(c, await overviewPage(ctx))));
+  r.get('/admin', (c) => withConsole(c, async (ctx) => {
+    const p = await consolePages();
+    return p.renderPage(c, await p.overviewPage(ctx));
+  }));
   r.get('/admin/', (c) => c.redirect(`/w/${c.get('ws').id}/admin`, 301));
 
   r.get('/admin/events/stream', (c) =>
@@ -158,15 +124,25 @@ export function consoleRoutes() {
   );
 
   // The full conformance report (docs/conformance.md), in the console with the console user's credentials.
-  r.get('/admin/scim/conformance', (c) => withConsole(c, async (ctx) => renderPage(c, await conformanceReportPage(ctx))));
+  r.get('/admin/scim/conformance', (c) => withConsole(c, async (ctx) => {
+    const p = await consolePages();
+    return p.renderPage(c, await p.conformanceReportPage(ctx));
+  }));
 
-  r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await idpPage(ctx, c.req.param('id')))));
+  r.get('/admin/idps/:id', (c) => withConsole(c, async (ctx) => {
+    const p = await consolePages();
+    return p.renderPage(c, await p.idpPage(ctx, c.req.param('id')));
+  }));
 
-  r.get('/admin/members/:id', (c) => withConsole(c, async (ctx) => renderPage(c, await memberPage(ctx, c.req.param('id')))));
+  r.get('/admin/members/:id', (c) => withConsole(c, async (ctx) => {
+    const p = await consolePages();
+    return p.renderPage(c, await p.memberPage(ctx, c.req.param('id')));
+  }));
 
   r.get('/admin/:page', (c) =>
     withConsole(c, async (ctx) => {
       const page = c.req.param('page');
+      const { PAGE_RENDERERS, renderPage } = await consolePages();
       if (!has(PAGE_RENDERERS, page)) throw notFound('not_found', `The console has no page "${page}". Start at ${ctx.base}/admin.`);
       return renderPage(c, await PAGE_RENDERERS[page]!(ctx));
     }),
@@ -183,6 +159,7 @@ export function consoleRoutes() {
     withConsole(c, async (ctx) => {
       const page = c.req.param('page');
       const name = c.req.param('action');
+      const { PAGE_ACTIONS } = await consolePages();
       const actions = has(PAGE_ACTIONS, page) ? PAGE_ACTIONS[page]! : {};
       if (!has(actions, name)) throw notFound('not_found', `The console has no action "${name}" on the ${page} page.`);
       const form = await readForm(await c.req.parseBody({ all: true }));
@@ -202,16 +179,18 @@ export function consoleRoutes() {
   r.get('/me', async (c, next) => {
     const m = prefersHtml(c.req.header('Accept')) ? sessionMember(c) : undefined;
     if (!m) return next();
-    return renderPage(c, mePage(c, m));
+    const p = await consolePages();
+    return p.renderPage(c, p.mePage(c, m));
   });
 
   // The sign-in page: email first (a GET form), then the methods policy allows.
-  r.get('/login', (c) => {
+  r.get('/login', async (c) => {
     const email = c.req.query('email')?.trim();
     const next = safeReturnTo(c.get('ws').id, c.req.query('next'));
     const error = c.req.query('error');
     const view = { ...(email ? { email } : {}), ...(next ? { next } : {}), ...(error && /^[a-z0-9_]{1,64}$/.test(error) ? { error } : {}) };
-    return renderPage(c, loginPage(c, view));
+    const p = await consolePages();
+    return p.renderPage(c, p.loginPage(c, view));
   });
 
   // Password and social sign-in, and sign-out, through the workspace's own sign-in endpoints.
