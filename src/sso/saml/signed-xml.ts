@@ -1,5 +1,6 @@
 // xml-crypto's SignedXml with its whole-document XPath searches (`//*[@*[local-name(.)='ID']='…']`
-// per ID attribute, the first SignedInfo, every Signature) done as one DOM walk each: same answers.
+// per ID attribute, the first SignedInfo, every Signature) done as one DOM walk each, and its
+// canonicalization without a deep copy of the signed element where the copy changes nothing: same answers.
 import { createRequire } from 'node:module';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import { SignedXml, type Reference } from 'xml-crypto';
@@ -17,6 +18,8 @@ const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 /** The members of SignedXml (6.3.2, lib/signed-xml.js) the walks replace or call; private in its typings. */
 interface Internals {
   idAttributes: string[];
+  findLoadedSignature(node: Node): Node | null;
+  findCanonicalizationAlgorithm(name: string): { process(node: Node, options: object): string | Node };
   signatureNode: Node | null;
   canonicalizationAlgorithm?: string;
   canonicalize(transforms: readonly string[], node: Node, options: object, flags: { discardComments: boolean }): string;
@@ -227,4 +230,74 @@ proto.loadSignature = function loadSignature(this: LoadInternals, signature: Nod
   // Only a text node counts (xml-crypto's isTextNode): a CDATA section leaves the value unset.
   if (signatureValue?.nodeType === TEXT_NODE) this.signatureValue = (signatureValue as unknown as { data: string }).data.replace(/\r?\n/g, '');
   if (keyInfo) this.keyInfo = keyInfo;
+};
+
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+/** Canonicalizations that leave comments out: the deep copy's comment removal changes nothing for them. */
+const WITHOUT_COMMENTS = new Set([EXC_C14N, C14N]);
+
+/**
+ * The algorithm that makes the octets when `transforms` is [enveloped-signature?, c14n?] with a
+ * c14n that drops comments (a node-set left at the end gets inclusive C14N); otherwise undefined.
+ */
+function plainCanonicalization(transforms: readonly string[]): string | undefined {
+  const rest = transforms[0] === ENVELOPED ? transforms.slice(1) : transforms;
+  if (rest.length === 0) return C14N;
+  return rest.length === 1 && WITHOUT_COMMENTS.has(rest[0]!) ? rest[0] : undefined;
+}
+
+/**
+ * Whether exclusive c14n would write to `elem`: with an InclusiveNamespaces prefix list (given, or
+ * under the element's own CanonicalizationMethod) naming a prefix its ancestors declare, it sets that
+ * declaration on the element (lib/exclusive-canonicalization.js process).
+ */
+function excWritesTo(elem: Node, options: { inclusiveNamespacesPrefixList?: string[]; ancestorNamespaces?: { prefix: string }[] }): boolean {
+  let prefixes = options.inclusiveNamespacesPrefixList ?? [];
+  if (prefixes.length === 0) {
+    const method = findChildren(elem as never, 'CanonicalizationMethod')[0];
+    const inclusive = method ? findChildren(method, 'InclusiveNamespaces')[0] : undefined;
+    if (inclusive) prefixes = (inclusive.getAttribute('PrefixList') || '').split(' ');
+  }
+  const ancestors = options.ancestorNamespaces ?? [];
+  return prefixes.some((prefix) => ancestors.some((a) => a.prefix === prefix));
+}
+
+const isInside = (node: Node, root: Node): boolean => {
+  for (let p = node.parentNode; p; p = p.parentNode) if (p === root) return true;
+  return false;
+};
+
+// lib/signed-xml.js canonicalize deep-copies the element, drops comments and the enveloped
+// Signature from the copy, then runs the c14n. Where the c14n drops comments and does not write to
+// the element, the copy only serves to leave the Signature out: here the Signature is taken out of
+// the element itself for the c14n and put back at its place right after, even when the c14n throws.
+// Anything else (comments kept, an inclusive prefix written, no loaded signature) is xml-crypto's own.
+proto.canonicalize = function canonicalize(
+  this: Internals,
+  transforms: readonly string[],
+  node: Node,
+  options: { defaultNsForPrefix?: unknown; signatureNode?: unknown; inclusiveNamespacesPrefixList?: string[]; ancestorNamespaces?: { prefix: string }[] },
+  flags: { discardComments: boolean },
+): string {
+  const algorithm = plainCanonicalization(transforms);
+  if (algorithm === undefined || this.signatureNode == null || node.nodeType !== ELEMENT_NODE || (algorithm === EXC_C14N && excWritesTo(node, options))) {
+    return base.canonicalize!.call(this, transforms, node, options, flags) as string;
+  }
+  let signature: Node | null = null;
+  if (transforms[0] === ENVELOPED) {
+    signature = this.findLoadedSignature(node);
+    if (signature === node) return base.canonicalize!.call(this, transforms, node, options, flags) as string;
+    if (signature && !isInside(signature, node)) signature = null;
+  }
+  options.defaultNsForPrefix = options.defaultNsForPrefix ?? (SignedXml as unknown as { defaultNsForPrefix: unknown }).defaultNsForPrefix;
+  options.signatureNode = this.signatureNode;
+  const parent = signature?.parentNode ?? null;
+  const next = signature?.nextSibling ?? null;
+  if (signature && parent) parent.removeChild(signature);
+  try {
+    return this.findCanonicalizationAlgorithm(algorithm).process(node, options).toString();
+  } finally {
+    if (signature && parent) parent.insertBefore(signature, next);
+  }
 };
