@@ -4,7 +4,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import { SignedXml, type GetKeyInfoContentArgs } from 'xml-crypto';
-import { SamlSignedXml } from '../../sso/saml/signed-xml.js';
+import { ResponseSigner, parseForSigning, serializeSigned, type XmlNode } from './response-signer.js';
 import type { Clock } from '../../clock.js';
 import { EmulatorError } from '../../errors.js';
 import { NS } from '../../sso/saml/saml-xml.js';
@@ -122,9 +122,7 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
   const parts = input.sign ?? shape.signs;
   if (fault !== 'unsigned') {
     const options = { prefix: shape.signaturePrefix, inclusivePrefixes: shape.inclusivePrefixes ?? [], sha1: fault === 'sha1' };
-    // The assertion first, so the Response signature covers the signed assertion (SAML core §5.4.1).
-    if (parts !== 'response') xml = sign(xml, 'Assertion', signer, options);
-    if (parts !== 'assertion') xml = sign(xml, 'Response', signer, options);
+    xml = signResponse(xml, parts, signer, options);
   }
 
   if (fault === 'bad_signature') xml = alterNameId(xml);
@@ -134,36 +132,50 @@ export function issueSamlResponse(input: IssueSamlResponseInput): string {
   return Buffer.from(xml, 'utf8').toString('base64');
 }
 
-// XML-DSig enveloped signature placed right after the element's Issuer (SAML core §5.4.1).
-function sign(
+/**
+ * XML-DSig enveloped signatures placed right after the element's Issuer (SAML core §5.4.1): the
+ * Assertion's first, so the Response's covers the signed Assertion (§5.4.1). One parse and one
+ * serialization for both (src/idp/saml/response-signer.ts); the bytes xml-crypto's computeSignature
+ * makes signing one element after the other.
+ */
+export function signResponse(
   xml: string,
-  element: 'Assertion' | 'Response',
+  parts: SignedParts,
   key: { privateKeyPem: string; certPem: string },
   options: { prefix: string; inclusivePrefixes: string[]; sha1: boolean },
 ): string {
-  const ns = element === 'Assertion' ? NS.assertion : NS.protocol;
-  // The Response is the root and the Assertion its child (the shapes render it so; faults that
-  // add elements run after signing): a path, not a search of every node.
-  const response = `/*[local-name(.)='Response' and namespace-uri(.)='${NS.protocol}']`;
-  const target = element === 'Assertion' ? `${response}/*[local-name(.)='Assertion' and namespace-uri(.)='${ns}']` : response;
-  const signer = new SamlSignedXml({
-    privateKey: privateKeyOf(key.privateKeyPem),
-    publicCert: key.certPem,
-    getKeyInfoContent: keyInfoContent,
-    signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
-    canonicalizationAlgorithm: EXC_C14N,
-  });
-  signer.addReference({
-    xpath: target,
-    transforms: [ENVELOPED, EXC_C14N],
-    digestAlgorithm: options.sha1 ? DIGEST_ALGORITHMS.sha1 : DIGEST_ALGORITHMS.sha256,
-    ...(options.inclusivePrefixes.length ? { inclusiveNamespacesPrefixList: options.inclusivePrefixes } : {}),
-  });
-  signer.computeSignature(xml, {
-    prefix: options.prefix,
-    location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' },
-  });
-  return signer.getSignedXml();
+  const doc = parseForSigning(xml);
+  // The shapes render the Response as the root and the Assertion as its child, each with its Issuer
+  // first (faults that add elements run after signing).
+  const response = doc.documentElement;
+  if (!response || response.namespaceURI !== NS.protocol || response.localName !== 'Response') throw new Error('the rendered response has no samlp:Response root');
+  const assertion = childNamed(response, NS.assertion, 'Assertion');
+  const targets = [...(parts !== 'response' ? [assertion] : []), ...(parts !== 'assertion' ? [response] : [])];
+  for (const target of targets) {
+    const signer = new ResponseSigner({
+      privateKey: privateKeyOf(key.privateKeyPem),
+      publicCert: key.certPem,
+      getKeyInfoContent: keyInfoContent,
+      signatureAlgorithm: options.sha1 ? SIGNATURE_ALGORITHMS.rsaSha1 : SIGNATURE_ALGORITHMS.rsaSha256,
+      canonicalizationAlgorithm: EXC_C14N,
+    });
+    signer.addReference({
+      xpath: '',
+      transforms: [ENVELOPED, EXC_C14N],
+      digestAlgorithm: options.sha1 ? DIGEST_ALGORITHMS.sha1 : DIGEST_ALGORITHMS.sha256,
+      ...(options.inclusivePrefixes.length ? { inclusiveNamespacesPrefixList: options.inclusivePrefixes } : {}),
+    });
+    signer.signAfter(doc, target, childNamed(target, undefined, 'Issuer'), options.prefix);
+  }
+  return serializeSigned(doc);
+}
+
+/** The first child element named `name` (in `ns`, or in any namespace as XPath's `*[local-name(.)=…]`). */
+function childNamed(parent: XmlNode, ns: string | undefined, name: string): XmlNode {
+  for (let c = parent.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 1 && (ns === undefined || c.namespaceURI === ns) && c.localName === name) return c;
+  }
+  throw new Error(`the rendered response has no ${name} where the shapes put it`);
 }
 
 // Parsing a PEM private key costs twice the RSA signature itself, and a certificate's KeyInfo
