@@ -75,6 +75,8 @@ function documents(): string[] {
   for (const vendor of VENDORS) {
     const xml = issuedSamlXml(vendor);
     out.push(xml);
+    // Every shape as issued; the edited copy for two of them (no prefix, and the ds: prefix with xs inclusive).
+    if (vendor !== 'entra' && vendor !== 'okta') continue;
     const doc = parse(xml);
     const assertion = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Assertion')[0]!;
     assertion.insertBefore(doc.createComment(' a comment inside the assertion '), assertion.firstChild);
@@ -101,7 +103,7 @@ describe('SamlSignedXml canonicalizes as xml-crypto SignedXml does', () => {
         if (!ours || !theirs) continue;
         for (const transforms of TRANSFORMS) {
           for (const prefixes of [[], ['xs', 'saml']]) {
-            for (let index = compared % 4; index < ourElements.length; index += 4) {
+            for (let index = compared % 7; index < ourElements.length; index += 7) {
               const discard = index % 2 === 0;
               expect(canonical(ours, ourElements[index]!, transforms, prefixes, discard)).toEqual(canonical(theirs, theirElements[index]!, transforms, prefixes, discard));
               compared++;
@@ -112,7 +114,7 @@ describe('SamlSignedXml canonicalizes as xml-crypto SignedXml does', () => {
       }
       expect(serialize(ourDoc)).toBe(serialize(parse(xml)));
     }
-    expect(compared).toBeGreaterThan(2_000);
+    expect(compared).toBeGreaterThan(1_000);
   });
 
   it('leaves the Signature out of the octets and puts it back at its place', () => {
