@@ -253,7 +253,8 @@ function plainCanonicalization(transforms: readonly string[]): string | undefine
  * declaration on the element (lib/exclusive-canonicalization.js process).
  */
 function excWritesTo(elem: Node, options: { inclusiveNamespacesPrefixList?: string[]; ancestorNamespaces?: { prefix: string }[] }): boolean {
-  let prefixes = options.inclusiveNamespacesPrefixList ?? [];
+  // As process() reads it: a given list only when it is a non-empty array.
+  let prefixes: string[] = Array.isArray(options.inclusiveNamespacesPrefixList) ? options.inclusiveNamespacesPrefixList : [];
   if (prefixes.length === 0) {
     const method = findChildren(elem as never, 'CanonicalizationMethod')[0];
     const inclusive = method ? findChildren(method, 'InclusiveNamespaces')[0] : undefined;
