@@ -260,8 +260,10 @@ function excWritesTo(elem: Node, options: { inclusiveNamespacesPrefixList?: stri
     const inclusive = method ? findChildren(method, 'InclusiveNamespaces')[0] : undefined;
     if (inclusive) prefixes = (inclusive.getAttribute('PrefixList') || '').split(' ');
   }
-  const ancestors = options.ancestorNamespaces ?? [];
-  return prefixes.some((prefix) => ancestors.some((a) => a.prefix === prefix));
+  const ancestors: unknown = options.ancestorNamespaces ?? [];
+  // Anything but a list is left to xml-crypto's own path (and its own error).
+  if (!Array.isArray(ancestors)) return prefixes.length > 0;
+  return prefixes.some((prefix) => ancestors.some((a: { prefix?: string }) => a.prefix === prefix));
 }
 
 const isInside = (node: Node, root: Node): boolean => {
