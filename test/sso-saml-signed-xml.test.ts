@@ -126,6 +126,31 @@ describe('SamlSignedXml gives the answers of xml-crypto SignedXml', () => {
     expect(copied.some((o) => /multiple Signature elements with the same SignatureValue/.test(o.error ?? ''))).toBe(true);
   });
 
+  it('a verifier checking again publishes what each successful check authenticated, as xml-crypto does', () => {
+    const xml = issuedSamlXml('okta');
+    const tampered = xml.replace('ada@school.test</', 'admin@school.test</');
+    const signature = serialize(parse(xml).getElementsByTagNameNS(DSIG, 'Signature')[0] as Element);
+    const run = (Verifier: typeof SignedXml) => {
+      const verifier = new Verifier({ publicCert: UNTRUSTED_CERT_PEM, getCertFromKeyInfo: () => null });
+      verifier.loadSignature(signature);
+      const steps: unknown[] = [];
+      for (const text of [xml, xml, tampered, xml]) {
+        let result: unknown;
+        try {
+          result = verifier.checkSignature(text);
+        } catch (e) {
+          result = (e as Error).message;
+        }
+        steps.push({ result, signed: verifier.getSignedReferences() });
+      }
+      return steps;
+    };
+    const ours = run(SamlSignedXml);
+    expect(ours).toEqual(run(SignedXml));
+    // Two successes publish two; a failed check hides everything before it.
+    expect((ours as { signed: string[] }[]).map((step) => step.signed.length)).toEqual([1, 2, 0, 1]);
+  });
+
   it('a Reference URI with a quote, and an empty one, stay xml-crypto\'s own paths', () => {
     const xml = issuedSamlXml('generic', 'assertion');
     const id = assertionOf(parse(xml)).getAttribute('ID')!;

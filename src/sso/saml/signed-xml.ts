@@ -1,6 +1,7 @@
 // xml-crypto's SignedXml with its whole-document XPath searches (`//*[@*[local-name(.)='ID']='…']`
 // per ID attribute, the first SignedInfo, every Signature) done as one DOM walk each, and its
-// canonicalization without a deep copy of the signed element where the copy changes nothing: same answers.
+// canonicalization without a deep copy of the signed element where the copy changes nothing, and
+// one parse of a document whose signatures are checked one after the other: same answers.
 import { createRequire } from 'node:module';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import { SignedXml, type Reference } from 'xml-crypto';
@@ -79,7 +80,7 @@ const base = SignedXml.prototype as unknown as Record<string, (...args: unknown[
 const proto = SamlSignedXml.prototype as unknown as Record<string, unknown>;
 // The replaced members are xml-crypto 6.3.2's (pinned); another version is checked against it
 // again by test/sso-saml-signed-xml.test.ts before these may stand in for its own.
-for (const name of ['loadSignature', 'loadReference', 'validateReference', 'getCanonSignedInfoXml', 'findLoadedSignature', 'canonicalize', 'getCanonXml', 'findHashAlgorithm']) {
+for (const name of ['loadSignature', 'loadReference', 'validateReference', 'getCanonSignedInfoXml', 'findLoadedSignature', 'canonicalize', 'getCanonXml', 'findHashAlgorithm', 'checkSignature', 'findSignatureAlgorithm']) {
   if (typeof base[name] !== 'function') throw new Error(`xml-crypto's SignedXml has no ${name}: src/sso/saml/signed-xml.ts follows xml-crypto 6.3.2`);
 }
 
@@ -303,4 +304,64 @@ proto.canonicalize = function canonicalize(
   } finally {
     if (signature && parent) parent.insertBefore(signature, next);
   }
+};
+
+/** What checkSignature sets and calls (lib/signed-xml.js 6.3.2). */
+interface CheckInternals extends LoadInternals {
+  signedXml: string;
+  signedReferences: string[];
+  publicCert?: unknown;
+  privateKey?: unknown;
+  getCertFromKeyInfo(keyInfo: Node | null): string | null;
+  findSignatureAlgorithm(name?: string): { verifySignature(material: string, key: unknown, signatureValue: string): boolean };
+  validateReference(ref: Reference, doc: Document): string | undefined;
+  getCanonSignedInfoXml(doc: Document): string;
+}
+
+// The document checkSignature parsed last, by its text. A Response and its Assertion each carry a
+// signature over the same text, checked one after the other: the second check reads the same
+// parse. Nothing writes to it (canonicalize puts back what it takes out); one document is kept.
+let lastParsed: { xml: string; doc: Document } | undefined;
+function parsedOnce(xml: string): Document {
+  if (lastParsed?.xml !== xml) lastParsed = { xml, doc: new XmlCryptoDOMParser().parseFromString(xml) };
+  return lastParsed.doc;
+}
+
+// lib/signed-xml.js checkSignature without a callback, line for line, the document parsed once
+// per text (parsedOnce); with a callback, xml-crypto's own.
+proto.checkSignature = function checkSignature(this: CheckInternals, xml: string, callback?: unknown): boolean {
+  if (callback !== undefined) return base.checkSignature!.call(this, xml, callback) as boolean;
+  // Nothing this check has not authenticated may be visible, even if it throws partway. Success
+  // adds to what earlier successful checks on this instance published.
+  const earlierSignedReferences = this.signedReferences;
+  this.signedReferences = [];
+  this.signedXml = xml;
+  const doc = parsedOnce(xml);
+  // Only references from the re-parsed SignedInfo can be trusted.
+  this.references = [];
+  const unverifiedSignedInfoCanon = this.getCanonSignedInfoXml(doc);
+  if (!unverifiedSignedInfoCanon) throw new Error('Canonical signed info cannot be empty');
+  const unverifiedSignedInfoDoc = new XmlCryptoDOMParser().parseFromString(unverifiedSignedInfoCanon, 'text/xml').documentElement;
+  if (!unverifiedSignedInfoDoc) throw new Error('Could not parse unverifiedSignedInfoCanon into a document');
+  const references = findChildren(unverifiedSignedInfoDoc as never, 'Reference');
+  if (references.length === 0) throw new Error('could not find any Reference elements');
+  for (const reference of references) this.loadReference(reference as never);
+  const canonReferences: string[] = [];
+  for (const ref of this.references as Reference[]) {
+    const canonXml = this.validateReference(ref, doc);
+    // Some references may have validated, but not all (xml-crypto answers false, not an error).
+    if (canonXml === undefined) return false;
+    canonReferences.push(canonXml);
+  }
+  const signer = this.findSignatureAlgorithm(this.signatureAlgorithm);
+  const key = this.getCertFromKeyInfo(this.keyInfo) || this.publicCert || this.privateKey;
+  if (key == null) throw new Error('KeyInfo or publicCert or privateKey is required to validate signature');
+  if (signer.verifySignature(unverifiedSignedInfoCanon, key, this.signatureValue) === true) {
+    this.signedReferences = [...earlierSignedReferences, ...canonReferences];
+    (this.references as Reference[]).forEach((ref, index) => {
+      (ref as Reference & { signedReference?: string }).signedReference = canonReferences[index];
+    });
+    return true;
+  }
+  throw new Error(`invalid signature: the signature value ${this.signatureValue} is incorrect`);
 };
