@@ -49,6 +49,11 @@ export interface EmulatorOptions {
    */
   sftpPort?: number;
   sftpHost?: string;
+  /**
+   * `false`: no SFTP server at all, for an emulator nothing can reach (`edu-emulator run`'s own):
+   * an `{"type":"sftp"}` connection takes its files over HTTP only, its port shown as null.
+   */
+  sftpServer?: boolean;
 }
 
 export interface Emulator {
@@ -119,9 +124,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // ssh2 loads with the first SFTP directory, not with the emulator (docs/performance.md).
   let sftpModule: Promise<typeof import('./directory/sftp-server.js')> | undefined;
   const startSftp = () => (sftpModule ??= import('./directory/sftp-server.js')).then((m) => m.startSftpServer(core, sftp));
-  directoryRuntime(core).startSftp = startSftp;
-  // A saved SFTP connection gets its server back at start (a port that cannot be bound is shown as null in GET /api/directory).
-  if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftp().catch(() => {});
+  if (options.sftpServer !== false) {
+    directoryRuntime(core).startSftp = startSftp;
+    // A saved SFTP connection gets its server back at start (a port that cannot be bound is shown as null in GET /api/directory).
+    if (Object.values(core.state.workspaces).some((w) => w.directory.connection?.type === 'sftp')) void startSftp().catch(() => {});
+  }
 
   // A workspace set to lenient SCIM (docs/rules.md §17) is routed `/users`, `/Users/` and
   // `/serviceConfiguration` as the RFC's endpoints; the path as sent stays in the request's URL.

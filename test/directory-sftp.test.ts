@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableEd25519Key } from '../src/directory/sftp-server.js';
+import { createEmulator } from '../src/app.js';
 import { startEmulator, type RunningEmulator } from '../src/start.js';
 
 let running: RunningEmulator;
@@ -193,5 +194,26 @@ describe('CSV over HTTP', () => {
     expect(res.body.summary.deactivated).toBe(1);
     expect((await call('PUT', `/w/${ws}/api/directory/files/passwd`, 'x', { 'Content-Type': 'text/csv' })).body.error.code).toBe('invalid_csv_name');
     expect((await call('PUT', `/w/${ws}/api/directory/files/users.csv`, 'x', { 'Content-Type': 'text/plain' })).status).toBe(415);
+  });
+});
+
+describe('an emulator without an SFTP server (sftpServer: false, as edu-emulator run makes them)', () => {
+  it('takes an SFTP connection with its port shown as null, and CSV files over HTTP', async () => {
+    const emulator = createEmulator({ sftpServer: false });
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await emulator.app.request(`http://localhost/w/default/api${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${emulator.adminKey}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const connected = await api('PUT', '/directory', { type: 'sftp' });
+    expect(connected.status).toBe(200);
+    expect(connected.body.sftp).toMatchObject({ host: '127.0.0.1', port: null, username: 'default-sftp' });
+    const synced = await api('POST', '/directory/upload', { 'users.csv': 'id,email\n1,ada@lincoln.k12.us\n' });
+    expect(synced.body).toMatchObject({ status: 'ok', trigger: 'upload', summary: { created: 1 } });
+    expect((await api('GET', '/directory')).body.sftp).toMatchObject({ port: null, files: ['users.csv'] });
+    await emulator.close();
   });
 });

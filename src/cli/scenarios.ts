@@ -151,12 +151,13 @@ async function prepareOut(out: string): Promise<void> {
 
 /**
  * An in-process emulator for one scenario run: its state lives in memory, nothing listens on a
- * socket and it is dropped at exit, and every password in it is written in the scenario file. Its
- * member passwords get the cheaper throw-away scrypt cost (members.ts `PASSWORD_HASHING`), and its
- * SAML configurations do not wait for the warm-up's sign-ins (sso/saml/warm-up.ts `SAML_WARM_UP`).
+ * socket (not even an SFTP server for CSV directories: files go over HTTP) and it is dropped at
+ * exit, and every password in it is written in the scenario file. Its member passwords get the
+ * cheaper throw-away scrypt cost (members.ts `PASSWORD_HASHING`), and its SAML configurations do
+ * not wait for the warm-up's sign-ins (sso/saml/warm-up.ts `SAML_WARM_UP`).
  */
 function throwawayEmulator() {
-  const emulator = createEmulator();
+  const emulator = createEmulator({ sftpServer: false });
   emulator.core.runtime(PASSWORD_HASHING).mode = 'throwaway';
   emulator.core.runtime(SAML_WARM_UP).mode = 'load';
   return emulator;
