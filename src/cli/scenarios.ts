@@ -121,7 +121,12 @@ export async function runCommand(args: string[]): Promise<number> {
     concurrency: Number(concurrencyText),
     ...(values.bail ? { bail: true } : {}),
     // In process, each scenario gets an emulator of its own, never saved nor served.
-    target: target ?? (() => inProcessTarget(throwawayEmulator())),
+    target:
+      target ??
+      (() => {
+        const emulator = throwawayEmulator();
+        return { ...inProcessTarget(emulator), close: () => emulator.close() };
+      }),
     ...(toStdout ? { listener: prettyListener((s) => process.stdout.write(s), process.stdout.isTTY === true, process.stdout.columns || 100) } : {}),
   });
   const text = reporter === 'json' ? jsonReport(reports) : reporter === 'junit' ? junitReport(reports, startedAt) : prettySummary(reports);

@@ -43,7 +43,18 @@ export interface RunOptions {
 /** Runs one scenario to its end on a target. */
 export async function runScenario(scenario: LoadedScenario, options: RunOptions): Promise<ScenarioReport> {
   const started = performance.now();
+  const made = typeof options.target === 'function';
   const target = typeof options.target === 'function' ? options.target() : options.target;
+  try {
+    return await runOn(target, scenario, options, started);
+  } finally {
+    // A target made for this scenario is let go when it ends (its emulator's timers and state),
+    // unless the workspace is kept for the caller.
+    if (made && !options.keep) await target.close?.();
+  }
+}
+
+async function runOn(target: RunTarget, scenario: LoadedScenario, options: RunOptions, started: number): Promise<ScenarioReport> {
   const session = new ScenarioSession(target, scenario, {
     ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}),
     ...(options.setupOnly ? { setupOnly: true } : {}),

@@ -7,6 +7,8 @@ export interface RunTarget {
   readonly adminKey: string;
   /** Requests a path (`/w/…`) or an absolute URL on the emulator. */
   fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
+  /** Lets go of what the target holds (an emulator made for one scenario), when the runner made it. */
+  close?(): Promise<void>;
 }
 
 /** What an in-process target needs of an emulator (an `Emulator` from createEmulator is one). */
