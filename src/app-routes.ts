@@ -54,9 +54,10 @@ export function mountRoutes(app: Hono<AppEnv>, { core, adminKey, requireAdmin }:
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
-  app.use('/w/:ws/*', async (c, next) => {
+  // Not async: the request goes on without a promise of its own (Hono's compose catches a throw).
+  app.use('/w/:ws/*', (c, next) => {
     c.set('ws', core.requireWorkspace(c.req.param('ws')));
-    await next();
+    return next();
   });
   // The admin API takes the emulator admin key (optionally acting as a member), or a member's
   // session; the authorization table decides what their built-in role may use.
