@@ -27,10 +27,16 @@ async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** Watches the SCIM requests of a workspace (mounted on `/w/:ws/scim/v2/*`). */
-export function observeScim() {
+/**
+ * Watches the SCIM requests of a workspace (mounted on `/w/:ws/scim/v2/*`). `answered` is called
+ * first with every answer, judged or not (the app writes the SCIM request log there: one layer
+ * fewer per request).
+ */
+export function observeScim(options: { answered?: (c: Context<AppEnv>) => void } = {}) {
+  const answered = options.answered;
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
+    answered?.(c);
     // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without
     // any Authorization may come from any web page the user opens (no-cors fetch, <img>, form post:
     // a page cannot attach the header cross-site), so it must not write findings (docs/security.md).
