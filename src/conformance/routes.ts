@@ -37,10 +37,6 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     answered?.(c);
-    // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without
-    // any Authorization may come from any web page the user opens (no-cors fetch, <img>, form post:
-    // a page cannot attach the header cross-site), so it must not write findings (docs/security.md).
-    if (c.req.header('Authorization') === undefined) return;
     // Most reads: no rule can find anything, so none is run. (Without a workspace the rules
     // throw, and `judge` keeps nothing: this check must not throw instead.)
     const ws = c.get('ws') as WorkspaceState | undefined;
@@ -56,6 +52,10 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
         params: url.searchParams,
       });
     if (quiet) return;
+    // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without
+    // any Authorization may come from any web page the user opens (no-cors fetch, <img>, form post:
+    // a page cannot attach the header cross-site), so it must not write findings (docs/security.md).
+    if (c.req.header('Authorization') === undefined) return;
     await judge(() => observedScim(c));
   });
 }

@@ -100,11 +100,11 @@ function discoveryItem(c: C, resources: Record<string, unknown>[], what: string)
 /** Adds a SCIM request and its answer's status to the workspace's recent-request log. */
 export function logScimAnswer(c: C): void {
   const actor = c.get('actor');
-  const url = requestUrl(c);
+  const core = c.get('core');
   const ws = c.get('ws');
-  const search = url.search;
-  logScimRequest(c.get('core'), ws, {
-    at: c.get('core').clockFor(ws.id).nowMs(),
+  const search = requestUrl(c).search;
+  logScimRequest(core, ws, {
+    at: core.clockFor(ws.id).nowMs(),
     method: c.req.method,
     path: c.req.path,
     query: search.length > 1 ? search.slice(1) : undefined,
