@@ -12,7 +12,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { inviteRoutes, userRoutes } from './members/routes.js';
 import { enforcementRoutes, signInCheckRoutes } from './signin/admin-routes.js';
 import { signInRoutes } from './signin/routes.js';
-import { scimRoutes, scimTokenRoutes } from './scim/routes.js';
+import { logScimAnswer, scimRoutes, scimTokenRoutes } from './scim/routes.js';
 import { ssoAdminRoutes } from './sso/routes.js';
 import { samlRoutes } from './sso/saml/routes.js';
 import { oidcRoutes } from './sso/oidc/routes.js';
@@ -54,9 +54,10 @@ export function mountRoutes(app: Hono<AppEnv>, { core, adminKey, requireAdmin }:
   app.route('/_emulator/idps', idpControlRoutes());
   app.route('/_emulator', controlRoutes());
 
-  app.use('/w/:ws/*', async (c, next) => {
+  // Not async: the request goes on without a promise of its own (Hono's compose catches a throw).
+  app.use('/w/:ws/*', (c, next) => {
     c.set('ws', core.requireWorkspace(c.req.param('ws')));
-    await next();
+    return next();
   });
   // The admin API takes the emulator admin key (optionally acting as a member), or a member's
   // session; the authorization table decides what their built-in role may use.
@@ -64,8 +65,9 @@ export function mountRoutes(app: Hono<AppEnv>, { core, adminKey, requireAdmin }:
   // While a recording runs, the workspace's and its mock IdP's exchanges become scenario steps.
   app.use('/w/:ws/*', recordWorkspaceTraffic());
   app.use('/idp/:idp/*', recordIdpTraffic());
-  // Every SCIM request is judged by the conformance rules (src/conformance), its findings saved.
-  app.use('/w/:ws/scim/v2/*', observeScim());
+  // Every SCIM request is judged by the conformance rules (src/conformance), its findings saved;
+  // the same layer writes the SCIM request log (the SCIM routes below then do not).
+  app.use('/w/:ws/scim/v2/*', observeScim({ answered: logScimAnswer }));
   app.use('/w/:ws/sso/saml/acs', observeSso('saml'));
   app.use('/w/:ws/sso/oidc/callback', observeSso('oidc'));
   app.route('/w/:ws/api/conformance', conformanceRoutes());
@@ -85,7 +87,7 @@ export function mountRoutes(app: Hono<AppEnv>, { core, adminKey, requireAdmin }:
   app.route('/w/:ws/api/directory', directoryRoutes());
   app.get('/w/:ws/api/readiness', (c) => c.json(readinessReport(core, c.get('ws'))));
   app.get('/w/:ws/api/events', (c) => eventsResponse(c, c.get('ws').id));
-  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: matchesKey(adminKey) }));
+  app.route('/w/:ws/scim/v2', scimRoutes({ isAdminKey: matchesKey(adminKey), logAnswers: false }));
   app.route('/w/:ws/sso/saml', samlRoutes());
   app.route('/w/:ws/sso/oidc', oidcRoutes());
   // The admin key is optional on the mock IdP; with it, provisioning may target any SCIM server

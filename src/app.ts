@@ -171,6 +171,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   core.selfFetch = answerInProcess;
   core.isOwnOrigin = (url) => hosts.isOwnOrigin(url);
 
+  const checkHost = (name: string) => {
+    if (!hosts.allows(name)) {
+      throw new EmulatorError({
+        code: 'host_not_allowed',
+        status: 421,
+        message: `The Host "${name}" is not one this emulator answers (a defence against DNS rebinding). If you reach it under that name on purpose, start it with --allowed-hosts ${name.replace(/^\[|\]$/g, '')} (or EMULATOR_ALLOWED_HOSTS), or --allowed-hosts all to turn the check off.`,
+      });
+    }
+  };
   app.use('*', async (c, next) => {
     const url = requestUrl(c);
     const overSocket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
@@ -178,15 +187,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       // DNS rebinding: a page on a name that resolves to loopback reaches the socket with its own Host.
       const hostHeader = c.req.header('Host');
       const hostName = hostHeader === undefined ? undefined : hostOf(hostHeader);
-      for (const name of [url.hostname, ...(hostName !== undefined ? [hostName] : [])]) {
-        if (!hosts.allows(name)) {
-          throw new EmulatorError({
-            code: 'host_not_allowed',
-            status: 421,
-            message: `The Host "${name}" is not one this emulator answers (a defence against DNS rebinding). If you reach it under that name on purpose, start it with --allowed-hosts ${name.replace(/^\[|\]$/g, '')} (or EMULATOR_ALLOWED_HOSTS), or --allowed-hosts all to turn the check off.`,
-          });
-        }
-      }
+      // The URL's host, then the header's when it is another name (the same name has the same answer).
+      const urlHost = url.hostname;
+      checkHost(urlHost);
+      if (hostName !== undefined && hostName !== urlHost) checkHost(hostName);
     } else if (!dispatchedInProcess.has(c.req.raw)) {
       // Code in this process calling the app (app.request, MSW): its origin answers in process too.
       hosts.rememberInProcessOrigin(url.origin);

@@ -7,10 +7,11 @@ import { requestUrl, type AppEnv } from '../http/context.js';
 import { emailFromAttributes, scimUser } from '../scim/users.js';
 import { identityKey } from '../store/identity-key.js';
 import type { WorkspaceState } from '../store/state.js';
+import { rawOf } from '../store/tracked-state.js';
 import { addFindings, clearFindings, listFindings } from './findings.js';
 import { buildReport, renderHtmlPage, renderJunit } from './report.js';
 import { PROFILES, isProfile, type Profile } from './rules.js';
-import { scimFindings, type ScimObservation } from './scim-rules.js';
+import { quietScimRequest, scimFindings, type ScimObservation } from './scim-rules.js';
 import { ssoFindings } from './sso-rules.js';
 
 const utf8 = new TextDecoder('utf-8');
@@ -26,10 +27,31 @@ async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** Watches the SCIM requests of a workspace (mounted on `/w/:ws/scim/v2/*`). */
-export function observeScim() {
+/**
+ * Watches the SCIM requests of a workspace (mounted on `/w/:ws/scim/v2/*`). `answered` is called
+ * first with every answer, judged or not (the app writes the SCIM request log there: one layer
+ * fewer per request).
+ */
+export function observeScim(options: { answered?: (c: Context<AppEnv>) => void } = {}) {
+  const answered = options.answered;
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
+    answered?.(c);
+    // Most reads: no rule can find anything, so none is run. (Without a workspace the rules
+    // throw, and `judge` keeps nothing: this check must not throw instead.)
+    const ws = c.get('ws') as WorkspaceState | undefined;
+    const url = requestUrl(c);
+    const quiet =
+      ws !== undefined &&
+      quietScimRequest({
+        method: c.req.method,
+        status: c.res.status,
+        lenient: rawOf(ws).settings?.scimCompatibility === 'lenient',
+        sentPath: url.pathname,
+        routedPath: c.req.path,
+        params: url.searchParams,
+      });
+    if (quiet) return;
     // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without
     // any Authorization may come from any web page the user opens (no-cors fetch, <img>, form post:
     // a page cannot attach the header cross-site), so it must not write findings (docs/security.md).

@@ -123,6 +123,19 @@ function refusalRule(o: ScimObservation): { rule: string; detail?: string | unde
   return { rule: 'scim.request.refused' };
 }
 
+/**
+ * True for a request no rule below can find anything in: a GET answered 2xx, in strict mode, on
+ * the path as sent, without a value path in `attributes` or `excludedAttributes`. Lets the
+ * observer skip the rules for most reads; keep it in step with `scimFindings` (its test compares
+ * the two over generated requests).
+ */
+export function quietScimRequest(o: Pick<ScimObservation, 'method' | 'status' | 'lenient' | 'sentPath' | 'routedPath' | 'params'>): boolean {
+  if (o.method !== 'GET' || o.status < 200 || o.status >= 300 || o.lenient || o.sentPath !== o.routedPath) return false;
+  const attributes = o.params.get('attributes');
+  const excluded = o.params.get('excludedAttributes');
+  return (attributes === null || !attributes.includes('[')) && (excluded === null || !excluded.includes('['));
+}
+
 /** The findings of one SCIM request. */
 export function scimFindings(o: ScimObservation): NewFinding[] {
   const out: NewFinding[] = [];

@@ -21,16 +21,17 @@ export interface AppEnv {
 export type AppContext = Context<AppEnv>;
 
 // Parsed once per request: the Host check, the SCIM routes, their request log and the conformance
-// observer each read the URL of the same request.
-const parsedUrls = new WeakMap<Request, URL>();
+// observer each read the URL of the same request. Kept on the request's context (a WeakMap entry
+// per request cost the garbage collector more than the parse).
+const PARSED_URL = Symbol('the parsed request URL');
 
 /** The request's URL, parsed once per request. Shared: read it, never change it. */
 export function requestUrl(c: Context): URL {
-  const raw = c.req.raw;
-  let url = parsedUrls.get(raw);
+  const holder = c as Context & { [PARSED_URL]?: URL };
+  let url = holder[PARSED_URL];
   if (url === undefined) {
-    url = new URL(raw.url);
-    parsedUrls.set(raw, url);
+    url = new URL(c.req.raw.url);
+    holder[PARSED_URL] = url;
   }
   return url;
 }

@@ -1,8 +1,10 @@
 // Lenient SCIM compatibility (docs/rules.md §17): what a workspace set to `lenient` reads in place
 // of the strict RFC 7644 form. Strict mode never calls these, so its answers stay as they were.
 import type { WorkspaceState } from '../store/state.js';
+import { rawOf } from '../store/tracked-state.js';
 
-export const isLenient = (ws: WorkspaceState) => ws.settings.scimCompatibility === 'lenient';
+// Read from the plain state behind the write-tracking proxy (asked on every SCIM request).
+export const isLenient = (ws: WorkspaceState) => rawOf(ws).settings.scimCompatibility === 'lenient';
 
 const COMPARE = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/i;

@@ -97,27 +97,39 @@ function discoveryItem(c: C, resources: Record<string, unknown>[], what: string)
   return scimJson(c, found);
 }
 
-/** The SCIM 2.0 endpoints of a workspace, each request authenticated by a workspace SCIM token. */
-/** `isAdminKey` recognises the emulator admin key, so that its 401 can say a SCIM token is needed instead. */
-export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest?: Buffer) => boolean } = {}) {
+/** Adds a SCIM request and its answer's status to the workspace's recent-request log. */
+export function logScimAnswer(c: C): void {
+  const actor = c.get('actor');
+  const core = c.get('core');
+  const ws = c.get('ws');
+  const search = requestUrl(c).search;
+  logScimRequest(core, ws, {
+    at: core.clockFor(ws.id).nowMs(),
+    method: c.req.method,
+    path: c.req.path,
+    query: search.length > 1 ? search.slice(1) : undefined,
+    status: c.res.status,
+    tokenId: actor.startsWith('scim:') ? actor.slice('scim:'.length) : null,
+  });
+}
+
+/**
+ * The SCIM 2.0 endpoints of a workspace, each request authenticated by a workspace SCIM token.
+ * `isAdminKey` recognises the emulator admin key, so that its 401 can say a SCIM token is needed
+ * instead. Each answer goes to the request log (`logScimAnswer`) unless `logAnswers` is false: the
+ * app logs them from the layer that watches the same requests instead (src/app-routes.ts).
+ */
+export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest?: Buffer) => boolean; logAnswers?: boolean } = {}) {
   const r = new Hono<AppEnv>();
 
-  r.use('*', async (c, next) => {
-    await next();
-    const actor = c.get('actor');
-    const url = requestUrl(c);
-    const ws = c.get('ws');
-    const search = url.search;
-    logScimRequest(c.get('core'), ws, {
-      at: c.get('core').clockFor(ws.id).nowMs(),
-      method: c.req.method,
-      path: c.req.path,
-      query: search.length > 1 ? search.slice(1) : undefined,
-      status: c.res.status,
-      tokenId: actor.startsWith('scim:') ? actor.slice('scim:'.length) : null,
+  if (options.logAnswers !== false) {
+    r.use('*', async (c, next) => {
+      await next();
+      logScimAnswer(c);
     });
-  });
-  r.use('*', async (c, next) => {
+  }
+  // Not async: the request goes on without a promise of its own (Hono's compose catches a throw).
+  r.use('*', (c, next) => {
     const bearer = bearerToken(c.req.header('Authorization'));
     const ws = c.get('ws');
     // One digest of the bearer for both checks (each compares digests in constant time).
@@ -131,7 +143,7 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest
     }
     const token = authenticate(c.get('core'), ws, bearer, digest);
     c.set('actor', `scim:${token.id}`);
-    await next();
+    return next();
   });
 
   r.get('/ServiceProviderConfig', (c) => scimJson(c, serviceProviderConfig(scope(c).baseUrl)));

@@ -62,6 +62,16 @@ export function revokeToken(core: EmulatorCore, ws: WorkspaceState, id: string, 
   core.record(ws, 'scim.token.revoked', actor, { tokenId: t.id });
 }
 
+// Each token's stored hash decoded once, not on every request; kept by the plain record (an
+// import or a reset brings new records) and checked against the hash it was decoded from.
+const storedDigests = new WeakMap<ScimTokenRecord, { hash: string; digest: Buffer }>();
+
+function storedDigest(t: ScimTokenRecord): Buffer {
+  let d = storedDigests.get(t);
+  if (d === undefined || d.hash !== t.hash) storedDigests.set(t, (d = { hash: t.hash, digest: Buffer.from(t.hash, 'hex') }));
+  return d.digest;
+}
+
 function refuse(message: string): EmulatorError {
   return new EmulatorError({ code: 'unauthorized', status: 401, message });
 }
@@ -72,22 +82,37 @@ function refuse(message: string): EmulatorError {
  * is its SHA-256, when the caller has it.
  */
 export function authenticate(core: EmulatorCore, ws: WorkspaceState, bearer: string | undefined, bearerDigest?: Buffer): ScimTokenRecord {
-  const how = `Send "Authorization: Bearer <token>" with a token from POST /w/${ws.id}/api/scim/tokens.`;
-  if (bearer === undefined) throw refuse(`SCIM requests need a bearer token. ${how}`);
+  // Built for a refusal only.
+  const how = () => `Send "Authorization: Bearer <token>" with a token from POST /w/${ws.id}/api/scim/tokens.`;
+  if (bearer === undefined) throw refuse(`SCIM requests need a bearer token. ${how()}`);
   // The caller may have the digest already (the admin-key check takes the same one).
   const digest = bearerDigest ?? hash('sha256', bearer, 'buffer');
   // Compared over the plain records (no write-tracking proxy per token); the write goes through the state.
-  const key = Object.entries(rawOf(ws.scimTokens)).find(([, t]) => {
-    const stored = Buffer.from(t.hash, 'hex');
-    return stored.length === digest.length && timingSafeEqual(stored, digest);
-  })?.[0];
-  const found = key === undefined ? undefined : ws.scimTokens[key];
-  if (!found) throw refuse(`The bearer token is not a SCIM token of workspace "${ws.id}". ${how}`);
-  if (found.revokedAt !== undefined) throw refuse(`SCIM token "${found.id}" was revoked at ${found.revokedAt}. ${how}`);
+  const tokens = rawOf(ws.scimTokens);
+  let key: string | undefined;
+  for (const k of Object.keys(tokens)) {
+    const stored = storedDigest(tokens[k]!);
+    if (stored.length === digest.length && timingSafeEqual(stored, digest)) {
+      key = k;
+      break;
+    }
+  }
+  const record = key === undefined ? undefined : tokens[key];
+  if (!record) throw refuse(`The bearer token is not a SCIM token of workspace "${ws.id}". ${how()}`);
+  if (record.revokedAt !== undefined) throw refuse(`SCIM token "${record.id}" was revoked at ${record.revokedAt}. ${how()}`);
+  const found = ws.scimTokens[key!]!;
   const now = core.clockFor(ws.id).nowMs();
-  if (found.lastUsedAt === undefined || now - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+  if (record.lastUsedAt === undefined || now - parsedTime(record.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
     found.lastUsedAt = new Date(now).toISOString();
     core.changed();
   }
   return found;
+}
+
+// `Date.parse` of the last time read: a token's lastUsedAt stays the same for a minute of requests.
+let lastTime = { text: '', ms: Number.NaN };
+
+function parsedTime(text: string): number {
+  if (text !== lastTime.text) lastTime = { text, ms: Date.parse(text) };
+  return lastTime.ms;
 }
