@@ -103,7 +103,11 @@ export class EmulatorCore {
     this.clock = new OffsetClock(options.state?.clock.offsetMs ?? 0);
     this.tracker = new StateTracker(options.state ?? emptyState(this.clock.now()));
     this.tracker.beforeTake = () => this.syncClocks();
-    this.journal = new Journal(() => this.state, () => this.changed());
+    this.journal = new Journal(
+      () => this.state,
+      () => this.changed(),
+      (list, count) => this.tracker.trimEventList(list, count),
+    );
     this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
     this.rebuildIndexes();
   }

@@ -217,3 +217,60 @@ describe('MemoryStore', () => {
     await store.close();
   });
 });
+
+describe('event lists trimmed in batches (src/events/journal.ts)', () => {
+  const record = (core: EmulatorCore, n: number, from: number) => {
+    const ws = core.state.workspaces.default!;
+    for (let i = from; i < from + n; i++) core.record(ws, 'test.event', 'system', { i });
+  };
+  const details = (core: EmulatorCore) => core.state.workspaces.default!.events.map((e) => (e.detail as { i: number }).i);
+
+  it('replays to the live list after many trims, and a commit that fails takes a trim back', async () => {
+    const dir = await tmp();
+    let failing = false;
+    const io = {
+      async write(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number) {
+        if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await handle.write(data, 0, data.length, position);
+      },
+    };
+    const { store, core } = await open(join(dir, 'state.json'), { io } as never);
+    const before = details(core).length;
+    for (let i = 0; i < 12; i++) {
+      record(core, 500, before + i * 500);
+      await store.commit();
+    }
+    const live = details(core);
+    expect(live.length).toBeLessThanOrEqual(2_500);
+    expect(live.at(-1)).toBe(before + 5_999);
+    // The next events take the list past the trim: the failed commit puts the trimmed ones back.
+    const kept = core.state.workspaces.default!.events.map((e) => ({ ...e }));
+    failing = true;
+    record(core, 2_600 - live.length, 100_000);
+    await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(core.state.workspaces.default!.events).toEqual(kept);
+    failing = false;
+    record(core, 700, 200_000);
+    await store.commit();
+    const after = details(core);
+    await store.release();
+    const again = await open(join(dir, 'state.json'));
+    expect(details(again.core)).toEqual(after);
+    await again.store.close();
+  });
+
+  it('keeps the list as it was for a reader that opened a view before the trim', () => {
+    const core = new EmulatorCore();
+    new MemoryStore().attach(core);
+    record(core, 2_500, 0);
+    const view = core.tracker.openView();
+    const events = (core.tracker.raw as EmulatorState).workspaces.default!.events;
+    const first = view.get(events, '0');
+    record(core, 1, 2_500);
+    expect(details(core)[0]).toBe(501);
+    expect((first as { detail: { i: number } }).detail.i).toBe(0);
+    expect(view.length(events)).toBe(2_500);
+    expect((view.get(events, '0') as { detail: { i: number } }).detail.i).toBe(0);
+    core.tracker.closeView(view);
+  });
+});

@@ -39,7 +39,7 @@ interface Meta {
   eventList?: boolean;
 }
 
-type UndoLog = Array<[object, string, boolean, unknown] | ['root', object]>;
+type UndoLog = Array<[object, string, boolean, unknown] | ['root', object] | ['unshift', unknown[], unknown[]]>;
 
 /** A pre-image view: what each object held when the view was opened, for consistent readers. */
 export class StateView {
@@ -309,6 +309,24 @@ export class StateTracker {
     return true;
   }
 
+  /**
+   * Drops the first `count` events of an event list (the journal's batched trim) on the raw array,
+   * with one undo entry instead of a noted write for every element it moves. Event lists journal
+   * their appends only and replay redoes the trim, so there is nothing to journal. While a view is
+   * open (a snapshot or an export reading), the trim goes through the proxy as any write does.
+   */
+  trimEventList(list: unknown[], count: number): void {
+    if (count <= 0) return;
+    if (this.views.size > 0) {
+      list.splice(0, count);
+      return;
+    }
+    const raw = rawOf(list);
+    const removed = raw.splice(0, count);
+    if (this.journaling) this.undo.push(['unshift', raw, removed]);
+    this.touched();
+  }
+
   rawArrayClear(list: string[], op: { path: string[] }): void {
     if (list.length === 0) return;
     if (this.journaling) for (const value of list) this.appends.push(['m-', op.path, value]);
@@ -364,6 +382,10 @@ export class StateTracker {
         const entry = log[i]!;
         if (entry[0] === 'root') {
           this.rawRoot = entry[1];
+          continue;
+        }
+        if (entry[0] === 'unshift') {
+          entry[1].unshift(...entry[2]);
           continue;
         }
         const [target, key, had, old] = entry;
