@@ -319,13 +319,20 @@ describe('a consumer project', () => {
     // dependencies: the suite that passes on the one passes on the other (and a difference the
     // suite would not notice fails here too). With uncommitted changes, the suite runs on it.
     const changes = (await run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo })).stdout;
+    let same = false;
     if (changes === '') {
       const [fromGit, fromTarball] = await Promise.all([packageFiles(join(consumer, 'node_modules', pkg.name)), packageFiles(join(project, 'node_modules', pkg.name))]);
       const differ = [...new Set([...fromGit.keys(), ...fromTarball.keys()])].filter((f) => !fromGit.get(f)?.equals(fromTarball.get(f) ?? Buffer.alloc(0)) || !fromTarball.has(f));
-      // A file only in the tarball may be left in dist by a source deleted since: rebuild dist from scratch.
-      expect(differ, 'files that differ between the package from git and the one from the tarball').toEqual([]);
+      // A working tree's dist built incrementally may print a union's members in another order
+      // than prepare's clean build (tsc prints them as it met them): declarations that differ
+      // only so are judged by the suite below, like uncommitted changes. Any other file must match.
+      // (A file only in the tarball may be left in dist by a source deleted since: rebuild dist from scratch.)
+      expect(differ.filter((f) => !f.endsWith('.d.ts')), 'files that differ between the package from git and the one from the tarball').toEqual([]);
       expect(fromGit.size).toBeGreaterThan(100);
       expect(await dependencyVersions(consumer)).toEqual(await dependencyVersions(project));
+      same = differ.length === 0;
+    }
+    if (same) {
       expect(await projectTypes()).toBe('');
       expect((await projectTests()).get('district.test.ts')).toEqual(Array(7).fill('passed'));
     } else {
