@@ -1,8 +1,7 @@
 // The mock IdP's signer: xml-crypto's computeSignature (6.3.2, lib/signed-xml.js) for one element
 // of a document already parsed, so a Response and its Assertion are signed in one parse and one
 // serialization instead of a parse, an XPath search and two serializations per signature.
-import { createRequire } from 'node:module';
-import { SamlSignedXml } from '../../sso/saml/signed-xml.js';
+import { SamlSignedXml, XmlCryptoDOMParser } from '../../sso/saml/signed-xml.js';
 
 /** The DOM members the signer touches (xmldom 0.8, the version xml-crypto itself requires). */
 export interface XmlNode {
@@ -19,12 +18,9 @@ export interface XmlDocument extends XmlNode {
   toString(): string;
 }
 
-const fromXmlCrypto = createRequire(createRequire(import.meta.url).resolve('xml-crypto'));
-const { DOMParser } = fromXmlCrypto('@xmldom/xmldom') as { DOMParser: new () => { parseFromString(xml: string, mimeType?: string): XmlDocument } };
-
 /** Parses as computeSignature does (xml-crypto's xmldom, no MIME type given). */
 export function parseForSigning(xml: string): XmlDocument {
-  return new DOMParser().parseFromString(xml);
+  return new XmlCryptoDOMParser().parseFromString(xml) as unknown as XmlDocument;
 }
 
 /** Serializes as computeSignature does (lib/signed-xml.js serialize: a carriage return as `&#xD;`). */
@@ -69,7 +65,7 @@ export class ResponseSigner extends SamlSignedXml {
     const xmlNsAttr = prefix ? `xmlns:${prefix}` : 'xmlns';
     const current = prefix ? `${prefix}:` : '';
     const signatureXml = `<${current}Signature ${xmlNsAttr}="${DSIG}">${self.createSignedInfo(doc, prefix)}${self.getKeyInfo(prefix)}${self.getObjects(prefix)}</${current}Signature>`;
-    const signatureElem = new DOMParser().parseFromString(`<Dummy >${signatureXml}</Dummy>`).documentElement!.firstChild!;
+    const signatureElem = parseForSigning(`<Dummy >${signatureXml}</Dummy>`).documentElement!.firstChild!;
     const previous = self.signatureNode;
     self.signatureNode = signatureElem;
     try {

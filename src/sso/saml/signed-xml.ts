@@ -5,12 +5,13 @@
 import { createRequire } from 'node:module';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import { SignedXml, type Reference } from 'xml-crypto';
-import { findAncestorNsForElement, findChildren, validateDigestValue } from 'xml-crypto/lib/utils.js';
+import { findAncestorNsForElement, findChildren, isDescendantOf, validateDigestValue } from 'xml-crypto/lib/utils.js';
 
 // The xmldom xml-crypto itself requires (it may be another version than the SP's own): a loaded
 // signature is parsed by the same parser as in xml-crypto's loadSignature.
 const fromXmlCrypto = createRequire(createRequire(import.meta.url).resolve('xml-crypto'));
-const { DOMParser: XmlCryptoDOMParser } = fromXmlCrypto('@xmldom/xmldom') as { DOMParser: new () => { parseFromString(xml: string, mimeType?: string): Document } };
+/** xmldom as xml-crypto itself requires it: what its parses produce (the mock IdP's signer parses with it too). */
+export const { DOMParser: XmlCryptoDOMParser } = fromXmlCrypto('@xmldom/xmldom') as { DOMParser: new () => { parseFromString(xml: string, mimeType?: string): Document } };
 
 const ELEMENT_NODE = 1;
 const CDATA_SECTION_NODE = 4;
@@ -267,11 +268,6 @@ function excWritesTo(elem: Node, options: { inclusiveNamespacesPrefixList?: stri
   return prefixes.some((prefix) => ancestors.some((a: { prefix?: string }) => a.prefix === prefix));
 }
 
-const isInside = (node: Node, root: Node): boolean => {
-  for (let p = node.parentNode; p; p = p.parentNode) if (p === root) return true;
-  return false;
-};
-
 // lib/signed-xml.js canonicalize deep-copies the element, drops comments and the enveloped
 // Signature from the copy, then runs the c14n. Where the c14n drops comments and does not write to
 // the element, the copy only serves to leave the Signature out: here the Signature is taken out of
@@ -292,7 +288,7 @@ proto.canonicalize = function canonicalize(
   if (transforms[0] === ENVELOPED) {
     signature = this.findLoadedSignature(node);
     if (signature === node) return base.canonicalize!.call(this, transforms, node, options, flags) as string;
-    if (signature && !isInside(signature, node)) signature = null;
+    if (signature && !isDescendantOf(signature as never, node as never)) signature = null;
   }
   options.defaultNsForPrefix = options.defaultNsForPrefix ?? (SignedXml as unknown as { defaultNsForPrefix: unknown }).defaultNsForPrefix;
   options.signatureNode = this.signatureNode;
