@@ -4,14 +4,21 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * `run` is a batch of short in-process scenarios whose code is hot for a second or two: V8's
- * optimizing compiler (TurboFan, tier 3) spent more CPU compiling it on background threads than it
- * saved (docs/performance.md §7), so `run` stops at the baseline tiers. A `--max-opt` of the
- * user's own (node flag or NODE_OPTIONS) wins; other commands keep V8's defaults.
+ * optimizing compilers cost more CPU on background threads than they save there
+ * (docs/performance.md §7). TurboFan (tier 3) compiled the hottest JavaScript, so `run` stops at
+ * the baseline tiers (`--max-opt=2`); and it recompiled the hottest functions of the SAML schema
+ * validator's WebAssembly (libxml2), so WebAssembly stays on its baseline compiler
+ * (`--liftoff-only`). Each is left out when the user gave node a flag of the same family (node
+ * flag or NODE_OPTIONS); other commands keep V8's defaults.
  */
 export function engineFlagsFor(args: readonly string[], execArgv: readonly string[], nodeOptions: string): string[] {
   if (args[0] !== 'run') return [];
-  if ([...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => /^--max[-_]opt(=|$)/.test(flag))) return [];
-  return ['--max-opt=2'];
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  const userSets = (family: RegExp) => given.some((flag) => family.test(flag));
+  const flags: string[] = [];
+  if (!userSets(/^--max[-_]opt(=|$)/)) flags.push('--max-opt=2');
+  if (!userSets(/^--(no[-_])?(liftoff|wasm[-_]tier[-_]up|wasm[-_]dynamic[-_]tiering)([-_]only)?(=|$)/)) flags.push('--liftoff-only');
+  return flags;
 }
 
 /** Applies `engineFlagsFor` to this process; answers the flags set. */
