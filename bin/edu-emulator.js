@@ -1,9 +1,32 @@
 #!/usr/bin/env node
-// The edu-emulator command: runs the compiled CLI (npm ci builds it through `prepare`).
-import { main } from '../dist/cli/main.js';
+// The edu-emulator command: runs the compiled CLI (npm ci builds it through `prepare`), from its
+// single-file build with a V8 code cache (src/cli/code-cache.ts) when there is one.
+// EDU_EMULATOR_BUNDLE=0 runs dist/'s modules instead, for module hooks (--import, --loader) that
+// need to see each module.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tuneEngine } from '../dist/cli/engine-flags.js';
 
+// One code cache per command (src/cli/code-cache.ts); help, version and typos share one.
+const COMMANDS = new Set(['serve', 'record', 'run', 'validate', 'schema', 'conformance', 'export', 'import']);
 const args = process.argv.slice(2);
-tuneEngine(args);
+const flags = tuneEngine(args);
+const bundle = fileURLToPath(new URL('../dist/cli/main.bundle.cjs', import.meta.url));
+let main;
+let loaded;
+if (process.env.EDU_EMULATOR_BUNDLE !== '0' && existsSync(bundle)) {
+  const { codeCacheDir, loadCommonJsWithCodeCache } = await import('../dist/cli/code-cache.js');
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  loaded = loadCommonJsWithCodeCache(bundle, {
+    cacheDir: codeCacheDir(packageDir, process.env),
+    variant: [COMMANDS.has(args[0]) ? args[0] : 'other', ...flags].join(' '),
+  });
+  main = loaded.exports.main;
+} else {
+  ({ main } = await import('../dist/cli/main.js'));
+}
 const code = await main(args);
 if (code !== undefined) process.exitCode = code;
+// With what this command compiled: a server's startup and first requests, a batch's whole run.
+if (loaded && (args[0] === 'serve' || args[0] === 'record')) setTimeout(() => loaded.save(), 2000).unref();
+else loaded?.save();

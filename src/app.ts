@@ -243,7 +243,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // other than health waits for them; if they cannot load, it is answered 503 and health says why.
   let closed = false;
   let stopIntervalSyncs = () => {};
-  const ready = import('./app-routes.js')
+  // From the next turn of the event loop: a server started in this turn gets to its listening line
+  // first, also in the bin's single-file build, where the import is of code already in the file
+  // and would otherwise run before the server's own callbacks.
+  const ready = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => import('./app-routes.js'))
     .then((routes) => {
       routes.mountRoutes(app, { core, adminKey, requireAdmin });
       if (!closed) stopIntervalSyncs = routes.startIntervalSyncs(core);

@@ -2,9 +2,9 @@
 // one pair for SAML signatures and the OIDC JWKS alike, so workspaces trust one certificate.
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { JWK } from 'jose';
+import { packageRoot } from '../package-root.js';
 
 export interface IdpSigningKeys {
   privateKeyPem: string;
@@ -15,14 +15,9 @@ export interface IdpSigningKeys {
 
 let cached: IdpSigningKeys | undefined;
 
-// From src/idp (tsx, vitest) or dist/src/idp (built), fixtures/ sits a few levels up.
 function findKeyDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'fixtures', 'keys');
-    if (existsSync(join(candidate, 'idp-signing.key'))) return candidate;
-    dir = dirname(dir);
-  }
+  const dir = join(packageRoot(), 'fixtures', 'keys');
+  if (existsSync(join(dir, 'idp-signing.key'))) return dir;
   throw new Error('fixtures/keys/idp-signing.key was not found beside the emulator; reinstall the package (fixtures/ ships with it).');
 }
 

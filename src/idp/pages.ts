@@ -29,7 +29,7 @@ export function signInDocument(input: { idpName: string; vendor: string; appName
   const initial = (input.idpName.trim()[0] ?? '?').toUpperCase();
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in — ${input.idpName}</title><style>${raw(IDP_PAGE_CSS)}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in \u2014 ${input.idpName}</title><style>${raw(IDP_PAGE_CSS)}</style></head>
 <body>
 <main>
 <div class="idp"><span class="logo" aria-hidden="true">${initial}</span>${input.idpName}</div>
@@ -73,7 +73,7 @@ ${hidden}
 export function renderAutoPostForm(input: { acsUrl: string; samlResponse: string; relayState?: string }) {
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Signing in…</title></head>
+<head><meta charset="utf-8"><title>Signing in\u2026</title></head>
 <body onload="document.forms[0].submit()">
 <form method="post" action="${input.acsUrl}">
 <input type="hidden" name="SAMLResponse" value="${input.samlResponse}">

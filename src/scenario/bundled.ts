@@ -1,10 +1,11 @@
 // The scenarios shipped with the emulator (`scenarios/*.yaml` beside `src/` and `dist/`), listed
 // and loaded by file name for the console's training page.
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { formatIssue, loadScenarioFile, type LoadedScenario } from './load.js';
 
-export const BUNDLED_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const BUNDLED_SCENARIOS_DIR = join(packageRoot(), 'scenarios') + sep;
 
 /** The bundled scenario files by name (file name without folder), sorted. */
 export async function bundledScenarios(): Promise<string[]> {

@@ -119,7 +119,7 @@ export function renderAuthnRequestForm(post: AuthnRequestPost): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Signing in…</title></head>
+<head><meta charset="utf-8"><title>Signing in\u2026</title></head>
 <body onload="document.forms[0].submit()">
 <form method="post" action="${esc(post.action)}">
 ${inputs}

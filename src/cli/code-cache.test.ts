@@ -1,0 +1,160 @@
+// The bin's code-cache loader: a cache is written, read back and used; a stale, corrupt or
+// unwritable one changes nothing but speed; import() works from code read back from a cache.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codeCacheDir, loadCommonJsWithCodeCache } from './code-cache.js';
+
+interface Program {
+  answer: number;
+  platform(): Promise<string>;
+  greeting(): Promise<string>;
+  requiredName: string;
+}
+
+const PROGRAM = `
+const { name } = require('greeter-cjs/package.json');
+let count = 0;
+exports.answer = 6 * 7;
+exports.requiredName = name;
+exports.platform = async () => (await __import('node:os')).platform();
+exports.greeting = async () => (await __import('greeter-esm')).greet('district') + ' #' + (++count);
+`;
+
+let dir: string;
+let file: string;
+let cacheDir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'edu-code-cache-'));
+  mkdirSync(join(dir, 'node_modules', 'greeter-esm'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'greeter-esm', 'package.json'), JSON.stringify({ name: 'greeter-esm', type: 'module', main: 'index.js' }));
+  // Top-level await: only a real import() can load it (require() refuses such a module).
+  writeFileSync(join(dir, 'node_modules', 'greeter-esm', 'index.js'), "await Promise.resolve();\nexport const greet = (who) => `hello, ${who}`;\n");
+  mkdirSync(join(dir, 'node_modules', 'greeter-cjs'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'greeter-cjs', 'package.json'), JSON.stringify({ name: 'greeter-cjs' }));
+  file = join(dir, 'program.cjs');
+  writeFileSync(file, PROGRAM);
+  cacheDir = join(dir, 'cache');
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+// V8 keeps what it compiled per source and file name for the life of the process, and a script it
+// finds there never reads its cachedData: each load here is of a copy under a new name, so a cache
+// is read back as in a new process. The cache is keyed by content, so every copy shares it.
+let copies = 0;
+function copyOfProgram(): string {
+  const copy = join(dir, `program-${++copies}.cjs`);
+  writeFileSync(copy, readFileSync(file));
+  return copy;
+}
+
+async function exercise(program: Program) {
+  expect(program.answer).toBe(42);
+  expect(program.requiredName).toBe('greeter-cjs');
+  expect(await program.platform()).toBe(process.platform);
+  expect(await program.greeting()).toBe('hello, district #1');
+}
+
+describe('loadCommonJsWithCodeCache', () => {
+  it('writes a cache on first use and runs from it next time, import() included', async () => {
+    const first = loadCommonJsWithCodeCache<Program>(file, { cacheDir, variant: 'run --max-opt=2' });
+    expect(first.cache).toBe('absent');
+    await exercise(first.exports);
+    expect(first.save()).toBe(true);
+    expect(first.save()).toBe(false);
+    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^run-[0-9a-f]{24}\.v8$/)]);
+
+    const second = loadCommonJsWithCodeCache<Program>(copyOfProgram(), { cacheDir, variant: 'run --max-opt=2' });
+    expect(second.cache).toBe('accepted');
+    expect(second.cacheFile).toBe(first.cacheFile);
+    // Functions read back from a cache lose V8's dynamic-import callback; __import still loads.
+    await exercise(second.exports);
+    expect(second.save()).toBe(false);
+  });
+
+  it('keeps one cache per variant, and a changed file gets a cache of its own', () => {
+    loadCommonJsWithCodeCache(file, { cacheDir, variant: 'run' }).save();
+    loadCommonJsWithCodeCache(file, { cacheDir, variant: 'serve' }).save();
+    expect(loadCommonJsWithCodeCache(copyOfProgram(), { cacheDir, variant: 'serve' }).cache).toBe('accepted');
+    expect(loadCommonJsWithCodeCache(copyOfProgram(), { cacheDir, variant: 'validate' }).cache).toBe('absent');
+    writeFileSync(file, `${PROGRAM}\nexports.answer = 43;\n`);
+    const changed = loadCommonJsWithCodeCache<Program>(copyOfProgram(), { cacheDir, variant: 'serve' });
+    expect(changed.cache).toBe('absent');
+    expect(changed.exports.answer).toBe(43);
+    expect(changed.save()).toBe(true);
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^run-/), expect.stringMatching(/^serve-/), expect.stringMatching(/^serve-/)]);
+  });
+
+  // V8 itself does not checksum a cache's bytes in a release build: damaged data reaching it can
+  // crash the process (this test did, before the loader's own check).
+  it.each([
+    ['damaged', (bytes: Buffer) => bytes.fill(7, 64, bytes.length)],
+    ['cut short', (bytes: Buffer) => bytes.subarray(0, bytes.length >> 1)],
+    ['one byte flipped', (bytes: Buffer) => (bytes[bytes.length - 100]! ^= 1, bytes)],
+    ['empty', () => Buffer.alloc(0)],
+    ["V8's data without the loader's header", (bytes: Buffer) => bytes.subarray(16)],
+  ])('runs the program from source when the cache is %s, and writes a good one', async (_, damage) => {
+    const first = loadCommonJsWithCodeCache<Program>(file, { cacheDir });
+    first.save();
+    const cacheFile = first.cacheFile!;
+    writeFileSync(cacheFile, damage(readFileSync(cacheFile)));
+
+    const corrupt = loadCommonJsWithCodeCache<Program>(copyOfProgram(), { cacheDir });
+    expect(corrupt.cache).toBe('rejected');
+    await exercise(corrupt.exports);
+    expect(corrupt.save()).toBe(true);
+    const again = loadCommonJsWithCodeCache<Program>(copyOfProgram(), { cacheDir });
+    expect(again.cache).toBe('accepted');
+    await exercise(again.exports);
+  });
+
+  it('runs without a cache when caching is off or the folder cannot be written', async () => {
+    const off = loadCommonJsWithCodeCache<Program>(file, { cacheDir: undefined });
+    expect(off.cache).toBe('off');
+    await exercise(off.exports);
+    expect(off.save()).toBe(false);
+
+    writeFileSync(cacheDir, 'a file where the folder would go');
+    const blocked = loadCommonJsWithCodeCache<Program>(file, { cacheDir });
+    expect(blocked.cache).toBe('absent');
+    await exercise(blocked.exports);
+    expect(blocked.save()).toBe(false);
+  });
+
+  it('answers an error thrown by the program as the program threw it', () => {
+    writeFileSync(file, "throw new TypeError('broken build');\n");
+    expect(() => loadCommonJsWithCodeCache(file, { cacheDir })).toThrow(new TypeError('broken build'));
+  });
+});
+
+describe('codeCacheDir', () => {
+  it("uses the package's node_modules/.cache, NODE_COMPILE_CACHE when set, nothing with NODE_DISABLE_COMPILE_CACHE", () => {
+    expect(codeCacheDir('/pkg', {})).toBe(join('/pkg', 'node_modules', '.cache', 'edu-emulator'));
+    expect(codeCacheDir('/pkg', { NODE_COMPILE_CACHE: '/var/cache/ci' })).toBe(join('/var/cache/ci', 'edu-emulator'));
+    expect(codeCacheDir('/pkg', { NODE_DISABLE_COMPILE_CACHE: '1', NODE_COMPILE_CACHE: '/var/cache/ci' })).toBeUndefined();
+    expect(codeCacheDir('/pkg', { NODE_DISABLE_COMPILE_CACHE: '0' })).toBe(join('/pkg', 'node_modules', '.cache', 'edu-emulator'));
+  });
+});
+
+describe('the bin', () => {
+  const bin = fileURLToPath(new URL('../../bin/edu-emulator.js', import.meta.url));
+
+  it('runs its single-file build and keeps one cache per command in NODE_COMPILE_CACHE', () => {
+    const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'node-cache'), NODE_DISABLE_COMPILE_CACHE: '' };
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+    for (let i = 0; i < 2; i++) expect(execFileSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' })).toBe(`${version}\n`);
+    expect(execFileSync(process.execPath, [bin, 'schema'], { env, encoding: 'utf8' })).toContain('"$schema"');
+    expect(readdirSync(join(dir, 'node-cache', 'edu-emulator')).sort()).toEqual([expect.stringMatching(/^other-[0-9a-f]{24}\.v8$/), expect.stringMatching(/^schema-[0-9a-f]{24}\.v8$/)]);
+  });
+
+  it("runs dist/'s modules, with no cache, under EDU_EMULATOR_BUNDLE=0", () => {
+    const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'node-cache'), NODE_DISABLE_COMPILE_CACHE: '', EDU_EMULATOR_BUNDLE: '0' };
+    expect(execFileSync(process.execPath, [bin, 'schema'], { env, encoding: 'utf8' })).toContain('"$schema"');
+    expect(() => readdirSync(join(dir, 'node-cache'))).toThrow(/ENOENT/);
+  });
+});
