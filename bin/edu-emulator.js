@@ -27,6 +27,7 @@ if (process.env.EDU_EMULATOR_BUNDLE !== '0' && existsSync(bundle)) {
 }
 const code = await main(args);
 if (code !== undefined) process.exitCode = code;
-// With what this command compiled: a server's startup and first requests, a batch's whole run.
+// With what this command compiled: a batch's whole run; a server's start-up at its listening line,
+// then, two seconds on, its routes and first requests (written again only if they add enough).
+loaded?.save();
 if (loaded && (args[0] === 'serve' || args[0] === 'record')) setTimeout(() => loaded.save(), 2000).unref();
-else loaded?.save();

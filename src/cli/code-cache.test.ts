@@ -77,6 +77,42 @@ describe('loadCommonJsWithCodeCache', () => {
     expect(second.save()).toBe(false);
   });
 
+  it('writes the cache again when a process compiled much more than it held, and then leaves it be', () => {
+    // A thousand functions compiled only when called: a program that calls them compiles far more
+    // than one that does not.
+    const functions = Array.from({ length: 1000 }, (_, i) => `function part${i}(x) { const list = [x, ${i}, 'part ${i}']; for (const item of list) x = typeof item === 'number' ? x + item : x; return x * 2 - ${i}; }`);
+    writeFileSync(file, `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`);
+    const small = loadCommonJsWithCodeCache<{ answer: number }>(file, { cacheDir });
+    expect(small.exports.answer).toBe(42);
+    expect(small.save()).toBe(true);
+
+    const large = loadCommonJsWithCodeCache<{ all(): number }>(copyOfProgram(), { cacheDir });
+    expect(large.cache).toBe('accepted');
+    large.exports.all();
+    expect(large.save()).toBe(true);
+
+    const again = loadCommonJsWithCodeCache<{ all(): number }>(copyOfProgram(), { cacheDir });
+    expect(again.cache).toBe('accepted');
+    again.exports.all();
+    expect(again.save()).toBe(false);
+    const smallAgain = loadCommonJsWithCodeCache<{ answer: number }>(copyOfProgram(), { cacheDir });
+    expect(smallAgain.cache).toBe('accepted');
+    expect(smallAgain.save()).toBe(false);
+  });
+
+  it('writes again within one process when it compiled much more since its own last write (a server at its listening line, then later)', () => {
+    const functions = Array.from({ length: 1000 }, (_, i) => `function part${i}(x) { const list = [x, ${i}, 'part ${i}']; for (const item of list) x = typeof item === 'number' ? x + item : x; return x * 2 - ${i}; }`);
+    writeFileSync(file, `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`);
+    const server = loadCommonJsWithCodeCache<{ all(): number }>(file, { cacheDir });
+    expect(server.save()).toBe(true);
+    const atListening = readFileSync(server.cacheFile!).length;
+    expect(server.save()).toBe(false);
+    server.exports.all();
+    expect(server.save()).toBe(true);
+    expect(readFileSync(server.cacheFile!).length).toBeGreaterThan(atListening);
+    expect(server.save()).toBe(false);
+  });
+
   it('keeps one cache per variant, and a changed file gets a cache of its own', () => {
     loadCommonJsWithCodeCache(file, { cacheDir, variant: 'run' }).save();
     loadCommonJsWithCodeCache(file, { cacheDir, variant: 'serve' }).save();

@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapCodeStatistics } from 'node:v8';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 
@@ -28,8 +29,10 @@ export interface LoadedCommonJs<T> {
   /** The cache file, when caching is on. */
   cacheFile: string | undefined;
   /**
-   * Writes the cache when the one loaded was absent or rejected; with what this process has compiled
-   * so far, so call it when the program has done its work. Answers whether it wrote. Never throws.
+   * Writes the cache when the one loaded was absent or rejected, or when this process has compiled
+   * notably more than the cache holds (GROWTH; also since its own last write): with what this
+   * process has compiled so far, so call it when the program has done its work (a server may call
+   * it again later). Answers whether it wrote. Never throws.
    */
   save(): boolean;
 }
@@ -76,6 +79,16 @@ function withoutHeader(file: Buffer): Buffer | undefined {
   return data;
 }
 
+/**
+ * A cache holds what the process that wrote it had compiled: one written by a small run (a single
+ * scenario) leaves a larger one (the whole suite) compiling the rest in every process. A process
+ * whose bytecode grew by more than this share after loading a cache writes it again, with the
+ * larger set; runs of the same size leave it be, so it settles on the largest one.
+ */
+const GROWTH = 0.1;
+
+const bytecodeSize = () => getHeapCodeStatistics().bytecode_and_metadata_size;
+
 // The parameters the build is wrapped in. `__import` is a real dynamic import: V8 drops the
 // host's dynamic-import callback from functions it reads back from a code cache (Node 20 answers
 // "A dynamic import callback was not specified"), so the build calls this one instead of import().
@@ -110,6 +123,7 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
   }
   const cachedData = stored === undefined ? undefined : withoutHeader(stored);
   const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, cachedData });
+  const bytecodeAtLoad = bytecodeSize();
   const cache: CodeCacheState =
     cacheFile === undefined ? 'off' : stored === undefined ? 'absent' : cachedData === undefined || script.cachedDataRejected === true ? 'rejected' : 'accepted';
   const wrapped = script.runInThisContext() as (
@@ -125,14 +139,16 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
   // Specifiers resolve as the file's own require would find them (the package's node_modules).
   const importer = (specifier: string) => import(specifier.startsWith('node:') ? specifier : pathToFileURL(requireFromFile.resolve(specifier)).href);
   wrapped(module.exports, requireFromFile, module, file, dirname(file), importer);
-  let saved = false;
+  // What the file on disk holds, as this process's bytecode then: a cache read, or the last write.
+  let covered = cache === 'accepted' ? bytecodeAtLoad : undefined;
   return {
     exports: module.exports as T,
     cache,
     cacheFile,
     save() {
-      if (saved || cacheFile === undefined || cache === 'accepted') return false;
-      saved = true;
+      if (cacheFile === undefined) return false;
+      const now = bytecodeSize();
+      if (covered !== undefined && now <= covered * (1 + GROWTH)) return false;
       try {
         const data = withHeader(script.createCachedData());
         mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
@@ -140,8 +156,10 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
         const aside = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(aside, data, { mode: 0o600 });
         renameSync(aside, cacheFile);
+        covered = now;
         return true;
       } catch {
+        covered = now;
         return false;
       }
     },
