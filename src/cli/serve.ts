@@ -4,7 +4,6 @@
 import type { Server } from 'node:http';
 import { createEmulator, type Emulator } from '../app.js';
 import type { ALL_HOSTS } from '../http/hosts.js';
-import { listen } from '../http/listen.js';
 import { parseDnsServer } from '../domains/resolver.js';
 import { MemoryStore, type FsyncMode, type StateStore } from '../store/commit-pipeline.js';
 import { StoreLoadError } from '../store/store-errors.js';
@@ -56,6 +55,8 @@ export function checkServeOptions(o: ServeOptions): void {
 /** Starts serving; resolves once the socket listens and health answers (the rest: `emulator.ready`). */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   checkServeOptions(o);
+  // The HTTP server (@hono/node-server) loads here: `run`, whose emulators answer in process, never loads it.
+  const { listen } = await import('../http/listen.js');
   // The durable store's files and checks load only with --data (docs/performance.md §2).
   const store: StateStore = o.memory
     ? new MemoryStore()

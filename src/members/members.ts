@@ -31,7 +31,7 @@ export const MIN_PASSWORD = 8;
 
 /**
  * How an emulator hashes its members' passwords. `stored` (the default): scrypt at Node's default
- * cost (N = 2^14), for every state that may be kept. `throwaway`: the same scrypt at N = 2^10, for an
+ * cost (N = 2^14), for every state that may be kept. `throwaway`: the same scrypt at N = 2^8, for an
  * emulator whose state is never saved nor served — `edu-emulator run` in process, where every
  * password comes in plain text from the scenario file and the workspace is gone at exit.
  */
@@ -40,11 +40,11 @@ export const PASSWORD_HASHING = runtimeSlot<{ mode: PasswordHashing }>('members.
 
 /** log2 of scrypt's N: RFC 7914 §2; the stored cost is Node's default (crypto.scrypt, N = 16384). */
 const STORED_COST = 14;
-const THROWAWAY_COST = 10;
+const THROWAWAY_COST = 8;
 
 /**
  * scrypt with a random salt, stored as `scrypt$<salt>$<hash>`; a throw-away emulator's cheaper hash
- * names its cost, `scrypt:10$<salt>$<hash>`, so that `passwordMatches` checks either form.
+ * names its cost, `scrypt:8$<salt>$<hash>`, so that `passwordMatches` checks either form.
  */
 export function hashPassword(password: string, hashing: PasswordHashing = 'stored'): string {
   const salt = randomBytes(16);
