@@ -20,6 +20,9 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   external: EXTERNAL,
+  // Module names in the file (esbuild keys each module by its path) stay as the package sees them
+  // when its node_modules is a link (a git dependency's prepare): the same commit builds the same bytes.
+  preserveSymlinks: true,
   // Each module's import.meta.url is the build's own file (dist/cli/): src/package-root.ts finds
   // the package from any folder inside it.
   define: { 'import.meta.url': '__import_meta_url' },

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheDir, loadCommonJsWithCodeCache } from './code-cache.js';
 
@@ -77,40 +77,42 @@ describe('loadCommonJsWithCodeCache', () => {
     expect(second.save()).toBe(false);
   });
 
-  it('writes the cache again when a process compiled much more than it held, and then leaves it be', () => {
-    // A thousand functions compiled only when called: a program that calls them compiles far more
-    // than one that does not.
+  // Growth is measured on the process's whole bytecode: each of these runs in a fresh node process,
+  // as the bin does, not in a test worker that holds every other test's code.
+  const BIG_PROGRAM = () => {
     const functions = Array.from({ length: 1000 }, (_, i) => `function part${i}(x) { const list = [x, ${i}, 'part ${i}']; for (const item of list) x = typeof item === 'number' ? x + item : x; return x * 2 - ${i}; }`);
-    writeFileSync(file, `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`);
-    const small = loadCommonJsWithCodeCache<{ answer: number }>(file, { cacheDir });
-    expect(small.exports.answer).toBe(42);
-    expect(small.save()).toBe(true);
+    return `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`;
+  };
+  /** In a new process: loads `program` with the cache, calls `all()` when told, then answers each save() listed. */
+  const inNewProcess = (program: string, steps: ('all' | 'save')[]): { cache: string; saves: boolean[] } => {
+    const loader = pathToFileURL(fileURLToPath(new URL('../../dist/cli/code-cache.js', import.meta.url))).href;
+    const script = `
+      const { loadCommonJsWithCodeCache } = await import(${JSON.stringify(loader)});
+      const loaded = loadCommonJsWithCodeCache(${JSON.stringify(program)}, { cacheDir: ${JSON.stringify(cacheDir)} });
+      const saves = [];
+      for (const step of ${JSON.stringify(steps)}) step === 'all' ? loaded.exports.all() : saves.push(loaded.save());
+      console.log(JSON.stringify({ cache: loaded.cache, saves }));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { cache: string; saves: boolean[] };
+  };
 
-    const large = loadCommonJsWithCodeCache<{ all(): number }>(copyOfProgram(), { cacheDir });
-    expect(large.cache).toBe('accepted');
-    large.exports.all();
-    expect(large.save()).toBe(true);
-
-    const again = loadCommonJsWithCodeCache<{ all(): number }>(copyOfProgram(), { cacheDir });
-    expect(again.cache).toBe('accepted');
-    again.exports.all();
-    expect(again.save()).toBe(false);
-    const smallAgain = loadCommonJsWithCodeCache<{ answer: number }>(copyOfProgram(), { cacheDir });
-    expect(smallAgain.cache).toBe('accepted');
-    expect(smallAgain.save()).toBe(false);
+  it('writes the cache again when a process compiled much more than it held, and then leaves it be', () => {
+    // A thousand functions compiled only when called: a process that calls them compiles far more
+    // than one that does not.
+    writeFileSync(file, BIG_PROGRAM());
+    expect(inNewProcess(file, ['save'])).toEqual({ cache: 'absent', saves: [true] });
+    expect(inNewProcess(copyOfProgram(), ['all', 'save'])).toEqual({ cache: 'accepted', saves: [true] });
+    expect(inNewProcess(copyOfProgram(), ['all', 'save'])).toEqual({ cache: 'accepted', saves: [false] });
+    expect(inNewProcess(copyOfProgram(), ['save'])).toEqual({ cache: 'accepted', saves: [false] });
   });
 
   it('writes again within one process when it compiled much more since its own last write (a server at its listening line, then later)', () => {
-    const functions = Array.from({ length: 1000 }, (_, i) => `function part${i}(x) { const list = [x, ${i}, 'part ${i}']; for (const item of list) x = typeof item === 'number' ? x + item : x; return x * 2 - ${i}; }`);
-    writeFileSync(file, `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`);
-    const server = loadCommonJsWithCodeCache<{ all(): number }>(file, { cacheDir });
-    expect(server.save()).toBe(true);
-    const atListening = readFileSync(server.cacheFile!).length;
-    expect(server.save()).toBe(false);
-    server.exports.all();
-    expect(server.save()).toBe(true);
-    expect(readFileSync(server.cacheFile!).length).toBeGreaterThan(atListening);
-    expect(server.save()).toBe(false);
+    writeFileSync(file, BIG_PROGRAM());
+    const cacheFile = () => join(cacheDir, readdirSync(cacheDir)[0]!);
+    expect(inNewProcess(file, ['save', 'save'])).toEqual({ cache: 'absent', saves: [true, false] });
+    const atListening = readFileSync(cacheFile()).length;
+    rmSync(cacheDir, { recursive: true });
+    expect(inNewProcess(copyOfProgram(), ['save', 'all', 'save', 'save'])).toEqual({ cache: 'absent', saves: [true, true, false] });
+    expect(readFileSync(cacheFile()).length).toBeGreaterThan(atListening);
   });
 
   it('keeps one cache per variant, and a changed file gets a cache of its own', () => {
