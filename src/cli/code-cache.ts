@@ -123,9 +123,11 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
   }
   const cachedData = stored === undefined ? undefined : withoutHeader(stored);
   const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, cachedData });
-  const bytecodeAtLoad = bytecodeSize();
   const cache: CodeCacheState =
     cacheFile === undefined ? 'off' : stored === undefined ? 'absent' : cachedData === undefined || script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  // What the file on disk holds, as this process's bytecode then: a cache read (measured only then:
+  // the count walks the heap), or the last write.
+  let covered = cache === 'accepted' ? bytecodeSize() : undefined;
   const wrapped = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
@@ -139,8 +141,6 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
   // Specifiers resolve as the file's own require would find them (the package's node_modules).
   const importer = (specifier: string) => import(specifier.startsWith('node:') ? specifier : pathToFileURL(requireFromFile.resolve(specifier)).href);
   wrapped(module.exports, requireFromFile, module, file, dirname(file), importer);
-  // What the file on disk holds, as this process's bytecode then: a cache read, or the last write.
-  let covered = cache === 'accepted' ? bytecodeAtLoad : undefined;
   return {
     exports: module.exports as T,
     cache,
