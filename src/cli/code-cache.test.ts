@@ -83,14 +83,14 @@ describe('loadCommonJsWithCodeCache', () => {
     const functions = Array.from({ length: 1000 }, (_, i) => `function part${i}(x) { const list = [x, ${i}, 'part ${i}']; for (const item of list) x = typeof item === 'number' ? x + item : x; return x * 2 - ${i}; }`);
     return `${PROGRAM}\n${functions.join('\n')}\nexports.all = () => { let sum = 0; ${functions.map((_, i) => `sum += part${i}(1);`).join(' ')} return sum; };\n`;
   };
-  /** In a new process: loads `program` with the cache, calls `all()` when told, then answers each save() listed. */
-  const inNewProcess = (program: string, steps: ('all' | 'save')[]): { cache: string; saves: boolean[] } => {
+  /** In a new process: loads `program` with the cache, calls `all()` (or `external()`) when told, then answers each save() listed. */
+  const inNewProcess = (program: string, steps: ('all' | 'external' | 'save')[]): { cache: string; saves: boolean[] } => {
     const loader = pathToFileURL(fileURLToPath(new URL('../../dist/cli/code-cache.js', import.meta.url))).href;
     const script = `
       const { loadCommonJsWithCodeCache } = await import(${JSON.stringify(loader)});
       const loaded = loadCommonJsWithCodeCache(${JSON.stringify(program)}, { cacheDir: ${JSON.stringify(cacheDir)} });
       const saves = [];
-      for (const step of ${JSON.stringify(steps)}) step === 'all' ? loaded.exports.all() : saves.push(loaded.save());
+      for (const step of ${JSON.stringify(steps)}) step === 'save' ? saves.push(loaded.save()) : loaded.exports[step]();
       console.log(JSON.stringify({ cache: loaded.cache, saves }));`;
     return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { cache: string; saves: boolean[] };
   };
@@ -103,6 +103,20 @@ describe('loadCommonJsWithCodeCache', () => {
     expect(inNewProcess(copyOfProgram(), ['all', 'save'])).toEqual({ cache: 'accepted', saves: [true] });
     expect(inNewProcess(copyOfProgram(), ['all', 'save'])).toEqual({ cache: 'accepted', saves: [false] });
     expect(inNewProcess(copyOfProgram(), ['save'])).toEqual({ cache: 'accepted', saves: [false] });
+  });
+
+  it('leaves the cache be when each run also compiles code from outside the file (a package loaded apart), as much as the writer did', () => {
+    // The bin's own runs: libxml2-wasm and xml-crypto load apart from the single file, and Node
+    // compiles its own code, in every process; none of it is in the cache, none of it is growth.
+    mkdirSync(join(dir, 'node_modules', 'big-external'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'big-external', 'package.json'), JSON.stringify({ name: 'big-external', main: 'index.js' }));
+    writeFileSync(join(dir, 'node_modules', 'big-external', 'index.js'), BIG_PROGRAM().replace(PROGRAM, ''));
+    writeFileSync(file, `${PROGRAM}\nexports.external = () => require('big-external').all();\n`);
+    expect(inNewProcess(file, ['external', 'save'])).toEqual({ cache: 'absent', saves: [true] });
+    const written = readdirSync(cacheDir).map((name) => readFileSync(join(cacheDir, name)));
+    expect(inNewProcess(copyOfProgram(), ['external', 'save'])).toEqual({ cache: 'accepted', saves: [false] });
+    expect(inNewProcess(copyOfProgram(), ['external', 'save'])).toEqual({ cache: 'accepted', saves: [false] });
+    expect(readdirSync(cacheDir).map((name) => readFileSync(join(cacheDir, name)))).toEqual(written);
   });
 
   it('writes again within one process when it compiled much more since its own last write (a server at its listening line, then later)', () => {

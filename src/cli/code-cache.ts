@@ -59,31 +59,36 @@ export function codeCacheDir(packageDir: string, env: NodeJS.ProcessEnv): string
 
 // A cache file is this header and V8's cached data. V8 checks a cache's version, flags, source and
 // length, but not its bytes (the checksum is a debug-build check): damaged bytes handed to it can
-// crash the process. The CRC-32 here turns any damage into a rejected cache.
-const MAGIC = Buffer.from('EDUV8C01', 'latin1');
-const HEADER = MAGIC.length + 8;
+// crash the process. The CRC-32 here turns any damage into a rejected cache. The header also keeps
+// how much bytecode the writing process held when it wrote (see GROWTH).
+const MAGIC = Buffer.from('EDUV8C02', 'latin1');
+const HEADER = MAGIC.length + 12;
 
-function withHeader(data: Buffer): Buffer {
+function withHeader(data: Buffer, writtenAt: number): Buffer {
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32BE(crc32(data), MAGIC.length);
   header.writeUInt32BE(data.length, MAGIC.length + 4);
+  header.writeUInt32BE(Math.min(writtenAt, 0xffffffff), MAGIC.length + 8);
   return Buffer.concat([header, data]);
 }
 
-/** The cached data of an intact file, or undefined. */
-function withoutHeader(file: Buffer): Buffer | undefined {
+/** The cached data of an intact file and the writer's bytecode count, or undefined. */
+function withoutHeader(file: Buffer): { data: Buffer; writtenAt: number } | undefined {
   if (file.length < HEADER || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const data = file.subarray(HEADER);
   if (data.length !== file.readUInt32BE(MAGIC.length + 4) || crc32(data) !== file.readUInt32BE(MAGIC.length)) return undefined;
-  return data;
+  return { data, writtenAt: file.readUInt32BE(MAGIC.length + 8) };
 }
 
 /**
  * A cache holds what the process that wrote it had compiled: one written by a small run (a single
  * scenario) leaves a larger one (the whole suite) compiling the rest in every process. A process
- * whose bytecode grew by more than this share after loading a cache writes it again, with the
- * larger set; runs of the same size leave it be, so it settles on the largest one.
+ * that holds more than this share above what the writer held when it wrote (the count is kept in
+ * the file's header) writes the cache again, with the larger set; runs of the same size leave it
+ * be, so it settles on the largest one. Both counts are taken at the same point, a save: they take
+ * in code outside the cached file (Node's own, packages loaded apart), which a count taken at load
+ * could not, and which would otherwise look like growth in every run.
  */
 const GROWTH = 0.1;
 
@@ -121,13 +126,13 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
       stored = undefined;
     }
   }
-  const cachedData = stored === undefined ? undefined : withoutHeader(stored);
-  const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, cachedData });
+  const read = stored === undefined ? undefined : withoutHeader(stored);
+  const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, cachedData: read?.data });
   const cache: CodeCacheState =
-    cacheFile === undefined ? 'off' : stored === undefined ? 'absent' : cachedData === undefined || script.cachedDataRejected === true ? 'rejected' : 'accepted';
-  // What the file on disk holds, as this process's bytecode then: a cache read (measured only then:
-  // the count walks the heap), or the last write.
-  let covered = cache === 'accepted' ? bytecodeSize() : undefined;
+    cacheFile === undefined ? 'off' : stored === undefined ? 'absent' : read === undefined || script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  // What the file on disk covers: the bytecode its writer held when it wrote (a cache read), or
+  // this process's at its own last write.
+  let covered = cache === 'accepted' ? read!.writtenAt : undefined;
   const wrapped = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
@@ -150,7 +155,7 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
       const now = bytecodeSize();
       if (covered !== undefined && now <= covered * (1 + GROWTH)) return false;
       try {
-        const data = withHeader(script.createCachedData());
+        const data = withHeader(script.createCachedData(), now);
         mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
         // Written aside and renamed: a reader never sees half a file, and two writers leave one whole.
         const aside = `${cacheFile}.${process.pid}.tmp`;
