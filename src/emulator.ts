@@ -107,6 +107,7 @@ export class EmulatorCore {
       () => this.state,
       () => this.changed(),
       (list, count) => this.tracker.trimEventList(list, count),
+      (list, event, path) => this.tracker.appendEvent(list, event, path),
     );
     this.resolver = options.resolver ?? new SimulatedZoneResolver(() => this.state.dns);
     this.rebuildIndexes();
@@ -206,13 +207,13 @@ export class EmulatorCore {
   }
 
   /** The emulator clock as a workspace sees it. */
-  clockFor(wsId: string): Clock {
+  clockFor(wsId: string): OffsetClock {
     return this.workspaceClocks.get(wsId) ?? this.clock;
   }
 
   /** Records an event in a workspace's journal at that workspace's time. */
   record(ws: WorkspaceState | null, type: string, actor: string, detail: Record<string, unknown> = {}) {
-    const time = ws ? this.clockFor(ws.id).now() : this.clock.now();
+    const time = ws ? this.clockFor(ws.id).nowIso() : this.clock.nowIso();
     return this.journal.record(ws, type, actor, detail, time);
   }
 

@@ -98,7 +98,7 @@ class ObservedScim implements ScimObservation {
   }
 
   get at(): string {
-    return (this.time ??= this.c.get('core').clockFor(this.ws.id).now().toISOString());
+    return (this.time ??= this.c.get('core').clockFor(this.ws.id).nowIso());
   }
 
   // Reading the answer's headers makes @hono/node-server build them: only when a rule asks.
@@ -158,7 +158,7 @@ async function observedSso(c: Context<AppEnv>, protocol: 'saml' | 'oidc'): Promi
     method: c.req.method,
     path: new URL(c.req.url).pathname,
     status: c.res.status,
-    at: c.get('core').clockFor(ws.id).now().toISOString(),
+    at: c.get('core').clockFor(ws.id).nowIso(),
     ...(error ? { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } : {}),
     ...(samlXml !== undefined ? { samlXml } : {}),
   });

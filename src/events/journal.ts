@@ -24,32 +24,34 @@ export class Journal {
     private readonly onRecord: () => void,
     /** Drops the first `count` events of a list (the state tracker does it without a write per moved event). */
     private readonly trim: (list: EventRecord[], count: number) => void = (list, count) => void list.splice(0, count),
+    /** Appends an event to the list at `path` (the state tracker does it without a proxied push); answers the list's length. */
+    private readonly append: (list: EventRecord[], event: EventRecord, path: string[]) => number = (list, event) => list.push(event),
   ) {}
 
-  /** Records one event; `time` comes from the caller's clock (the workspace's emulator clock). */
+  /** Records one event; `time` (ISO 8601) comes from the caller's clock (the workspace's emulator clock). */
   record(
     workspace: WorkspaceState | null,
     type: string,
     actor: string,
     detail: Record<string, unknown>,
-    time: Date,
+    time: string,
   ): EventRecord {
     const state = this.getState();
     const seq = ++state.events.seq;
     const event: EventRecord = {
       id: `evt_${seq}`,
       seq,
-      time: time.toISOString(),
+      time,
       workspace: workspace ? workspace.id : null,
       type,
       actor,
       detail,
     };
     const list = workspace ? workspace.events : state.events.items;
-    list.push(event);
+    const length = this.append(list, event, workspace ? ['workspaces', workspace.id, 'events'] : ['events', 'items']);
     // Trim in batches so the cost per event stays constant.
-    if (list.length > EVENTS_PER_WORKSPACE + EVENTS_PER_WORKSPACE / 4) {
-      this.trim(list, list.length - EVENTS_PER_WORKSPACE);
+    if (length > EVENTS_PER_WORKSPACE + EVENTS_PER_WORKSPACE / 4) {
+      this.trim(list, length - EVENTS_PER_WORKSPACE);
     }
     this.onRecord();
     for (const listener of this.listeners) {

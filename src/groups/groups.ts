@@ -84,7 +84,7 @@ export function checkGroupLimit(core: EmulatorCore, ws: WorkspaceState): void {
 export function createLocalGroup(core: EmulatorCore, ws: WorkspaceState, displayName: unknown, actor: string): GroupRecord {
   const name = checkDisplayName(displayName);
   checkGroupLimit(core, ws);
-  const now = core.clockFor(ws.id).now().toISOString();
+  const now = core.clockFor(ws.id).nowIso();
   const g: GroupRecord = { id: newId('grp'), displayName: name, source: 'local', members: [], createdAt: now, updatedAt: now, version: 1 };
   ws.groups[g.id] = g;
   core.index(ws).addGroup(g.id, g.displayName);
@@ -99,7 +99,7 @@ export function renameLocalGroup(core: EmulatorCore, ws: WorkspaceState, id: str
     core.index(ws).renameGroup(g.id, g.displayName, name);
     core.record(ws, 'group.renamed', actor, { groupId: g.id, from: g.displayName, to: name });
     g.displayName = name;
-    g.updatedAt = core.clockFor(ws.id).now().toISOString();
+    g.updatedAt = core.clockFor(ws.id).nowIso();
     g.version++;
   }
   return g;
@@ -127,7 +127,7 @@ export function setLocalMembers(core: EmulatorCore, ws: WorkspaceState, id: stri
   const index = core.index(ws);
   index.clearMembers(g.id);
   for (const u of wanted) index.addMembership(g.id, u);
-  g.updatedAt = core.clockFor(ws.id).now().toISOString();
+  g.updatedAt = core.clockFor(ws.id).nowIso();
   g.version++;
   core.record(ws, 'group.members_set', actor, { groupId: g.id, displayName: g.displayName, count: wanted.length });
   return g;

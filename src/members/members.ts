@@ -129,7 +129,7 @@ export interface NewMember {
 
 /** Adds a member record and indexes it (callers have checked the email is free). */
 export function addMember(core: EmulatorCore, ws: WorkspaceState, input: NewMember): MemberRecord {
-  const now = core.clockFor(ws.id).now().toISOString();
+  const now = core.clockFor(ws.id).nowIso();
   const m: MemberRecord = {
     id: newId('usr'),
     email: input.email,
@@ -200,7 +200,7 @@ export function updateMember(
     changes.password = 'set';
   }
   if (Object.keys(changes).length > 0) {
-    m.updatedAt = core.clockFor(ws.id).now().toISOString();
+    m.updatedAt = core.clockFor(ws.id).nowIso();
     core.record(ws, 'member.updated', actor, { memberId: m.id, email: m.email, changes });
   }
   return m;

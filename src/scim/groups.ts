@@ -115,7 +115,7 @@ function checkMembers(scope: ScimScope, ids: string[]): string[] {
 }
 
 function now(scope: ScimScope): string {
-  return scope.core.clockFor(scope.ws.id).now().toISOString();
+  return scope.core.clockFor(scope.ws.id).nowIso();
 }
 
 function summary(ids: string[]): Record<string, unknown> {

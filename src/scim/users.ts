@@ -236,7 +236,7 @@ function checkFree(scope: ScimScope, memberId: string | undefined, userName: str
 }
 
 function now(scope: ScimScope): string {
-  return scope.core.clockFor(scope.ws.id).now().toISOString();
+  return scope.core.clockFor(scope.ws.id).nowIso();
 }
 
 function statusWhenRestored(m: MemberRecord): MemberRecord['status'] {

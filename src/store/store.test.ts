@@ -259,6 +259,33 @@ describe('event lists trimmed in batches (src/events/journal.ts)', () => {
     await again.store.close();
   });
 
+  it('journals a recorded event as one appended event, and a failed commit takes it back', async () => {
+    const dir = await tmp();
+    let failing = false;
+    const io = {
+      async write(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number) {
+        if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await handle.write(data, 0, data.length, position);
+      },
+    };
+    const { store, core } = await open(join(dir, 'state.json'), { io } as never);
+    const ws = core.state.workspaces.default!;
+    const before = ws.events.length;
+    const taken = core.tracker.take(true);
+    expect(taken.batch.ops).toEqual([]);
+    core.record(ws, 'test.event', 'system', { i: 1 });
+    const { batch } = core.tracker.take(true);
+    expect(batch.ops.map((op) => JSON.parse(op) as unknown[]).filter((op) => op[0] === 'e')).toEqual([
+      ['e', ['workspaces', 'default', 'events'], expect.objectContaining({ type: 'test.event', detail: { i: 1 } })],
+    ]);
+    failing = true;
+    core.record(ws, 'test.event', 'system', { i: 2 });
+    await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(details(core).slice(before)).toEqual([1]);
+    failing = false;
+    await store.release();
+  });
+
   it('keeps the list as it was for a reader that opened a view before the trim', () => {
     const core = new EmulatorCore();
     new MemoryStore().attach(core);

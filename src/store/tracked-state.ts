@@ -310,6 +310,22 @@ export class StateTracker {
   }
 
   /**
+   * Appends an event to an event list (the journal's record) on the raw array, noted and journaled
+   * as a push through the proxy is (undo entries for the new index and the length, the appended
+   * event as an `e` op), without the proxy's four traps for a push. Answers the list's length.
+   */
+  appendEvent(list: unknown[], event: unknown, path: string[]): number {
+    const raw = rawOf(list);
+    const value = unwrapDeep(event);
+    this.note(raw, 'length');
+    this.note(raw, String(raw.length));
+    const length = raw.push(value);
+    if (this.journaling) this.appends.push(['e', path, value]);
+    this.touched();
+    return length;
+  }
+
+  /**
    * Drops the first `count` events of an event list (the journal's batched trim) on the raw array,
    * with one undo entry instead of a noted write for every element it moves. Event lists journal
    * their appends only and replay redoes the trim, so there is nothing to journal. While a view is
