@@ -20,6 +20,20 @@ async function open(file: string, options: ConstructorParameters<typeof DurableS
 
 const plain = (s: EmulatorState) => JSON.parse(JSON.stringify(s)) as EmulatorState;
 
+/** A journal whose writes fail (ENOSPC) while `full` is set. */
+function diskThatFills() {
+  const disk = {
+    full: false,
+    io: {
+      async write(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number) {
+        if (disk.full) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await handle.write(data, 0, data.length, position);
+      },
+    },
+  };
+  return disk;
+}
+
 describe('DurableStore', () => {
   it('journals each change before commit resolves, in files only its owner can read', async () => {
     const dir = await tmp();
@@ -45,24 +59,17 @@ describe('DurableStore', () => {
 
   it('takes back a change the journal cannot hold and reports the store degraded until a write succeeds', async () => {
     const dir = await tmp();
-    let failing = false;
-    const { store, core } = await open(join(dir, 'state.json'), {
-      io: {
-        async write(handle, data, position) {
-          if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-          await handle.write(data, 0, data.length, position);
-        },
-      },
-    });
+    const disk = diskThatFills();
+    const { store, core } = await open(join(dir, 'state.json'), { io: disk.io });
     core.state.dns['kept.example'] = ['1'];
     await store.commit();
-    failing = true;
+    disk.full = true;
     core.state.dns['lost.example'] = ['2'];
     delete core.state.dns['kept.example'];
     await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable', status: 503 });
     expect(core.state.dns).toEqual({ 'kept.example': ['1'] });
     expect(core.tracker.health).toMatchObject({ ok: false, reason: expect.stringMatching(/ENOSPC/) });
-    failing = false;
+    disk.full = false;
     core.state.dns['later.example'] = ['3'];
     await store.commit();
     expect(core.tracker.health).toEqual({ ok: true });
@@ -227,14 +234,8 @@ describe('event lists trimmed in batches (src/events/journal.ts)', () => {
 
   it('replays to the live list after many trims, and a commit that fails takes a trim back', async () => {
     const dir = await tmp();
-    let failing = false;
-    const io = {
-      async write(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number) {
-        if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        await handle.write(data, 0, data.length, position);
-      },
-    };
-    const { store, core } = await open(join(dir, 'state.json'), { io } as never);
+    const disk = diskThatFills();
+    const { store, core } = await open(join(dir, 'state.json'), { io: disk.io } as never);
     const before = details(core).length;
     for (let i = 0; i < 12; i++) {
       record(core, 500, before + i * 500);
@@ -245,11 +246,11 @@ describe('event lists trimmed in batches (src/events/journal.ts)', () => {
     expect(live.at(-1)).toBe(before + 5_999);
     // The next events take the list past the trim: the failed commit puts the trimmed ones back.
     const kept = core.state.workspaces.default!.events.map((e) => ({ ...e }));
-    failing = true;
+    disk.full = true;
     record(core, 2_600 - live.length, 100_000);
     await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable' });
     expect(core.state.workspaces.default!.events).toEqual(kept);
-    failing = false;
+    disk.full = false;
     record(core, 700, 200_000);
     await store.commit();
     const after = details(core);
@@ -261,14 +262,8 @@ describe('event lists trimmed in batches (src/events/journal.ts)', () => {
 
   it('journals a recorded event as one appended event, and a failed commit takes it back', async () => {
     const dir = await tmp();
-    let failing = false;
-    const io = {
-      async write(handle: import('node:fs/promises').FileHandle, data: Uint8Array, position: number) {
-        if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        await handle.write(data, 0, data.length, position);
-      },
-    };
-    const { store, core } = await open(join(dir, 'state.json'), { io } as never);
+    const disk = diskThatFills();
+    const { store, core } = await open(join(dir, 'state.json'), { io: disk.io } as never);
     const ws = core.state.workspaces.default!;
     const before = ws.events.length;
     const taken = core.tracker.take(true);
@@ -278,11 +273,11 @@ describe('event lists trimmed in batches (src/events/journal.ts)', () => {
     expect(batch.ops.map((op) => JSON.parse(op) as unknown[]).filter((op) => op[0] === 'e')).toEqual([
       ['e', ['workspaces', 'default', 'events'], expect.objectContaining({ type: 'test.event', detail: { i: 1 } })],
     ]);
-    failing = true;
+    disk.full = true;
     core.record(ws, 'test.event', 'system', { i: 2 });
     await expect(store.commit()).rejects.toMatchObject({ code: 'store_unavailable' });
     expect(details(core).slice(before)).toEqual([1]);
-    failing = false;
+    disk.full = false;
     await store.release();
   });
 
