@@ -16,12 +16,23 @@ import { ssoFindings } from './sso-rules.js';
 
 const utf8 = new TextDecoder('utf-8');
 
+// The request body's text, read from Hono's cache (the route read it already); undefined when it
+// cannot be read.
+async function textOf(c: Context<AppEnv>): Promise<string | undefined> {
+  try {
+    return utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    return undefined;
+  }
+}
+
 // The request's JSON body, read from Hono's cache (the route read it already); undefined otherwise.
 async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   if (c.req.method !== 'POST' && c.req.method !== 'PUT' && c.req.method !== 'PATCH') return undefined;
+  const text = await textOf(c);
+  if (text === undefined || text.trim() === '') return undefined;
   try {
-    const text = utf8.decode(await c.req.arrayBuffer());
-    return text.trim() === '' ? undefined : JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -37,19 +48,26 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     answered?.(c);
-    // Most reads: no rule can find anything, so none is run. (Without a workspace the rules
+    // Most reads and creates: no rule can find anything, so none is run. (Without a workspace the rules
     // throw, and `judge` keeps nothing: this check must not throw instead.)
     const ws = c.get('ws') as WorkspaceState | undefined;
     const url = requestUrl(c);
+    const method = c.req.method;
+    const status = c.res.status;
+    const lenient = ws !== undefined && rawOf(ws).settings?.scimCompatibility === 'lenient';
+    // Most creates too: their body's text (the route read it already) says whether a rule can
+    // find anything in it.
+    const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? await textOf(c) : undefined;
     const quiet =
       ws !== undefined &&
       quietScimRequest({
-        method: c.req.method,
-        status: c.res.status,
-        lenient: rawOf(ws).settings?.scimCompatibility === 'lenient',
+        method,
+        status,
+        lenient,
         sentPath: url.pathname,
         routedPath: c.req.path,
         params: url.searchParams,
+        bodyText,
       });
     if (quiet) return;
     // An IdP sends a bearer token (a wrong one is judged: `scim.auth.token`). A request without

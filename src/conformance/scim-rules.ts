@@ -124,16 +124,20 @@ function refusalRule(o: ScimObservation): { rule: string; detail?: string | unde
 }
 
 /**
- * True for a request no rule below can find anything in: a GET answered 2xx, in strict mode, on
- * the path as sent, without a value path in `attributes` or `excludedAttributes`. Lets the
- * observer skip the rules for most reads; keep it in step with `scimFindings` (its test compares
- * the two over generated requests).
+ * True for a request no rule below can find anything in: answered 2xx, in strict mode, on the path
+ * as sent, without a value path in `attributes` or `excludedAttributes`, and either a GET or a POST
+ * (a create, a search) whose body's text names neither of those two (the only part of such a body
+ * a rule reads) and escapes no character that could spell them. Lets the observer skip the rules
+ * for most reads and creates; keep it in step with `scimFindings` (its test compares the two over
+ * generated requests).
  */
-export function quietScimRequest(o: Pick<ScimObservation, 'method' | 'status' | 'lenient' | 'sentPath' | 'routedPath' | 'params'>): boolean {
-  if (o.method !== 'GET' || o.status < 200 || o.status >= 300 || o.lenient || o.sentPath !== o.routedPath) return false;
+export function quietScimRequest(o: Pick<ScimObservation, 'method' | 'status' | 'lenient' | 'sentPath' | 'routedPath' | 'params'> & { bodyText?: string | undefined }): boolean {
+  if (o.status < 200 || o.status >= 300 || o.lenient || o.sentPath !== o.routedPath) return false;
   const attributes = o.params.get('attributes');
   const excluded = o.params.get('excludedAttributes');
-  return (attributes === null || !attributes.includes('[')) && (excluded === null || !excluded.includes('['));
+  if ((attributes !== null && attributes.includes('[')) || (excluded !== null && excluded.includes('['))) return false;
+  if (o.method === 'GET') return true;
+  return o.method === 'POST' && o.bodyText !== undefined && !/attributes|\\/i.test(o.bodyText);
 }
 
 /** The findings of one SCIM request. */
