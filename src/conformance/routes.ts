@@ -48,14 +48,14 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     answered?.(c);
-    // Most reads and creates: no rule can find anything, so none is run. (Without a workspace the rules
-    // throw, and `judge` keeps nothing: this check must not throw instead.)
+    // Most reads and creates: no rule can find anything, so none is run. (Without a workspace
+    // the rules throw, and `judge` keeps nothing: this check must not throw instead.)
     const ws = c.get('ws') as WorkspaceState | undefined;
     const url = requestUrl(c);
     const method = c.req.method;
     const status = c.res.status;
     const lenient = ws !== undefined && rawOf(ws).settings?.scimCompatibility === 'lenient';
-    // Most creates too: their body's text (the route read it already) says whether a rule can
+    // A create's or a search's body text (the route read it already) says whether a rule can
     // find anything in it.
     const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? await textOf(c) : undefined;
     const quiet =
