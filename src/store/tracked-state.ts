@@ -286,11 +286,17 @@ export class StateTracker {
    * membership lists kept by the workspace index): noted for undo and views, journaled as `op`.
    */
   rawArrayAdd(list: string[], value: string, op: { path: string[] }): void {
+    this.rawAppend(list, value, 'm+', op.path);
+  }
+
+  /** Pushes onto a raw array, noted as a proxied push is (undo entries for the new index and the length), journaled as a `kind` op. */
+  private rawAppend(list: unknown[], value: unknown, kind: 'e' | 'm+', path: string[]): number {
     this.note(list, 'length');
     this.note(list, String(list.length));
-    list.push(value);
-    if (this.journaling) this.appends.push(['m+', op.path, value]);
+    const length = list.push(value);
+    if (this.journaling) this.appends.push([kind, path, value] as JournalOp);
     this.touched();
+    return length;
   }
 
   rawArrayRemove(list: string[], value: string, op: { path: string[] }): boolean {
@@ -315,14 +321,8 @@ export class StateTracker {
    * event as an `e` op), without the proxy's four traps for a push. Answers the list's length.
    */
   appendEvent(list: unknown[], event: unknown, path: string[]): number {
-    const raw = rawOf(list);
     const value = unwrapDeep(event);
-    this.note(raw, 'length');
-    this.note(raw, String(raw.length));
-    const length = raw.push(value);
-    if (this.journaling) this.appends.push(['e', path, value]);
-    this.touched();
-    return length;
+    return this.rawAppend(rawOf(list), value, 'e', path);
   }
 
   /**
