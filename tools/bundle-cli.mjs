@@ -30,7 +30,6 @@ const result = await build({
   legalComments: 'inline',
   minifyWhitespace: true,
   logLevel: 'warning',
-  metafile: true,
 });
 if (result.errors.length > 0) process.exit(1);
 
