@@ -307,7 +307,7 @@ export class EmulatorCore {
     const offsetBefore = target.offset;
     target.advance(deltaMs);
     try {
-      this.record(ws, 'clock.moved', actor, { from: new Date(beforeMs).toISOString(), to: target.now().toISOString() });
+      this.record(ws, 'clock.moved', actor, { from: new Date(beforeMs).toISOString(), to: target.nowIso() });
       for (const w of ws ? [ws] : Object.values(this.state.workspaces)) this.settleTime(w);
     } catch (e) {
       target.setOffset(offsetBefore);

@@ -175,7 +175,7 @@ export function controlRoutes() {
     const core = c.get('core');
     const ws = c.req.query('workspace');
     const clock = ws === undefined ? core.clock : core.clockFor(core.requireWorkspace(ws).id);
-    return c.json({ now: clock.now().toISOString() });
+    return c.json({ now: clock.nowIso() });
   });
   r.post('/clock', async (c) => {
     const input = await readBody(c, clockInput);

@@ -114,7 +114,7 @@ export const directoryViewSchema = z
 export type DirectoryView = z.output<typeof directoryViewSchema>;
 export type SyncView = z.output<typeof syncViewSchema>;
 
-const now = (core: EmulatorCore, ws: WorkspaceState) => core.clockFor(ws.id).now().toISOString();
+const now = (core: EmulatorCore, ws: WorkspaceState) => core.clockFor(ws.id).nowIso();
 
 export function syncView(s: SyncRecord): SyncView {
   return { id: s.id, at: s.at, trigger: s.trigger, type: s.type, status: s.status, summary: s.summary, ...(s.error ? { error: s.error } : {}) };

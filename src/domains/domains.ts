@@ -101,7 +101,7 @@ export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input
   if (ownerNow !== undefined && ownerNow !== ws.id) throw claimedError(name);
 
   const expected = expectedTxtValue(record);
-  record.lastCheckedAt = clock.now().toISOString();
+  record.lastCheckedAt = clock.nowIso();
   if (!lookup.ok) {
     core.record(ws, 'domain.verification_failed', actor, { domain: name, reason: 'lookup_failed', error: lookup.error });
     return {
@@ -126,7 +126,7 @@ export async function verifyDomain(core: EmulatorCore, ws: WorkspaceState, input
     };
   }
   record.status = 'verified';
-  record.verifiedAt = clock.now().toISOString();
+  record.verifiedAt = clock.nowIso();
   if (ws.isolated !== true) core.domainOwners.set(name, ws.id);
   core.record(ws, 'domain.verified', actor, { domain: name });
   return domainView(record, clock.nowMs());

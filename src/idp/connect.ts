@@ -29,7 +29,7 @@ export function registerSamlSp(core: EmulatorCore, idp: IdpState, sp: { entityId
     entityId: sp.entityId,
     acsUrl: sp.acsUrl,
     ...(sp.workspace !== undefined ? { workspace: sp.workspace } : {}),
-    registeredAt: before?.registeredAt ?? core.clock.now().toISOString(),
+    registeredAt: before?.registeredAt ?? core.clock.nowIso(),
   };
   recordIdp(core, idp, 'idp.app_registered', { protocol: 'saml', entityId: sp.entityId, acsUrl: sp.acsUrl, ...(sp.workspace ? { workspace: sp.workspace } : {}) }, actor);
   return idp.samlSps[sp.entityId]!;
@@ -49,7 +49,7 @@ export function registerOidcClient(
     clientSecret: input.clientSecret ?? before?.clientSecret ?? randomBytes(24).toString('base64url'),
     redirectUris: [...new Set([...(before?.redirectUris ?? []), ...input.redirectUris])],
     ...(input.workspace !== undefined ? { workspace: input.workspace } : {}),
-    registeredAt: before?.registeredAt ?? core.clock.now().toISOString(),
+    registeredAt: before?.registeredAt ?? core.clock.nowIso(),
   };
   idp.oidcClients[clientId] = client;
   recordIdp(core, idp, 'idp.app_registered', { protocol: 'oidc', clientId, redirectUris: client.redirectUris, ...(input.workspace ? { workspace: input.workspace } : {}) }, actor);

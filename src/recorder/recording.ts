@@ -105,7 +105,7 @@ export function startRecording(core: EmulatorCore, ws: WorkspaceState, input: { 
     idp = Object.hasOwn(core.state.idps, input.idp) ? core.state.idps[input.idp] : undefined;
     if (!idp) throw notFound('idp_not_found', `There is no mock IdP "${input.idp}"; list them with GET /_emulator/idps, or leave "idp" out.`);
   } else idp = linkedIdp(core, ws.id);
-  const now = core.clockFor(ws.id).now().toISOString();
+  const now = core.clockFor(ws.id).nowIso();
   const id = `rec_${Math.random().toString(36).slice(2, 10)}`;
   const rec: Recording = {
     id,
@@ -145,7 +145,7 @@ export function stopRecording(core: EmulatorCore, ws: WorkspaceState, id: string
   if (recs.active === rec) {
     recs.active = undefined;
     core.runtime(RECORDINGS).active--;
-    rec.stoppedAt = core.clockFor(ws.id).now().toISOString();
+    rec.stoppedAt = core.clockFor(ws.id).nowIso();
     core.record(ws, 'recording.stopped', 'recorder', { id, steps: rec.steps.length });
   }
   return rec;

@@ -142,7 +142,7 @@ export function createRole(core: EmulatorCore, ws: WorkspaceState, input: { name
   const grant = parseGrant(input.permissions ?? {}, appIds(ws));
   const restrictive = checkRestrictive(input.restrictive) ?? false;
   const set = fillFrom(baseline(ws.roles.defaultPermissions as PermissionGrant), grant);
-  const now = core.clockFor(ws.id).now().toISOString();
+  const now = core.clockFor(ws.id).nowIso();
   const permissions = stored(set, grant[CREDIT_LIMIT_ALIAS]);
   const role: RoleRecord = { id: newId('role'), name, permissions, restrictive, groupIds: [], createdAt: now, updatedAt: now };
   ws.roles.custom[role.id] = role;
@@ -169,7 +169,7 @@ export function updateRole(core: EmulatorCore, ws: WorkspaceState, id: string, i
     role.name = name;
     role.permissions = permissions;
     role.restrictive = restrictive;
-    role.updatedAt = core.clockFor(ws.id).now().toISOString();
+    role.updatedAt = core.clockFor(ws.id).nowIso();
     core.record(ws, 'role.updated', actor, { roleId: role.id, changes });
   }
   return role;
@@ -203,7 +203,7 @@ export function setRoleGroups(core: EmulatorCore, ws: WorkspaceState, id: string
   }
   const from = role.groupIds;
   role.groupIds = wanted;
-  role.updatedAt = core.clockFor(ws.id).now().toISOString();
+  role.updatedAt = core.clockFor(ws.id).nowIso();
   core.record(ws, 'role.groups_set', actor, { roleId: role.id, name: role.name, from, to: wanted });
   return role;
 }

@@ -46,7 +46,7 @@ export function issueToken(core: EmulatorCore, ws: WorkspaceState, name: string 
     id: newId('tok'),
     hash: sha256(token),
     ...(name !== undefined ? { name } : {}),
-    createdAt: core.clockFor(ws.id).now().toISOString(),
+    createdAt: core.clockFor(ws.id).nowIso(),
   };
   ws.scimTokens[record.id] = record;
   core.record(ws, 'scim.token.created', actor, { tokenId: record.id, ...(name !== undefined ? { name } : {}) });
@@ -58,7 +58,7 @@ export function revokeToken(core: EmulatorCore, ws: WorkspaceState, id: string, 
   const t = Object.hasOwn(ws.scimTokens, id) ? ws.scimTokens[id] : undefined;
   if (!t) throw notFound('scim_token_not_found', `Workspace "${ws.id}" has no SCIM token "${id}". List them with GET /w/${ws.id}/api/scim/tokens.`);
   if (t.revokedAt !== undefined) return;
-  t.revokedAt = core.clockFor(ws.id).now().toISOString();
+  t.revokedAt = core.clockFor(ws.id).nowIso();
   core.record(ws, 'scim.token.revoked', actor, { tokenId: t.id });
 }
 

@@ -68,7 +68,7 @@ export function setEnforcement(core: EmulatorCore, ws: WorkspaceState, level: En
   }
   if (level !== from) {
     ws.sso.enforcement = level;
-    ws.sso.enforcementChangedAt = core.clockFor(ws.id).now().toISOString();
+    ws.sso.enforcementChangedAt = core.clockFor(ws.id).nowIso();
     const forced = force && level !== 'off' && (ws.sso.lastSuccessAt === undefined || lockoutOverridden);
     const blocked = preview.members.filter((r) => r.outcome === 'newly_blocked').map((r) => r.email);
     core.record(ws, 'sso.enforcement_changed', actor, {

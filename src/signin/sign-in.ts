@@ -93,7 +93,7 @@ export function performSignIn(core: EmulatorCore, ws: WorkspaceState, attempt: S
     return { outcome: 'denied', reason: decision.reason, message };
   }
   const clock = core.clockFor(ws.id);
-  const now = clock.now().toISOString();
+  const now = clock.nowIso();
   let member = existing;
   if (!member) {
     member = addMember(core, ws, {

@@ -196,7 +196,7 @@ export function setConnection(core: EmulatorCore, ws: WorkspaceState, connection
   const swapped = guardConnectionSwap(ws, connection, options.force === true);
   ws.sso.connection = connection as unknown as Record<string, unknown>;
   if (connection.protocol === 'saml') startLoadingSaml();
-  ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
+  ws.sso.connectionChangedAt = core.clockFor(ws.id).nowIso();
   delete ws.sso.lastSuccessAt;
   core.record(ws, 'sso.configured', actor, {
     protocol: connection.protocol,
@@ -217,7 +217,7 @@ export function removeConnection(core: EmulatorCore, ws: WorkspaceState, actor: 
     );
   }
   ws.sso.connection = null;
-  ws.sso.connectionChangedAt = core.clockFor(ws.id).now().toISOString();
+  ws.sso.connectionChangedAt = core.clockFor(ws.id).nowIso();
   delete ws.sso.lastSuccessAt;
   core.record(ws, 'sso.removed', actor, {});
 }
