@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { EmulatorError } from '../errors.js';
+import { readBodyText } from '../http/body.js';
 import { requestUrl, type AppEnv } from '../http/context.js';
 import { emailFromAttributes, scimUser } from '../scim/users.js';
 import { identityKey } from '../store/identity-key.js';
@@ -16,9 +17,11 @@ import { ssoFindings } from './sso-rules.js';
 
 const utf8 = new TextDecoder('utf-8');
 
-// The request body's text, read from Hono's cache (the route read it already); undefined when it
-// cannot be read.
+// The request body's text: as the route's `readJson` decoded it, else from Hono's cache (the route
+// read it already); undefined when it cannot be read.
 async function textOf(c: Context<AppEnv>): Promise<string | undefined> {
+  const read = readBodyText(c);
+  if (read !== undefined) return read;
   try {
     return utf8.decode(await c.req.arrayBuffer());
   } catch {
@@ -57,7 +60,7 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
     const lenient = ws !== undefined && rawOf(ws).settings?.scimCompatibility === 'lenient';
     // A create's or a search's body text (the route read it already) says whether a rule can
     // find anything in it.
-    const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? await textOf(c) : undefined;
+    const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? (readBodyText(c) ?? (await textOf(c))) : undefined;
     const quiet =
       ws !== undefined &&
       quietScimRequest({

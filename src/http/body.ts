@@ -39,6 +39,9 @@ const isScimPath = (path: string) => /^\/w\/[^/]+\/scim\/v2(\/|$)/.test(path);
  * `application/scim+json` (RFC 7644 §3.1); parameters such as `charset` are allowed.
  */
 export function isJsonMediaType(header: string | undefined, scim: boolean): boolean {
+  // What clients send nearly always, as sent: no parameters, spaces or upper case to take off.
+  if (header === 'application/json') return true;
+  if (header === 'application/scim+json') return scim;
   const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || (scim && type === 'application/scim+json');
 }
@@ -79,6 +82,19 @@ function encodingError(what: string, scim: boolean): EmulatorError {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+// Text decoded from UTF-8 (fatal) holds no lone surrogate: JSON.parse makes one only from a
+// `\uD800`-`\uDFFF` escape. Without such an escape in the text, the parsed value needs no walk.
+const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
+
+// The body's text, kept on the request's context by `readJson` (as the parsed URL is, in
+// ./context.ts) for the layers that read the same body after the route.
+const BODY_TEXT = Symbol('the request body as text');
+
+/** The body text `readJson` decoded for this request, when it did. */
+export function readBodyText(c: Context): string | undefined {
+  return (c as Context & { [BODY_TEXT]?: string })[BODY_TEXT];
+}
+
 /**
  * Parses the body as JSON; an empty body is `undefined`. A body needs a JSON media type (else
  * 415 `unsupported_media_type`, so a cross-site `text/plain` form cannot reach a JSON route),
@@ -94,6 +110,7 @@ export async function readJson(c: Context, opts: { scim?: boolean } = {}): Promi
   } catch {
     throw encodingError('it is not well-formed UTF-8', scim);
   }
+  (c as Context & { [BODY_TEXT]?: string })[BODY_TEXT] = text;
   if (text.trim() === '') return undefined;
   const contentType = c.req.header('Content-Type');
   if (!isJsonMediaType(contentType, scim)) {
@@ -114,7 +131,7 @@ export async function readJson(c: Context, opts: { scim?: boolean } = {}): Promi
       ...(scim ? { scimType: 'invalidSyntax' } : {}),
     });
   }
-  checkWellFormed(parsed, scim);
+  if (SURROGATE_ESCAPE.test(text)) checkWellFormed(parsed, scim);
   return parsed;
 }
 
