@@ -68,6 +68,7 @@ export abstract class CommitPipeline implements StateStore {
   attach(host: StoreHost): void {
     this.host = host;
     host.tracker.journaling = true;
+    host.tracker.keepsOps = this.encode;
     this.durableVersion = host.tracker.version;
     host.tracker.onDirty = () => this.schedule();
     if (this.needsWrite()) this.schedule();

@@ -223,6 +223,33 @@ describe('MemoryStore', () => {
     expect(core.tracker.pending).toBe(false);
     await store.close();
   });
+
+  it('keeps an undo log but no journal ops, and still waits for and settles every change', async () => {
+    const store = new MemoryStore();
+    const core = new EmulatorCore();
+    store.attach(core);
+    await store.commit();
+    const ws = core.state.workspaces.default!;
+    core.state.dns['a.example'] = ['1'];
+    core.record(ws, 'test.event', 'test', {});
+    delete core.state.dns['a.example'];
+    // Each write is pending (its undo entry) until a commit takes it, with no op kept for it.
+    expect(core.tracker.pending).toBe(true);
+    const { batch, undo } = core.tracker.take(true);
+    expect(batch.ops).toEqual([]);
+    expect(undo.length).toBeGreaterThan(0);
+    core.state.dns['b.example'] = ['2'];
+    await store.commit();
+    expect(core.tracker.pending).toBe(false);
+    expect(core.state.dns['b.example']).toEqual(['2']);
+  });
+
+  it('is the only store whose tracker drops the ops: a durable one keeps them', async () => {
+    const { store, core } = await open(join(await tmp(), 'state.json'));
+    core.state.dns['a.example'] = ['1'];
+    expect(core.tracker.take(true).batch.ops).toEqual(['["s",["dns","a.example"],["1"]]']);
+    await store.release();
+  });
 });
 
 describe('event lists trimmed in batches (src/events/journal.ts)', () => {

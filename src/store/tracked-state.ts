@@ -133,6 +133,11 @@ export class StateTracker {
   version = 0;
   /** Off until a store attaches: a core without a store keeps no journal ops or undo log. */
   journaling = false;
+  /**
+   * Whether journaling keeps each write's ops (the touched paths, the appends) for the batch: off
+   * for a store that never writes them (memory), which keeps the undo log only.
+   */
+  keepsOps = true;
   /** Called on the first write after a batch was taken (the store schedules a commit). */
   onDirty: () => void = () => {};
   /** Called before a batch is taken, to write derived values (clock offsets) into the state. */
@@ -262,7 +267,7 @@ export class StateTracker {
   }
 
   private mark(meta: Meta, target: object, key: string, value: unknown, isSet: boolean): void {
-    if (this.journaling) {
+    if (this.journaling && this.keepsOps) {
       const arrayRoot = meta.arrayRoot;
       if (arrayRoot) {
         const path = (arrayRoot.path ??= this.pathOf(arrayRoot));
@@ -294,7 +299,7 @@ export class StateTracker {
     this.note(list, 'length');
     this.note(list, String(list.length));
     const length = list.push(value);
-    if (this.journaling) this.appends.push([kind, path, value] as JournalOp);
+    if (this.journaling && this.keepsOps) this.appends.push([kind, path, value] as JournalOp);
     this.touched();
     return length;
   }
@@ -310,7 +315,7 @@ export class StateTracker {
     this.note(list, String(last));
     this.note(list, 'length');
     list.length = last;
-    if (this.journaling) this.appends.push(['m-', op.path, value]);
+    if (this.journaling && this.keepsOps) this.appends.push(['m-', op.path, value]);
     this.touched();
     return true;
   }
@@ -345,7 +350,7 @@ export class StateTracker {
 
   rawArrayClear(list: string[], op: { path: string[] }): void {
     if (list.length === 0) return;
-    if (this.journaling) for (const value of list) this.appends.push(['m-', op.path, value]);
+    if (this.journaling && this.keepsOps) for (const value of list) this.appends.push(['m-', op.path, value]);
     this.noteShrink(list, 0);
     this.note(list, 'length');
     list.length = 0;
