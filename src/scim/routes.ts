@@ -23,9 +23,14 @@ function scope(c: C): ScimScope {
   return { core: c.get('core'), ws, actor: c.get('actor'), baseUrl: `${requestUrl(c).origin}/w/${ws.id}/scim/v2` };
 }
 
-/** A SCIM JSON response (RFC 7644 §3.1: `application/scim+json`). */
-function scimJson(c: C, body: unknown, status: 200 | 201 = 200, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), status, { 'Content-Type': SCIM_CONTENT_TYPE, ...headers });
+/**
+ * A SCIM JSON response (RFC 7644 §3.1: `application/scim+json`). Built as a Response of its own
+ * with its headers as a plain record: Hono's `c.body` makes a Fetch `Headers` of more than one
+ * header, which @hono/node-server then turns back into a record. No layer before a SCIM route
+ * sets response headers through the context (they would be kept by `c.body` only).
+ */
+function scimJson(_c: C, body: unknown, status: 200 | 201 = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...headers } });
 }
 
 /** The query parameters, as lenient mode reads them when the workspace is set to it (docs/rules.md §17). */
