@@ -38,6 +38,27 @@ describe('startEmulator', () => {
     await expect(a.admin.workspaces.get(ws.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('writes a SCIM answer whole on the socket: status, media type, ETag, Location and length', async () => {
+    const ws = await a.workspace();
+    const token = await ws.scimToken();
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
+    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'wire@shelbyville.k12.us', name: { givenName: 'Wé' } });
+    const created = await fetch(`${ws.scimBaseUrl}/Users`, { method: 'POST', headers, body });
+    expect(created.status).toBe(201);
+    const text = await created.text();
+    const user = JSON.parse(text) as { id: string; name: { givenName: string }; meta: { location: string; version: string } };
+    expect(created.headers.get('content-type')).toBe('application/scim+json');
+    expect(created.headers.get('etag')).toBe('W/"1"');
+    expect(created.headers.get('location')).toBe(`${ws.scimBaseUrl}/Users/${user.id}`);
+    expect(created.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(user).toMatchObject({ name: { givenName: 'Wé' }, meta: { location: `${ws.scimBaseUrl}/Users/${user.id}`, version: 'W/"1"' } });
+    const read = await fetch(`${ws.scimBaseUrl}/Users/${user.id}`, { headers });
+    expect([read.status, read.headers.get('etag'), read.headers.get('location')]).toEqual([200, 'W/"1"', null]);
+    const unchanged = await fetch(`${ws.scimBaseUrl}/Users/${user.id}`, { headers: { ...headers, 'If-None-Match': 'W/"1"' } });
+    expect([unchanged.status, unchanged.headers.get('etag'), await unchanged.text()]).toEqual([304, 'W/"1"', '']);
+    await ws.delete();
+  });
+
   it('takes a workspace id and name when given', async () => {
     const ws = await a.workspace('springfield', { name: 'Springfield Public Schools' });
     expect(ws).toMatchObject({ id: 'springfield', name: 'Springfield Public Schools' });
