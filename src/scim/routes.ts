@@ -29,7 +29,7 @@ function scope(c: C): ScimScope {
  * header, which @hono/node-server then turns back into a record. No layer before a SCIM route
  * sets response headers through the context (they would be kept by `c.body` only).
  */
-function scimJson(_c: C, body: unknown, status: 200 | 201 = 200, headers: Record<string, string> = {}): Response {
+function scimJson(body: unknown, status: 200 | 201 = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...headers } });
 }
 
@@ -66,7 +66,7 @@ function resourceResponse(c: C, resource: ScimResource, status: 200 | 201, type:
   const headers: Record<string, string> = { ETag: versionOf(resource) };
   if (status === 201) headers.Location = String((resource.meta as { location: string }).location);
   if (status === 200 && wantsNoBody(c)) return c.body(null, 204, headers);
-  return scimJson(c, projectResource(resource, type, selectionFromUrl(params(c))), status, headers);
+  return scimJson(projectResource(resource, type, selectionFromUrl(params(c))), status, headers);
 }
 
 // RFC 7644 §3.14: GET answers 304 when If-None-Match names the current version.
@@ -74,7 +74,7 @@ function getResponse(c: C, resource: ScimResource, type: ScimResourceType): Resp
   const etag = versionOf(resource);
   const version = Number(/"(\d+)"/.exec(etag)?.[1]);
   if (noneMatch(c.req.header('If-None-Match'), version)) return c.body(null, 304, { ETag: etag });
-  return scimJson(c, projectResource(resource, type, selectionFromUrl(params(c))), 200, { ETag: etag });
+  return scimJson(projectResource(resource, type, selectionFromUrl(params(c))), 200, { ETag: etag });
 }
 
 // RFC 7644 §4: a filter on the discovery endpoints is refused with 403.
@@ -86,7 +86,7 @@ function refuseFilter(c: C): void {
 
 function discoveryList(c: C, resources: Record<string, unknown>[]): Response {
   refuseFilter(c);
-  return scimJson(c, {
+  return scimJson({
     schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
     totalResults: resources.length,
     startIndex: 1,
@@ -99,7 +99,7 @@ function discoveryItem(c: C, resources: Record<string, unknown>[], what: string)
   const id = c.req.param('id');
   const found = resources.find((r) => String(r.id).toLowerCase() === String(id).toLowerCase());
   if (!found) throw new EmulatorError({ code: 'resource_not_found', status: 404, message: `${what} "${id}" is not served here; GET /${what}s lists them.` });
-  return scimJson(c, found);
+  return scimJson(found);
 }
 
 /** Adds a SCIM request and its answer's status to the workspace's recent-request log. */
@@ -151,15 +151,15 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest
     return next();
   });
 
-  r.get('/ServiceProviderConfig', (c) => scimJson(c, serviceProviderConfig(scope(c).baseUrl)));
+  r.get('/ServiceProviderConfig', (c) => scimJson(serviceProviderConfig(scope(c).baseUrl)));
   r.get('/ResourceTypes', (c) => discoveryList(c, resourceTypeResources(scope(c).baseUrl)));
   r.get('/ResourceTypes/:id', (c) => discoveryItem(c, resourceTypeResources(scope(c).baseUrl), 'ResourceType'));
   r.get('/Schemas', (c) => discoveryList(c, schemaResources(scope(c).baseUrl)));
   r.get('/Schemas/:id', (c) => discoveryItem(c, schemaResources(scope(c).baseUrl), 'Schema'));
 
   // Users (RFC 7644 §3.3–§3.6)
-  r.get('/Users', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromUrl(params(c)))));
-  r.post('/Users/.search', async (c) => scimJson(c, await listResources(scope(c), 'User', queryFromSearch(await searchBody(c)))));
+  r.get('/Users', async (c) => scimJson(await listResources(scope(c), 'User', queryFromUrl(params(c)))));
+  r.post('/Users/.search', async (c) => scimJson(await listResources(scope(c), 'User', queryFromSearch(await searchBody(c)))));
   r.post('/Users', async (c) => {
     const s = scope(c);
     const { member, record } = createUser(s, await resourceBody(c));
@@ -189,8 +189,8 @@ export function scimRoutes(options: { isAdminKey?: (bearer: string, bearerDigest
   });
 
   // Groups
-  r.get('/Groups', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromUrl(params(c)))));
-  r.post('/Groups/.search', async (c) => scimJson(c, await listResources(scope(c), 'Group', queryFromSearch(await searchBody(c)))));
+  r.get('/Groups', async (c) => scimJson(await listResources(scope(c), 'Group', queryFromUrl(params(c)))));
+  r.post('/Groups/.search', async (c) => scimJson(await listResources(scope(c), 'Group', queryFromSearch(await searchBody(c)))));
   r.post('/Groups', async (c) => {
     const s = scope(c);
     const g = createGroup(s, await resourceBody(c));

@@ -244,7 +244,7 @@ describe('MemoryStore', () => {
     expect(core.state.dns['b.example']).toEqual(['2']);
   });
 
-  it('is the only store whose tracker drops the ops: a durable one keeps them', async () => {
+  it('leaves the ops to a durable store, whose tracker keeps them', async () => {
     const { store, core } = await open(join(await tmp(), 'state.json'));
     core.state.dns['a.example'] = ['1'];
     expect(core.tracker.take(true).batch.ops).toEqual(['["s",["dns","a.example"],["1"]]']);
