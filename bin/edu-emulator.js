@@ -25,9 +25,13 @@ if (process.env.EDU_EMULATOR_BUNDLE !== '0' && existsSync(bundle)) {
 } else {
   ({ main } = await import('../dist/cli/main.js'));
 }
-const code = await main(args);
+// A server writes its cache just before its listening line (only when it has none that covers
+// its start-up): one stopped as soon as it printed that line, as scripts and benchmarks do, still
+// leaves the cache for the next start.
+const code = await main(args, { beforeListeningLine: () => loaded?.save() });
 if (code !== undefined) process.exitCode = code;
-// With what this command compiled: a batch's whole run; a server's start-up at its listening line,
-// then, two seconds on, its routes and first requests (written again only if they add enough).
+// With what this command compiled: a batch's whole run; a server's start-up (written already at
+// its listening line), then, two seconds on, its routes and first requests (written again only if
+// they add enough).
 loaded?.save();
 if (loaded && (args[0] === 'serve' || args[0] === 'record')) setTimeout(() => loaded.save(), 2000).unref();

@@ -1,12 +1,12 @@
 // The bin's code-cache loader: a cache is written, read back and used; a stale, corrupt or
 // unwritable one changes nothing but speed; import() works from code read back from a cache.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeCacheDir, loadCommonJsWithCodeCache } from './code-cache.js';
+import { CACHES_KEPT, codeCacheDir, loadCommonJsWithCodeCache } from './code-cache.js';
 
 interface Program {
   answer: number;
@@ -142,6 +142,32 @@ describe('loadCommonJsWithCodeCache', () => {
     expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^run-/), expect.stringMatching(/^serve-/), expect.stringMatching(/^serve-/)]);
   });
 
+  it('keeps the latest caches of a command as builds come and go, and clears what no writer finished', () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const hours = (h: number) => new Date(Date.now() - h * 3_600_000);
+    // Caches of five earlier builds for `serve`, the oldest first; others that must stay.
+    const older = [5, 4, 3, 2, 1].map((h) => {
+      const name = `serve-${h.toString(16).padStart(24, '0')}.v8`;
+      writeFileSync(join(cacheDir, name), 'old');
+      utimesSync(join(cacheDir, name), hours(h), hours(h));
+      return name;
+    });
+    const keep = ['run-00000000000000000000000a.v8', 'serve-x-00000000000000000000000b.v8', 'notes.txt', `serve-${'c'.repeat(24)}.v8.4242.tmp`];
+    for (const name of keep) writeFileSync(join(cacheDir, name), 'other');
+    utimesSync(join(cacheDir, 'run-00000000000000000000000a.v8'), hours(9), hours(9));
+    const abandoned = `serve-${'d'.repeat(24)}.v8.99.tmp`;
+    writeFileSync(join(cacheDir, abandoned), 'half');
+    utimesSync(join(cacheDir, abandoned), hours(1), hours(1));
+
+    const loaded = loadCommonJsWithCodeCache(file, { cacheDir, variant: 'serve' });
+    expect(loaded.save()).toBe(true);
+    const left = readdirSync(cacheDir).sort();
+    // The new cache and the two latest before it (CACHES_KEPT = 3); the rest untouched.
+    expect(CACHES_KEPT).toBe(3);
+    expect(left).toEqual([loaded.cacheFile!.slice(cacheDir.length + 1), older[3], older[4], ...keep].sort());
+    expect(left).not.toContain(abandoned);
+  });
+
   // V8 itself does not checksum a cache's bytes in a release build: damaged data reaching it can
   // crash the process (this test did, before the loader's own check).
   it.each([
@@ -202,6 +228,28 @@ describe('the bin', () => {
     for (let i = 0; i < 2; i++) expect(execFileSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' })).toBe(`${version}\n`);
     expect(execFileSync(process.execPath, [bin, 'schema'], { env, encoding: 'utf8' })).toContain('"$schema"');
     expect(readdirSync(join(dir, 'node-cache', 'edu-emulator')).sort()).toEqual([expect.stringMatching(/^other-[0-9a-f]{24}\.v8$/), expect.stringMatching(/^schema-[0-9a-f]{24}\.v8$/)]);
+  });
+
+  it('has a server write its cache before its listening line: one stopped right at that line leaves it', async () => {
+    const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'node-cache'), NODE_DISABLE_COMPILE_CACHE: '' };
+    const startAndKill = () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, 'serve', '--memory', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('listening on ')) child.kill('SIGKILL');
+        });
+        child.on('exit', () => (out.includes('listening on ') ? resolve() : reject(new Error(`no listening line: ${out}`))));
+      });
+    await startAndKill();
+    const caches = () => readdirSync(join(dir, 'node-cache', 'edu-emulator'));
+    expect(caches()).toEqual([expect.stringMatching(/^serve-[0-9a-f]{24}\.v8$/)]);
+    const written = readFileSync(join(dir, 'node-cache', 'edu-emulator', caches()[0]!));
+    // The next start reads it and has nothing to add at its listening line.
+    await startAndKill();
+    expect(caches()).toHaveLength(1);
+    expect(readFileSync(join(dir, 'node-cache', 'edu-emulator', caches()[0]!))).toEqual(written);
   });
 
   it("runs dist/'s modules, with no cache, under EDU_EMULATOR_BUNDLE=0", () => {

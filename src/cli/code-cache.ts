@@ -12,7 +12,7 @@
 // NODE_DISABLE_COMPILE_CACHE=1.
 import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -162,6 +162,7 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
         writeFileSync(aside, data, { mode: 0o600 });
         renameSync(aside, cacheFile);
         covered = now;
+        pruneCacheDir(cacheFile);
         return true;
       } catch {
         covered = now;
@@ -169,6 +170,38 @@ export function loadCommonJsWithCodeCache<T>(file: string, options: CodeCacheOpt
       }
     },
   };
+}
+
+/** How many caches of one command a folder keeps: the one just written and the latest others. */
+export const CACHES_KEPT = 3;
+/** A writer's file aside older than this was left by a process that stopped while writing. */
+const ABANDONED_MS = 60_000;
+
+/**
+ * After a write: each build of the file (and each Node version or flag set) has caches of its own,
+ * so a checkout rebuilt many times would gather them without end. The command's caches beyond the
+ * CACHES_KEPT latest go (others may still be in use: two installs sharing NODE_COMPILE_CACHE, a
+ * flag given now and then), and so do files aside that no writer finished. Never throws.
+ */
+function pruneCacheDir(written: string): void {
+  const folder = dirname(written);
+  const prefix = `${written.slice(folder.length + 1).replace(/-[0-9a-f]+\.v8$/, '')}-`;
+  try {
+    const now = Date.now();
+    const caches: { file: string; mtime: number }[] = [];
+    for (const name of readdirSync(folder)) {
+      const file = join(folder, name);
+      if (name.endsWith('.tmp')) {
+        if (now - statSync(file).mtimeMs > ABANDONED_MS) unlinkSync(file);
+      } else if (name.startsWith(prefix) && /^[a-z][a-z0-9-]*-[0-9a-f]+\.v8$/.test(name) && name.slice(prefix.length).indexOf('-') < 0 && file !== written) {
+        caches.push({ file, mtime: statSync(file).mtimeMs });
+      }
+    }
+    caches.sort((x, y) => y.mtime - x.mtime);
+    for (const old of caches.slice(CACHES_KEPT - 1)) unlinkSync(old.file);
+  } catch {
+    // Another process pruned or wrote meanwhile, or the folder is not ours to change: the caches stay.
+  }
 }
 
 /** The variant's first word as a file-name part (the command), or `main`. */

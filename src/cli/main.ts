@@ -3,7 +3,7 @@
 import { parseCliArgs } from './parse-args.js';
 import { VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
-import { DEFAULT_DATA_FILE, startServer, type ServeOptions } from './serve.js';
+import { DEFAULT_DATA_FILE, startServer, type CliHooks, type ServeOptions } from './serve.js';
 import { parseAllowedHosts } from '../http/hosts.js';
 import { FSYNC_MODES, type FsyncMode } from '../store/commit-pipeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -122,7 +122,7 @@ export function parseServeArgs(args: string[], env: Env): ServeOptions {
   return opts;
 }
 
-async function serve(args: string[]): Promise<void> {
+async function serve(args: string[], hooks: CliHooks): Promise<void> {
   const opts = parseServeArgs(args, process.env);
   // A scenario is checked before anything listens: a broken file never half-starts a server.
   const scenario = opts.scenario !== undefined ? await loadServeScenario(opts.scenario) : undefined;
@@ -153,6 +153,7 @@ async function serve(args: string[]): Promise<void> {
     process.stderr.write(`edu-emulator: the emulator could not load its routes (${e instanceof Error ? e.message : String(e)}); reinstall it (npm ci) and start again\n`);
     void running.stop().finally(() => process.exit(1));
   });
+  hooks.beforeListeningLine?.();
   const out = process.stdout;
   out.write(`listening on ${running.url}\n`);
   out.write(`admin key:  ${running.adminKey}\n`);
@@ -195,15 +196,15 @@ async function setUpScenario(running: RunningServer, scenario: LoadedScenario, w
 }
 
 /** Runs the CLI; returns the exit code for commands that finish (serve keeps running). */
-export async function main(argv: string[]): Promise<number | undefined> {
+export async function main(argv: string[], hooks: CliHooks = {}): Promise<number | undefined> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
-        await serve(rest);
+        await serve(rest, hooks);
         return undefined;
       case 'record':
-        await (await import('./record.js')).recordCommand(rest, (args) => parseServeArgs(args, process.env));
+        await (await import('./record.js')).recordCommand(rest, (args) => parseServeArgs(args, process.env), hooks);
         return undefined;
       case 'run':
         return await (await import('./scenarios.js')).runCommand(rest);

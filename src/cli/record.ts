@@ -2,7 +2,7 @@
 // recording running in one workspace, and writes it as a scenario file on Ctrl-C (SIGINT/SIGTERM).
 import { writeFile } from 'node:fs/promises';
 import { CliError } from './cli-error.js';
-import { startServer, type ServeOptions } from './serve.js';
+import { startServer, type CliHooks, type ServeOptions } from './serve.js';
 
 export interface RecordFlags {
   out: string;
@@ -33,7 +33,7 @@ export function parseRecordArgs(args: string[]): RecordFlags {
 }
 
 /** Serves and records until a signal; `parseServe` turns the remaining flags into serve options. */
-export async function recordCommand(args: string[], parseServe: (args: string[]) => ServeOptions): Promise<void> {
+export async function recordCommand(args: string[], parseServe: (args: string[]) => ServeOptions, hooks: CliHooks = {}): Promise<void> {
   const flags = parseRecordArgs(args);
   const running = await startServer(parseServe(flags.rest));
   const headers = { Authorization: `Bearer ${running.adminKey}`, 'Content-Type': 'application/json' };
@@ -72,6 +72,7 @@ export async function recordCommand(args: string[], parseServe: (args: string[])
   };
   process.on('SIGINT', () => void finish('SIGINT'));
   process.on('SIGTERM', () => void finish('SIGTERM'));
+  hooks.beforeListeningLine?.();
   const out = process.stdout;
   out.write(`listening on ${running.url}\n`);
   out.write(`admin key:  ${running.adminKey}\n`);

@@ -97,3 +97,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   return { url, emulator, adminKey: emulator.adminKey, store, server, stop };
 }
+
+/** What the bin hands the CLI: work of its own at set points of a command. */
+export interface CliHooks {
+  /**
+   * Called by `serve` and `record` when the server listens, just before the listening line: the
+   * bin writes its code cache there when it has none (src/cli/code-cache.ts), so that a process
+   * stopped as soon as it printed that line still leaves the cache for the next start.
+   */
+  beforeListeningLine?: () => void;
+}
