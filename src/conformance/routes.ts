@@ -60,7 +60,7 @@ export function observeScim(options: { answered?: (c: Context<AppEnv>) => void }
     const lenient = ws !== undefined && rawOf(ws).settings?.scimCompatibility === 'lenient';
     // A create's or a search's body text (the route read it already) says whether a rule can
     // find anything in it.
-    const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? (readBodyText(c) ?? (await textOf(c))) : undefined;
+    const bodyText = ws !== undefined && !lenient && method === 'POST' && status >= 200 && status < 300 ? await textOf(c) : undefined;
     const quiet =
       ws !== undefined &&
       quietScimRequest({

@@ -138,6 +138,11 @@ export class StateTracker {
    * for a store that never writes them (memory), which keeps the undo log only.
    */
   keepsOps = true;
+
+  /** Whether each write's journal ops are kept for the batch. */
+  private get journalsOps(): boolean {
+    return this.journaling && this.keepsOps;
+  }
   /** Called on the first write after a batch was taken (the store schedules a commit). */
   onDirty: () => void = () => {};
   /** Called before a batch is taken, to write derived values (clock offsets) into the state. */
@@ -267,7 +272,7 @@ export class StateTracker {
   }
 
   private mark(meta: Meta, target: object, key: string, value: unknown, isSet: boolean): void {
-    if (this.journaling && this.keepsOps) {
+    if (this.journalsOps) {
       const arrayRoot = meta.arrayRoot;
       if (arrayRoot) {
         const path = (arrayRoot.path ??= this.pathOf(arrayRoot));
@@ -299,7 +304,7 @@ export class StateTracker {
     this.note(list, 'length');
     this.note(list, String(list.length));
     const length = list.push(value);
-    if (this.journaling && this.keepsOps) this.appends.push([kind, path, value] as JournalOp);
+    if (this.journalsOps) this.appends.push([kind, path, value] as JournalOp);
     this.touched();
     return length;
   }
@@ -315,7 +320,7 @@ export class StateTracker {
     this.note(list, String(last));
     this.note(list, 'length');
     list.length = last;
-    if (this.journaling && this.keepsOps) this.appends.push(['m-', op.path, value]);
+    if (this.journalsOps) this.appends.push(['m-', op.path, value]);
     this.touched();
     return true;
   }
@@ -350,7 +355,7 @@ export class StateTracker {
 
   rawArrayClear(list: string[], op: { path: string[] }): void {
     if (list.length === 0) return;
-    if (this.journaling && this.keepsOps) for (const value of list) this.appends.push(['m-', op.path, value]);
+    if (this.journalsOps) for (const value of list) this.appends.push(['m-', op.path, value]);
     this.noteShrink(list, 0);
     this.note(list, 'length');
     list.length = 0;
